@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Probe the target kernel's headers for the features zsv needs and print
+# the matching -D flags for kmod/compat.h. Features are detected from the
+# headers themselves, never from version numbers, so distribution kernels
+# with backports get the right answer.
+#
+# Usage: probe.sh SRCTREE [OBJTREE]
+
+find_header()
+{
+	for dir in "$@"; do
+		if [ -f "$dir/include/$hdr" ]; then
+			echo "$dir/include/$hdr"
+			return
+		fi
+	done
+}
+
+has()
+{
+	hdr=$1
+	pattern=$2
+	file=$(find_header "$SRCTREE" "$OBJTREE")
+	[ -n "$file" ] && grep -Eq "$pattern" "$file"
+}
+
+SRCTREE=$1
+OBJTREE=${2:-$1}
+
+# 6.2 made the device argument of uevent callbacks const.
+if has linux/device.h 'int \(\*uevent\)\(const struct device \*'; then
+	echo -DZSV_COMPAT_UEVENT_CONST_DEVICE
+fi
+
+# 6.2 added formatted extended-ack messages.
+if has linux/netlink.h 'define NL_SET_ERR_MSG_FMT\('; then
+	echo -DZSV_COMPAT_HAVE_EXTACK_FMT
+fi
+
+# 6.6 moved the parsed attributes of a dump into a struct genl_info.
+if has net/genetlink.h 'genl_info_dump\(struct netlink_callback'; then
+	echo -DZSV_COMPAT_HAVE_GENL_INFO_DUMP
+fi

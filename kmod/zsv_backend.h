@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The interface between the zsv core and the backends that drive physical
+ * accelerators. A backend describes each device it drives with
+ * zsv_pdev_register() and takes it away with zsv_pdev_unregister(); the core
+ * owns naming, the control plane, slices and scheduling.
+ */
+#ifndef _ZSV_BACKEND_H
+#define _ZSV_BACKEND_H
+
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/types.h>
+
+struct zsv_pdev;
+
+/**
+ * struct zsv_backend - a driver for one kind of physical accelerator
+ * @name: short name shown to users ("sim"); at most ZSV_NAME_MAX bytes
+ * @owner: the module implementing the backend (THIS_MODULE)
+ *
+ * One static instance per backend module. It must outlive every pdev
+ * registered with it, which holds as long as the module unregisters its
+ * pdevs before it unloads.
+ */
+struct zsv_backend {
+	const char *name;
+	struct module *owner;
+};
+
+/**
+ * struct zsv_pdev_desc - what a backend tells the core about a new pdev
+ * @mem_bytes: device memory that slices may be carved from; nonzero
+ * @engines: engines that execute jobs; 1 to ZSV_ENGINES_MAX
+ * @parent: the backend's own device, or NULL
+ * @priv: backend data, returned by zsv_pdev_priv()
+ */
+struct zsv_pdev_desc {
+	u64 mem_bytes;
+	u32 engines;
+	struct device *parent;
+	void *priv;
+};
+
+#define ZSV_ENGINES_MAX		64
+#define ZSV_PDEVS_MAX		1024
+
+struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
+				   const struct zsv_pdev_desc *desc);
+void zsv_pdev_unregister(struct zsv_pdev *pdev);
+void *zsv_pdev_priv(const struct zsv_pdev *pdev);
+const char *zsv_pdev_name(const struct zsv_pdev *pdev);
+
+#endif /* _ZSV_BACKEND_H */

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install the Debian packages zsv needs to build, test and demo, if any are
+# missing. Runs `apt-get update` once, and only when something is missing.
+#
+# Usage: scripts/deps.sh [--check]   (--check: only list what is missing)
+set -euo pipefail
+
+packages=(
+	build-essential pkg-config kmod cpio xz-utils zstd
+	# the two supported kernels: images boot in the test VM, headers build
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# kselftest harness, checkpatch.pl, YNL CLI and .clang-format
+	linux-source-6.12
+	# the test VM
+	qemu-system-x86 busybox-static
+	# lint and packaging
+	sparse dkms
+	# userspace
+	libnl-3-dev libnl-genl-3-dev libcap-dev libjson-c-dev
+	# YNL CLI (Debian's python3, not another interpreter on PATH)
+	python3 python3-yaml python3-jsonschema
+	# man page check
+	groff-base
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	exit 0
+fi
+if [[ ${1:-} == --check ]]; then
+	printf '%s\n' "${missing[@]}"
+	exit 1
+fi
+if [[ $(id -u) -ne 0 ]]; then
+	echo "zsv: missing Debian packages: ${missing[*]}" >&2
+	echo "zsv: install them as root: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "zsv: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
