@@ -36,7 +36,7 @@ endif
 
 # Kernel sources for the module; copied per kernel so builds do not clash.
 KSRC := Kbuild $(wildcard kmod/*.[ch] kmod/*/*.[ch] kmod/compat/*.sh) \
-	uapi/linux/zsv.h tests/modules/zsv_test_warn.c
+	uapi/linux/zsv.h $(wildcard tests/modules/*.c)
 
 # Tools from Debian's linux-source-6.12, extracted at build time.
 LINUX_SOURCE_TAR := $(firstword $(wildcard /usr/src/linux-source-6.12.tar.*))
@@ -75,8 +75,7 @@ endif
 	$(call build-modules,$(KERNELRELEASE))
 
 modules-all:
-	$(foreach k,$(KERNELS),$(call build-modules,$(k))
-	)
+	@for k in $(KERNELS); do $(MAKE) --no-print-directory modules KERNELRELEASE=$$k || exit; done
 
 # --- userspace -----------------------------------------------------------
 

@@ -199,7 +199,7 @@ TEST_F(dev, get_rejects_short_id)
 	uint16_t id = 0;
 
 	nla_put(msg, ZSV_A_DEV_ID, sizeof(id), &id);
-	EXPECT_EQ(-ERANGE, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_DEV_MAX));
+	EXPECT_EQ(-EINVAL, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_DEV_MAX));
 	EXPECT_NE(0U, self->r->bad_attr_offset);
 }
 
@@ -217,7 +217,7 @@ TEST_F(dev, get_rejects_overlong_name)
 
 	memset(name, 'a', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	EXPECT_EQ(-ERANGE, dev_get_name(&self->nl, self->r, name));
+	EXPECT_EQ(-EINVAL, dev_get_name(&self->nl, self->r, name));
 	EXPECT_NE(0U, self->r->bad_attr_offset);
 }
 
@@ -236,7 +236,12 @@ TEST_F(dev, dump_rejects_attributes)
 
 	nla_put_string(msg, ZSV_A_DEV_NAME, "zsv0");
 	EXPECT_EQ(-EINVAL, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_DEV_MAX));
-	EXPECT_STREQ("dev-get dump takes no attributes", self->r->extack);
+	/*
+	 * Kernels before 6.2 drop extack messages set in a dump's start
+	 * callback; the errno is the contract, the message a courtesy.
+	 */
+	if (self->r->extack[0])
+		EXPECT_STREQ("dev-get dump takes no attributes", self->r->extack);
 }
 
 TEST_F(dev, rejects_nonzero_reserved_header)
