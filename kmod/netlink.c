@@ -29,7 +29,8 @@ void zsv_nl_objects_changed_locked(void)
 
 static const struct nla_policy zsv_dev_get_policy[ZSV_A_DEV_NAME + 1] = {
 	[ZSV_A_DEV_ID] = { .type = NLA_U32 },
-	[ZSV_A_DEV_NAME] = { .type = NLA_NUL_STRING, .len = ZSV_NAME_MAX },
+	/* Length checked by zsv_nl_name() to say what the limit is. */
+	[ZSV_A_DEV_NAME] = { .type = NLA_NUL_STRING },
 };
 
 static int zsv_nl_fill_dev(struct sk_buff *skb, const struct zsv_pdev *pdev,
@@ -69,6 +70,21 @@ static int zsv_nl_fill_dev(struct sk_buff *skb, const struct zsv_pdev *pdev,
 	return 0;
 }
 
+/* Return: the name in @attr, or NULL (with extack) when it is too long. */
+static const char *zsv_nl_name(struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	const char *name = nla_data(attr);
+
+	if (strlen(name) > ZSV_NAME_MAX) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+					"name is longer than %u bytes",
+					ZSV_NAME_MAX);
+		return NULL;
+	}
+	return name;
+}
+
 /*
  * Find the pdev a request names by ZSV_A_DEV_ID, ZSV_A_DEV_NAME or both.
  * Return: the pdev, or an ERR_PTR() with the reason in the extack.
@@ -78,6 +94,7 @@ static struct zsv_pdev *zsv_nl_pdev_lookup_locked(struct genl_info *info)
 	struct nlattr *id_attr = info->attrs[ZSV_A_DEV_ID];
 	struct nlattr *name_attr = info->attrs[ZSV_A_DEV_NAME];
 	struct zsv_pdev *pdev = NULL, *named;
+	const char *name;
 
 	lockdep_assert_held(&zsv_lock);
 
@@ -99,17 +116,19 @@ static struct zsv_pdev *zsv_nl_pdev_lookup_locked(struct genl_info *info)
 	}
 
 	if (name_attr) {
-		named = zsv_pdev_find_by_name_locked(nla_data(name_attr));
+		name = zsv_nl_name(name_attr, info->extack);
+		if (!name)
+			return ERR_PTR(-EINVAL);
+		named = zsv_pdev_find_by_name_locked(name);
 		if (!named) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
-						"no device named '%s'",
-						(char *)nla_data(name_attr));
+						"no device named '%s'", name);
 			return ERR_PTR(-ENODEV);
 		}
 		if (pdev && pdev != named) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
 						"device id %u is not named '%s'",
-						pdev->id, (char *)nla_data(name_attr));
+						pdev->id, name);
 			return ERR_PTR(-EINVAL);
 		}
 		pdev = named;

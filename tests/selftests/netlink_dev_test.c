@@ -218,6 +218,7 @@ TEST_F(dev, get_rejects_overlong_name)
 	memset(name, 'a', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	EXPECT_EQ(-EINVAL, dev_get_name(&self->nl, self->r, name));
+	EXPECT_STREQ("name is longer than 63 bytes", self->r->extack);
 	EXPECT_NE(0U, self->r->bad_attr_offset);
 }
 

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zsvctl dev: physical accelerators (pdevs).
+ *
+ *   zsvctl dev [list]
+ *   zsvctl dev show NAME
+ *
+ * JSON: "dev list" prints an array of device objects, "dev show" one
+ * device object; both carry raw numbers (bytes, nanoseconds), see
+ * dev_to_json() and zsvctl(8).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json_object.h>
+
+#include "table.h"
+#include "zsvctl.h"
+
+static int dev_list_main(struct zsvctl *ctl, int argc, char **argv);
+static int dev_show_main(struct zsvctl *ctl, int argc, char **argv);
+static int dev_help_main(struct zsvctl *ctl, int argc, char **argv);
+
+/* Append only: the order decides what an abbreviation means. */
+static const struct zsvctl_cmd dev_cmds[] = {
+	{ "list", dev_list_main, NULL, "list every device (the default)" },
+	{ "show", dev_show_main, NULL, "show every field of one device" },
+	{ "help", dev_help_main, NULL, "this help" },
+	{ .name = NULL },
+};
+
+void dev_usage(FILE *f)
+{
+	fputs("Usage: zsvctl [OPTIONS] dev [list]\n"
+	      "       zsvctl [OPTIONS] dev show NAME\n"
+	      "       zsvctl dev help\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	zsvctl_cmds_print(f, dev_cmds);
+	fputs("\n"
+	      "Sizes are binary (1G = 1024M); FREE is memory no reserved slice holds.\n",
+	      f);
+}
+
+int dev_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	return zsvctl_dispatch(ctl, dev_cmds, "list", dev_usage, argc, argv);
+}
+
+static int dev_help_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	if (argc)
+		return zsvctl_usage_error(dev_usage, "unexpected argument '%s'",
+					  argv[0]);
+	dev_usage(stdout);
+	return ZSVCTL_EXIT_OK;
+}
+
+/* Memory that no reserved slice holds: what a new one can still get. */
+static uint64_t dev_mem_free_bytes(const struct zsv_dev_info *dev)
+{
+	if (dev->mem_reserved_bytes > dev->mem_total_bytes)
+		return 0;
+	return dev->mem_total_bytes - dev->mem_reserved_bytes;
+}
+
+/* A policy by name; "unknown(N)" for a value newer than libzsv. */
+static const char *policy_str(uint32_t policy, char *buf, size_t len)
+{
+	const char *name = zsv_policy_name(policy);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "unknown(%" PRIu32 ")", policy);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON */
+
+/* Add @key: @val, or @key: null when the kernel did not report @attr. */
+static bool json_add_u64(struct json_object *obj,
+			 const struct zsv_dev_info *dev, const char *key,
+			 int attr, uint64_t val)
+{
+	struct json_object *v = NULL;
+
+	if (zsv_dev_has(dev, attr)) {
+		v = json_object_new_uint64(val);
+		if (!v)
+			return false;
+	}
+	if (json_object_object_add(obj, key, v)) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
+static bool json_add_str(struct json_object *obj,
+			 const struct zsv_dev_info *dev, const char *key,
+			 int attr, const char *val)
+{
+	struct json_object *v = NULL;
+
+	if (zsv_dev_has(dev, attr)) {
+		v = json_object_new_string(val);
+		if (!v)
+			return false;
+	}
+	if (json_object_object_add(obj, key, v)) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One device.  Keys are the netlink attribute names in snake_case and
+ * never change meaning; a key is null when the kernel did not report
+ * the attribute.  Returns NULL when out of memory.
+ */
+static struct json_object *dev_to_json(const struct zsv_dev_info *dev)
+{
+	struct json_object *obj = json_object_new_object();
+	char buf[32];
+
+	if (!obj)
+		return NULL;
+	if (json_add_u64(obj, dev, "id", ZSV_A_DEV_ID, dev->id) &&
+	    json_add_str(obj, dev, "name", ZSV_A_DEV_NAME, dev->name) &&
+	    json_add_str(obj, dev, "backend", ZSV_A_DEV_BACKEND,
+			 dev->backend) &&
+	    json_add_u64(obj, dev, "mem_total", ZSV_A_DEV_MEM_TOTAL,
+			 dev->mem_total_bytes) &&
+	    json_add_u64(obj, dev, "mem_reserved", ZSV_A_DEV_MEM_RESERVED,
+			 dev->mem_reserved_bytes) &&
+	    json_add_u64(obj, dev, "mem_used", ZSV_A_DEV_MEM_USED,
+			 dev->mem_used_bytes) &&
+	    json_add_u64(obj, dev, "engines", ZSV_A_DEV_ENGINES,
+			 dev->engines) &&
+	    json_add_str(obj, dev, "policy", ZSV_A_DEV_POLICY,
+			 policy_str(dev->policy, buf, sizeof(buf))) &&
+	    json_add_u64(obj, dev, "timeslice_ns", ZSV_A_DEV_TIMESLICE_NS,
+			 dev->timeslice_ns) &&
+	    json_add_u64(obj, dev, "period_ns", ZSV_A_DEV_PERIOD_NS,
+			 dev->period_ns) &&
+	    json_add_u64(obj, dev, "slice_count", ZSV_A_DEV_SLICE_COUNT,
+			 dev->slice_count))
+		return obj;
+	json_object_put(obj);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text */
+
+/* Cell text for people; "-" when the kernel did not report @attr. */
+static const char *cell_size(const struct zsv_dev_info *dev, int attr,
+			     uint64_t bytes, char *buf, size_t len)
+{
+	if (!zsv_dev_has(dev, attr) || zsv_format_size(bytes, buf, len))
+		return "-";
+	return buf;
+}
+
+static const char *cell_duration(const struct zsv_dev_info *dev, int attr,
+				 uint64_t ns, char *buf, size_t len)
+{
+	if (!zsv_dev_has(dev, attr) || zsv_format_duration(ns, buf, len))
+		return "-";
+	return buf;
+}
+
+static const char *cell_u32(const struct zsv_dev_info *dev, int attr,
+			    uint32_t val, char *buf, size_t len)
+{
+	if (!zsv_dev_has(dev, attr))
+		return "-";
+	snprintf(buf, len, "%" PRIu32, val);
+	return buf;
+}
+
+/* FREE needs both numbers it is derived from. */
+static const char *cell_mem_free(const struct zsv_dev_info *dev, char *buf,
+				 size_t len)
+{
+	if (!zsv_dev_has(dev, ZSV_A_DEV_MEM_RESERVED))
+		return "-";
+	return cell_size(dev, ZSV_A_DEV_MEM_TOTAL, dev_mem_free_bytes(dev), buf,
+			 len);
+}
+
+static const char *cell_policy(const struct zsv_dev_info *dev, char *buf,
+			       size_t len)
+{
+	if (!zsv_dev_has(dev, ZSV_A_DEV_POLICY))
+		return "-";
+	return policy_str(dev->policy, buf, len);
+}
+
+/* clang-format off */
+static const struct table_col dev_cols[] = {
+	{ "NAME", false },
+	{ "ID", true },
+	{ "BACKEND", false },
+	{ "TOTAL", true },
+	{ "RESERVED", true },
+	{ "FREE", true },
+	{ "USED", true },
+	{ "ENGINES", true },
+	{ "POLICY", false },
+	{ "TIMESLICE", true },
+	{ "SLICES", true },
+};
+/* clang-format on */
+
+#define DEV_COLS (sizeof(dev_cols) / sizeof(dev_cols[0]))
+
+static int dev_table_add(struct table *t, const struct zsv_dev_info *dev)
+{
+	char id[16], total[ZSV_UNIT_STR_MAX], reserved[ZSV_UNIT_STR_MAX];
+	char mem_free[ZSV_UNIT_STR_MAX], used[ZSV_UNIT_STR_MAX];
+	char engines[16], policy[32], timeslice[ZSV_UNIT_STR_MAX], slices[16];
+	const char *cells[DEV_COLS] = {
+		dev->name,
+		cell_u32(dev, ZSV_A_DEV_ID, dev->id, id, sizeof(id)),
+		zsv_dev_has(dev, ZSV_A_DEV_BACKEND) ? dev->backend : "-",
+		cell_size(dev, ZSV_A_DEV_MEM_TOTAL, dev->mem_total_bytes, total,
+			  sizeof(total)),
+		cell_size(dev, ZSV_A_DEV_MEM_RESERVED, dev->mem_reserved_bytes,
+			  reserved, sizeof(reserved)),
+		cell_mem_free(dev, mem_free, sizeof(mem_free)),
+		cell_size(dev, ZSV_A_DEV_MEM_USED, dev->mem_used_bytes, used,
+			  sizeof(used)),
+		cell_u32(dev, ZSV_A_DEV_ENGINES, dev->engines, engines,
+			 sizeof(engines)),
+		cell_policy(dev, policy, sizeof(policy)),
+		cell_duration(dev, ZSV_A_DEV_TIMESLICE_NS, dev->timeslice_ns,
+			      timeslice, sizeof(timeslice)),
+		cell_u32(dev, ZSV_A_DEV_SLICE_COUNT, dev->slice_count, slices,
+			 sizeof(slices)),
+	};
+
+	return table_add_row(t, cells);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands */
+
+static int dev_cmp_id(const void *a, const void *b)
+{
+	const struct zsv_dev_info *x = *(const struct zsv_dev_info *const *)a;
+	const struct zsv_dev_info *y = *(const struct zsv_dev_info *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int dev_list_json(struct zsvctl *ctl, struct zsv_dev_info **devs,
+			 size_t count)
+{
+	struct json_object *array = json_object_new_array();
+	size_t i;
+
+	for (i = 0; array && i < count; i++) {
+		struct json_object *obj = dev_to_json(devs[i]);
+
+		if (!obj || json_object_array_add(array, obj)) {
+			json_object_put(obj);
+			json_object_put(array);
+			array = NULL;
+		}
+	}
+	return zsvctl_json_print(ctl, array);
+}
+
+static int dev_list_table(struct zsvctl *ctl, struct zsv_dev_info **devs,
+			  size_t count)
+{
+	struct table t;
+	size_t i;
+	int err;
+
+	table_init(&t, dev_cols, DEV_COLS);
+	for (i = 0; i < count; i++) {
+		err = dev_table_add(&t, devs[i]);
+		if (err) {
+			table_free(&t);
+			return zsvctl_fail(ctl, err, "cannot build the table");
+		}
+	}
+	table_print(&t, stdout);
+	table_free(&t);
+	return ZSVCTL_EXIT_OK;
+}
+
+static int dev_list_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	struct zsv_dev_info **devs;
+	size_t count;
+	int ret, err;
+
+	if (argc)
+		return zsvctl_usage_error(dev_usage, "unexpected argument '%s'",
+					  argv[0]);
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = zsv_dev_list(ctl->zh, &devs, &count);
+	if (err)
+		return zsvctl_fail(ctl, err, "cannot list devices");
+	qsort(devs, count, sizeof(*devs), dev_cmp_id);
+	if (ctl->json)
+		ret = dev_list_json(ctl, devs, count);
+	else
+		ret = dev_list_table(ctl, devs, count);
+	zsv_dev_list_free(devs, count);
+	return ret;
+}
+
+/* "80G (85899345920 bytes)": the human size, then the exact one. */
+static void show_size(const struct zsv_dev_info *dev, const char *label,
+		      int attr, uint64_t bytes, bool present)
+{
+	char human[ZSV_UNIT_STR_MAX];
+
+	if (!present || !zsv_dev_has(dev, attr) ||
+	    zsv_format_size(bytes, human, sizeof(human))) {
+		printf("%-14s-\n", label);
+		return;
+	}
+	printf("%-14s%s (%" PRIu64 " bytes)\n", label, human, bytes);
+}
+
+static void dev_show_text(const struct zsv_dev_info *dev)
+{
+	char buf[ZSV_UNIT_STR_MAX + 32];
+
+	printf("%-14s%s\n", "name:", dev->name);
+	printf("%-14s%" PRIu32 "\n", "id:", dev->id);
+	printf("%-14s%s\n", "backend:",
+	       zsv_dev_has(dev, ZSV_A_DEV_BACKEND) ? dev->backend : "-");
+	show_size(dev, "mem total:", ZSV_A_DEV_MEM_TOTAL, dev->mem_total_bytes,
+		  true);
+	show_size(dev, "mem reserved:", ZSV_A_DEV_MEM_RESERVED,
+		  dev->mem_reserved_bytes, true);
+	show_size(dev, "mem free:", ZSV_A_DEV_MEM_TOTAL,
+		  dev_mem_free_bytes(dev),
+		  zsv_dev_has(dev, ZSV_A_DEV_MEM_RESERVED));
+	show_size(dev, "mem used:", ZSV_A_DEV_MEM_USED, dev->mem_used_bytes,
+		  true);
+	printf("%-14s%s\n", "engines:",
+	       cell_u32(dev, ZSV_A_DEV_ENGINES, dev->engines, buf,
+			sizeof(buf)));
+	printf("%-14s%s\n", "policy:", cell_policy(dev, buf, sizeof(buf)));
+	printf("%-14s%s\n", "timeslice:",
+	       cell_duration(dev, ZSV_A_DEV_TIMESLICE_NS, dev->timeslice_ns,
+			     buf, sizeof(buf)));
+	printf("%-14s%s\n", "period:",
+	       cell_duration(dev, ZSV_A_DEV_PERIOD_NS, dev->period_ns, buf,
+			     sizeof(buf)));
+	printf("%-14s%s\n", "slices:",
+	       cell_u32(dev, ZSV_A_DEV_SLICE_COUNT, dev->slice_count, buf,
+			sizeof(buf)));
+}
+
+static int dev_show_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	struct zsv_dev_info *dev;
+	const char *name;
+	int ret, err;
+
+	if (argc < 1)
+		return zsvctl_usage_error(dev_usage, "dev show needs a NAME");
+	if (argc > 1)
+		return zsvctl_usage_error(dev_usage, "unexpected argument '%s'",
+					  argv[1]);
+	name = argv[0];
+	err = zsv_name_check(name);
+	if (err)
+		return zsvctl_usage_error(
+			dev_usage,
+			"'%s' is not a device name: names are 1 to %d characters of a-z, 0-9, '_', '.' and '-', starting with a letter or a digit",
+			name, ZSV_NAME_MAX);
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = zsv_dev_get_by_name(ctl->zh, name, &dev);
+	if (err == -ENODEV && !zsv_ext_msg(ctl->zh)) {
+		/* A kernel that sent no message meant this. */
+		fprintf(stderr,
+			"zsvctl: cannot show device '%s': no device named '%s'\n",
+			name, name);
+		return ZSVCTL_EXIT_FAIL;
+	}
+	if (err)
+		return zsvctl_fail(ctl, err, "cannot show device '%s'", name);
+	if (ctl->json)
+		ret = zsvctl_json_print(ctl, dev_to_json(dev));
+	else
+		dev_show_text(dev);
+	zsv_dev_info_free(dev);
+	return ret;
+}

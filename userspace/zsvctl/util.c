@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The grammar, error reporting and output helpers every object uses.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json_object.h>
+
+#include "zsvctl.h"
+
+/*
+ * Longest "what failed" part of an error.  Each error is formatted first
+ * and written with one call, so that stderr (unbuffered) gets it in one
+ * write and it is not torn apart by other output.
+ */
+#define ZSVCTL_MSG_MAX 512
+
+const struct zsvctl_cmd *zsvctl_cmd_find(const struct zsvctl_cmd *cmds,
+					 const char *word)
+{
+	const struct zsvctl_cmd *cmd;
+	size_t len = strlen(word);
+
+	if (!len)
+		return NULL;
+	for (cmd = cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, word))
+			return cmd;
+	for (cmd = cmds; cmd->name; cmd++)
+		if (!strncmp(cmd->name, word, len))
+			return cmd;
+	return NULL;
+}
+
+void zsvctl_cmds_print(FILE *f, const struct zsvctl_cmd *cmds)
+{
+	const struct zsvctl_cmd *cmd;
+
+	for (cmd = cmds; cmd->name; cmd++)
+		fprintf(f, "  %-10s %s\n", cmd->name, cmd->help);
+}
+
+int zsvctl_dispatch(struct zsvctl *ctl, const struct zsvctl_cmd *cmds,
+		    const char *default_cmd, void (*usage)(FILE *f), int argc,
+		    char **argv)
+{
+	const struct zsvctl_cmd *cmd;
+
+	if (!argc)
+		cmd = zsvctl_cmd_find(cmds, default_cmd);
+	else
+		cmd = zsvctl_cmd_find(cmds, argv[0]);
+	if (!cmd)
+		return zsvctl_usage_error(usage, "unknown command '%s'",
+					  argv[0]);
+	if (argc) {
+		argc--;
+		argv++;
+	}
+	return cmd->fn(ctl, argc, argv);
+}
+
+int zsvctl_usage_error(void (*usage)(FILE *f), const char *fmt, ...)
+{
+	char what[ZSVCTL_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "zsvctl: %s\n\n", what);
+	usage(stderr);
+	return ZSVCTL_EXIT_USAGE;
+}
+
+int zsvctl_fail(struct zsvctl *ctl, int err, const char *fmt, ...)
+{
+	char what[ZSVCTL_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "zsvctl: %s: %s\n", what, zsv_error(ctl->zh, err));
+	return ZSVCTL_EXIT_FAIL;
+}
+
+int zsvctl_connect(struct zsvctl *ctl)
+{
+	int err;
+
+	if (ctl->zh)
+		return ZSVCTL_EXIT_OK;
+	err = zsv_open(&ctl->zh);
+	if (err == -ZSV_ENOTLOADED && !access("/sys/module/zsv", F_OK)) {
+		/* Loaded, but the family lives in the initial netns only. */
+		fputs("zsvctl: the zsv module is loaded but its control plane is only reachable from the host's initial network namespace\n",
+		      stderr);
+		return ZSVCTL_EXIT_FAIL;
+	}
+	if (err == -ZSV_ENOTLOADED) {
+		fputs("zsvctl: the zsv kernel module is not loaded; load it with 'modprobe zsv_sim' (which loads zsv)\n",
+		      stderr);
+		return ZSVCTL_EXIT_FAIL;
+	}
+	if (err)
+		return zsvctl_fail(ctl, err,
+				   "cannot reach the zsv netlink family");
+	return ZSVCTL_EXIT_OK;
+}
+
+int zsvctl_json_print(struct zsvctl *ctl, struct json_object *obj)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *text;
+
+	if (!obj)
+		return zsvctl_fail(ctl, -ENOMEM,
+				   "cannot build the JSON output");
+	flags |= ctl->pretty ?
+			 JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			 JSON_C_TO_STRING_PLAIN;
+	text = json_object_to_json_string_ext(obj, flags);
+	if (text)
+		puts(text);
+	json_object_put(obj);
+	if (!text)
+		return zsvctl_fail(ctl, -ENOMEM,
+				   "cannot build the JSON output");
+	return ZSVCTL_EXIT_OK;
+}
