@@ -21,6 +21,13 @@
 #define zsv_uevent_device struct device
 #endif
 
+/* Device argument of struct device_type's devnode callback. */
+#ifdef ZSV_COMPAT_DEVNODE_CONST_DEVICE
+#define zsv_devnode_device const struct device
+#else
+#define zsv_devnode_device struct device
+#endif
+
 #ifndef ZSV_COMPAT_HAVE_EXTACK_FMT
 /*
  * Kernels without formatted extack messages keep only a pointer to a

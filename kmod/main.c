@@ -21,6 +21,14 @@ static int __init zsv_init(void)
 	if (err)
 		goto err_pdev;
 
+	err = zsv_cdev_init();
+	if (err)
+		goto err_cdev;
+
+	err = zsv_slice_init();
+	if (err)
+		goto err_slice;
+
 	err = zsv_netlink_init();
 	if (err)
 		goto err_netlink;
@@ -29,6 +37,10 @@ static int __init zsv_init(void)
 	return 0;
 
 err_netlink:
+	zsv_slice_exit();
+err_slice:
+	zsv_cdev_exit();
+err_cdev:
 	zsv_pdev_exit();
 err_pdev:
 	return err;
@@ -41,6 +53,8 @@ err_pdev:
 static void __exit zsv_exit(void)
 {
 	zsv_netlink_exit();
+	zsv_slice_exit();
+	zsv_cdev_exit();
 	zsv_pdev_exit();
 	pr_info("zsv unloaded\n");
 }

@@ -9,6 +9,8 @@
  * while holding it, so they need no reference of their own.
  */
 #include <linux/kobject.h>
+#include <linux/math64.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -22,6 +24,9 @@ DEFINE_MUTEX(zsv_lock);
 
 /* Registered pdevs by id; modified under zsv_lock. */
 static DEFINE_XARRAY_ALLOC(zsv_pdevs);
+
+/* Registered backends; zsv_lock. */
+static LIST_HEAD(zsv_backends);
 
 static const char * const zsv_policy_names[] = {
 	[ZSV_POLICY_WEIGHTED] = "weighted",
@@ -64,6 +69,8 @@ ZSV_PDEV_ATTR(policy, "%s", zsv_policy_name(pdev->policy));
 ZSV_PDEV_ATTR(timeslice_ns, "%llu", pdev->timeslice_ns);
 ZSV_PDEV_ATTR(period_ns, "%llu", pdev->period_ns);
 ZSV_PDEV_ATTR(slice_count, "%u", pdev->slice_count);
+ZSV_PDEV_ATTR(mem_shared_bytes, "%llu", pdev->mem_shared_bytes);
+ZSV_PDEV_ATTR(oversub_pct, "%u", pdev->oversub_pct);
 
 static struct attribute *zsv_pdev_attrs[] = {
 	&dev_attr_id.attr,
@@ -76,6 +83,8 @@ static struct attribute *zsv_pdev_attrs[] = {
 	&dev_attr_timeslice_ns.attr,
 	&dev_attr_period_ns.attr,
 	&dev_attr_slice_count.attr,
+	&dev_attr_mem_shared_bytes.attr,
+	&dev_attr_oversub_pct.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(zsv_pdev);
@@ -138,6 +147,8 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 	pdev->policy = ZSV_POLICY_WEIGHTED;
 	pdev->timeslice_ns = ZSV_TIMESLICE_DEFAULT_NS;
 	pdev->period_ns = ZSV_PERIOD_DEFAULT_NS;
+	pdev->oversub_pct = ZSV_OVERSUB_PCT_MIN;
+	INIT_LIST_HEAD(&pdev->slices);
 
 	device_initialize(&pdev->dev);
 	pdev->dev.class = &zsv_class;
@@ -165,6 +176,7 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 	if (err)
 		goto err_erase;
 	zsv_nl_objects_changed_locked();
+	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_NEW);
 	mutex_unlock(&zsv_lock);
 
 	dev_info(&pdev->dev, "registered by %s: %llu bytes, %u engines\n",
@@ -190,8 +202,11 @@ EXPORT_SYMBOL_GPL(zsv_pdev_register);
 void zsv_pdev_unregister(struct zsv_pdev *pdev)
 {
 	mutex_lock(&zsv_lock);
+	/* Slices pin their backend's module and block dev-del. */
+	WARN_ON(!list_empty(&pdev->slices));
 	xa_erase(&zsv_pdevs, pdev->id);
 	zsv_nl_objects_changed_locked();
+	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_DEL);
 	mutex_unlock(&zsv_lock);
 
 	dev_info(&pdev->dev, "unregistered\n");
@@ -211,6 +226,225 @@ const char *zsv_pdev_name(const struct zsv_pdev *pdev)
 	return dev_name(&pdev->dev);
 }
 EXPORT_SYMBOL_GPL(zsv_pdev_name);
+
+/**
+ * zsv_backend_register() - make a backend known to the core
+ * @backend: the backend; its name must be unique
+ *
+ * Return: 0, -EINVAL for a bad backend or -EEXIST for a taken name.
+ */
+int zsv_backend_register(struct zsv_backend *backend)
+{
+	struct zsv_backend *b;
+	int err = 0;
+
+	if (!backend->name || strlen(backend->name) > ZSV_NAME_MAX)
+		return -EINVAL;
+	mutex_lock(&zsv_lock);
+	list_for_each_entry(b, &zsv_backends, link)
+		if (!strcmp(b->name, backend->name))
+			err = -EEXIST;
+	if (!err)
+		list_add_tail(&backend->link, &zsv_backends);
+	mutex_unlock(&zsv_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(zsv_backend_register);
+
+void zsv_backend_unregister(struct zsv_backend *backend)
+{
+	mutex_lock(&zsv_lock);
+	list_del(&backend->link);
+	mutex_unlock(&zsv_lock);
+}
+EXPORT_SYMBOL_GPL(zsv_backend_unregister);
+
+/**
+ * zsv_pdev_new() - make a pdev through its backend (dev-new)
+ * @backend: name of the backend
+ * @mem_bytes: memory of the new pdev
+ * @engines: engines of the new pdev
+ * @extack: the reason for a refusal
+ *
+ * Called without zsv_lock. The pdev may be gone again by the time the
+ * caller looks at it, so the caller looks it up by the returned id.
+ * Return: the new pdev's id, or a negative errno.
+ */
+int zsv_pdev_new(const char *backend, u64 mem_bytes, u32 engines,
+		 struct netlink_ext_ack *extack)
+{
+	struct zsv_pdev_desc desc = { .mem_bytes = mem_bytes,
+				      .engines = engines };
+	struct zsv_backend *b, *found = NULL;
+	struct zsv_pdev *pdev;
+	u32 id;
+
+	if (!mem_bytes) {
+		NL_SET_ERR_MSG(extack, "mem-total must be nonzero");
+		return -EINVAL;
+	}
+	if (!engines || engines > ZSV_ENGINES_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "engines %u is out of range (1-%u)",
+				   engines, ZSV_ENGINES_MAX);
+		return -ERANGE;
+	}
+
+	mutex_lock(&zsv_lock);
+	list_for_each_entry(b, &zsv_backends, link) {
+		if (!strcmp(b->name, backend) && try_module_get(b->owner)) {
+			found = b;
+			break;
+		}
+	}
+	mutex_unlock(&zsv_lock);
+	if (!found) {
+		NL_SET_ERR_MSG_FMT(extack, "no backend named '%.32s' is loaded",
+				   backend);
+		return -ENOENT;
+	}
+	if (!found->ops || !found->ops->dev_new) {
+		NL_SET_ERR_MSG_FMT(extack, "backend '%.32s' cannot add devices",
+				   backend);
+		module_put(found->owner);
+		return -EOPNOTSUPP;
+	}
+
+	pdev = found->ops->dev_new(&desc);
+	if (IS_ERR(pdev)) {
+		NL_SET_ERR_MSG(extack, "the backend could not add the device");
+		module_put(found->owner);
+		return PTR_ERR(pdev);
+	}
+	id = pdev->id;
+	module_put(found->owner);
+	return id;
+}
+
+/**
+ * zsv_pdev_del_locked() - remove a pdev through its backend (dev-del)
+ * @pdev: the pdev, found under zsv_lock, which the caller still holds
+ * @extack: the reason for a refusal
+ *
+ * Drops and retakes zsv_lock around the backend call.
+ * Return: 0, -EBUSY while the pdev has slices or is being removed,
+ * -EOPNOTSUPP when its backend cannot remove devices.
+ */
+int zsv_pdev_del_locked(struct zsv_pdev *pdev, struct netlink_ext_ack *extack)
+{
+	const struct zsv_backend *backend = pdev->backend;
+	int err;
+
+	lockdep_assert_held(&zsv_lock);
+	if (pdev->slice_count) {
+		NL_SET_ERR_MSG_FMT(extack, "the device has %u slice(s); destroy them first",
+				   pdev->slice_count);
+		return -EBUSY;
+	}
+	if (pdev->removing) {
+		NL_SET_ERR_MSG(extack, "the device is being removed");
+		return -EBUSY;
+	}
+	if (!backend->ops || !backend->ops->dev_del) {
+		NL_SET_ERR_MSG_FMT(extack, "backend '%.32s' cannot remove devices",
+				   backend->name);
+		return -EOPNOTSUPP;
+	}
+	if (!try_module_get(backend->owner)) {
+		NL_SET_ERR_MSG(extack, "the device's backend is unloading");
+		return -ENODEV;
+	}
+
+	pdev->removing = true;
+	get_device(&pdev->dev);
+	mutex_unlock(&zsv_lock);
+	err = backend->ops->dev_del(pdev);
+	mutex_lock(&zsv_lock);
+	if (err) {
+		pdev->removing = false;
+		NL_SET_ERR_MSG(extack, "the backend could not remove the device");
+	}
+	put_device(&pdev->dev);
+	module_put(backend->owner);
+	return err;
+}
+
+/**
+ * zsv_pdev_set_locked() - change a pdev's settings, live (dev-set)
+ * @pdev: the pdev
+ * @cfg: the fields to change
+ * @extack: the reason for a refusal
+ *
+ * All or nothing. Return: 0 or a negative errno.
+ */
+int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
+			struct netlink_ext_ack *extack)
+{
+	u64 timeslice = pdev->timeslice_ns, period = pdev->period_ns;
+	char need[24], limit[24];
+	u64 cap;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if ((cfg->set & BIT_ULL(ZSV_A_DEV_POLICY)) &&
+	    cfg->policy > ZSV_POLICY_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "policy %u is out of range (0-%u)",
+				   cfg->policy, ZSV_POLICY_MAX);
+		return -ERANGE;
+	}
+	if (cfg->set & BIT_ULL(ZSV_A_DEV_TIMESLICE_NS))
+		timeslice = cfg->timeslice_ns;
+	if (cfg->set & BIT_ULL(ZSV_A_DEV_PERIOD_NS))
+		period = cfg->period_ns;
+	if (timeslice < ZSV_TIMESLICE_MIN_NS || timeslice > ZSV_TIMESLICE_MAX_NS) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "timeslice %llu ns is out of range (%llu-%llu ns)",
+				   timeslice, ZSV_TIMESLICE_MIN_NS,
+				   ZSV_TIMESLICE_MAX_NS);
+		return -ERANGE;
+	}
+	if (period < ZSV_PERIOD_MIN_NS || period > ZSV_PERIOD_MAX_NS) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "period %llu ns is out of range (%llu-%llu ns)",
+				   period, ZSV_PERIOD_MIN_NS, ZSV_PERIOD_MAX_NS);
+		return -ERANGE;
+	}
+	if (period < timeslice) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "period %llu ns is shorter than timeslice %llu ns",
+				   period, timeslice);
+		return -EINVAL;
+	}
+	if (cfg->set & BIT_ULL(ZSV_A_DEV_OVERSUB_PCT)) {
+		if (cfg->oversub_pct < ZSV_OVERSUB_PCT_MIN ||
+		    cfg->oversub_pct > ZSV_OVERSUB_PCT_MAX) {
+			NL_SET_ERR_MSG_FMT(extack,
+					   "oversubscription %u%% is out of range (%u-%u%%)",
+					   cfg->oversub_pct, ZSV_OVERSUB_PCT_MIN,
+					   ZSV_OVERSUB_PCT_MAX);
+			return -ERANGE;
+		}
+		cap = mul_u64_u32_div(pdev->mem_total_bytes -
+				      pdev->mem_reserved_bytes,
+				      cfg->oversub_pct, 100);
+		if (pdev->mem_shared_bytes > cap) {
+			zsv_fmt_bytes(need, sizeof(need), pdev->mem_shared_bytes);
+			zsv_fmt_bytes(limit, sizeof(limit), cap);
+			NL_SET_ERR_MSG_FMT(extack,
+					   "shared quotas hold %s; %u%% allows only %s",
+					   need, cfg->oversub_pct, limit);
+			return -EBUSY;
+		}
+	}
+
+	if (cfg->set & BIT_ULL(ZSV_A_DEV_POLICY))
+		pdev->policy = cfg->policy;
+	pdev->timeslice_ns = timeslice;
+	pdev->period_ns = period;
+	if (cfg->set & BIT_ULL(ZSV_A_DEV_OVERSUB_PCT))
+		pdev->oversub_pct = cfg->oversub_pct;
+	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_SET);
+	return 0;
+}
 
 struct zsv_pdev *zsv_pdev_find_locked(u32 id)
 {

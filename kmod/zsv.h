@@ -5,12 +5,22 @@
 #ifndef _ZSV_H
 #define _ZSV_H
 
+#include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <uapi/linux/zsv.h>
 
 #include "zsv_backend.h"
+
+/* Limits of the registries; slice ids are also device minors. */
+#define ZSV_SLICES_MAX			65536
+#define ZSV_SLICES_PER_PDEV_MAX		4096
 
 /* Scheduling defaults of a new pdev (DESIGN.md section 1). */
 #define ZSV_TIMESLICE_DEFAULT_NS	(2 * NSEC_PER_MSEC)
@@ -38,6 +48,10 @@ extern struct mutex zsv_lock;
  * @timeslice_ns: scheduling quantum; zsv_lock
  * @period_ns: accounting period; zsv_lock
  * @slice_count: slices carved from this pdev; zsv_lock
+ * @mem_shared_bytes: sum of the quotas of shared slices; zsv_lock
+ * @oversub_pct: shared pool oversubscription in percent; zsv_lock
+ * @slices: the pdev's slices, by zsv_slice.pdev_link; zsv_lock
+ * @removing: dev-del is taking the pdev away, no new slices; zsv_lock
  */
 struct zsv_pdev {
 	struct device dev;
@@ -53,6 +67,87 @@ struct zsv_pdev {
 	u64 timeslice_ns;
 	u64 period_ns;
 	u32 slice_count;
+	u64 mem_shared_bytes;
+	u32 oversub_pct;
+	struct list_head slices;
+	bool removing;
+};
+
+/**
+ * struct zsv_slice - a virtual accelerator carved from a pdev
+ * @ref: held by the registry (until slice-del) and by each open context
+ * @id: registry index, also the minor of its device node
+ * @name: NUL-padded, so that it is the key of the name hash as it stands
+ * @hash_node: link in the name hash; zsv_lock
+ * @pdev: the pdev it is carved from; holds a reference to it
+ * @pdev_link: link in pdev->slices; zsv_lock
+ * @node: its device in class zsv_slice, which makes /dev/zsv/<name>;
+ *	replaced when the owner or mode changes; zsv_lock
+ * @mem_bytes: size of the memory partition; zsv_lock
+ * @mem_mode: enum zsv_mem_mode; immutable
+ * @mem_used_bytes: bytes backing live buffers; zsv_lock
+ * @weight: share of engine time under contention; zsv_lock
+ * @cap_pct: ceiling on engine time per period; zsv_lock
+ * @timeslice_ns: quantum override, 0 for the pdev's; zsv_lock
+ * @uid: owner of the device node; zsv_lock
+ * @gid: group of the device node; zsv_lock
+ * @node_mode: permission bits of the device node; zsv_lock
+ * @nr_contexts: open files of the device node; zsv_lock
+ * @revoke_sem: data-plane calls hold it for reading and fail once @dead is
+ *	set; forced deletion sets @dead holding it for writing
+ * @dead: the slice was destroyed; its contexts answer -ENODEV
+ */
+struct zsv_slice {
+	struct kref ref;
+	u32 id;
+	char name[ZSV_NAME_MAX + 1];
+	struct rhash_head hash_node;
+	struct zsv_pdev *pdev;
+	struct list_head pdev_link;
+	struct device *node;
+
+	u64 mem_bytes;
+	enum zsv_mem_mode mem_mode;
+	u64 mem_used_bytes;
+	u32 weight;
+	u32 cap_pct;
+	u64 timeslice_ns;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t node_mode;
+	u32 nr_contexts;
+
+	struct rw_semaphore revoke_sem;
+	bool dead;
+};
+
+/**
+ * struct zsv_dev_config - what dev-set asks for
+ * @set: which fields are given, as a mask of BIT_ULL(ZSV_A_DEV_*)
+ */
+struct zsv_dev_config {
+	u64 set;
+	enum zsv_policy policy;
+	u64 timeslice_ns;
+	u64 period_ns;
+	u32 oversub_pct;
+};
+
+/**
+ * struct zsv_slice_config - what slice-new and slice-set ask for
+ * @set: which fields are given, as a mask of BIT_ULL(ZSV_A_SLICE_*)
+ */
+struct zsv_slice_config {
+	u64 set;
+	char name[ZSV_NAME_MAX + 1];
+	u64 mem_bytes;
+	enum zsv_mem_mode mem_mode;
+	u32 weight;
+	u32 cap_pct;
+	u64 timeslice_ns;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t node_mode;
 };
 
 static inline struct zsv_pdev *to_zsv_pdev(const struct device *dev)
@@ -61,6 +156,7 @@ static inline struct zsv_pdev *to_zsv_pdev(const struct device *dev)
 }
 
 extern struct class zsv_class;
+extern struct class zsv_slice_class;
 
 int zsv_pdev_init(void);
 void zsv_pdev_exit(void);
@@ -68,9 +164,44 @@ struct zsv_pdev *zsv_pdev_find_locked(u32 id);
 struct zsv_pdev *zsv_pdev_find_by_name_locked(const char *name);
 struct zsv_pdev *zsv_pdev_next_locked(unsigned long *index);
 const char *zsv_policy_name(enum zsv_policy policy);
+int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
+			struct netlink_ext_ack *extack);
+int zsv_pdev_new(const char *backend, u64 mem_bytes, u32 engines,
+		 struct netlink_ext_ack *extack);
+int zsv_pdev_del_locked(struct zsv_pdev *pdev, struct netlink_ext_ack *extack);
+
+int zsv_slice_init(void);
+void zsv_slice_exit(void);
+struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
+				       const struct zsv_slice_config *cfg,
+				       struct netlink_ext_ack *extack);
+int zsv_slice_set_locked(struct zsv_slice *slice,
+			 const struct zsv_slice_config *cfg,
+			 struct netlink_ext_ack *extack);
+int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
+			 struct netlink_ext_ack *extack);
+struct zsv_slice *zsv_slice_find_locked(u32 id);
+struct zsv_slice *zsv_slice_find_by_name_locked(const char *name);
+struct zsv_slice *zsv_slice_next_locked(unsigned long *index);
+struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor);
+void zsv_slice_put(struct zsv_slice *slice);
+
+int zsv_cdev_init(void);
+void zsv_cdev_exit(void);
+int zsv_slice_node_add_locked(struct zsv_slice *slice);
+int zsv_slice_node_replace_locked(struct zsv_slice *slice);
+void zsv_slice_node_del_locked(struct zsv_slice *slice);
+int zsv_fmt_bytes(char *buf, size_t len, u64 bytes);
+int zsv_mem_admit_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
+			 u64 old_bytes, u64 new_bytes,
+			 struct netlink_ext_ack *extack);
+void zsv_mem_account_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
+			    u64 old_bytes, u64 new_bytes);
 
 int zsv_netlink_init(void);
 void zsv_nl_objects_changed_locked(void);
+void zsv_nl_notify_dev_locked(const struct zsv_pdev *pdev, u8 cmd);
+void zsv_nl_notify_slice_locked(const struct zsv_slice *slice, u8 cmd);
 void zsv_netlink_exit(void);
 
 #endif /* _ZSV_H */

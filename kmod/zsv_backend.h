@@ -9,23 +9,44 @@
 #define _ZSV_BACKEND_H
 
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/types.h>
 
 struct zsv_pdev;
+struct zsv_pdev_desc;
+
+/**
+ * struct zsv_backend_ops - what the core may ask of a backend
+ * @dev_new: make a new pdev as described and register it; optional, for
+ *	backends whose devices exist in software (dev-new)
+ * @dev_del: unregister and free a pdev made by @dev_new, or any pdev of
+ *	this backend; optional (dev-del). The pdev has no slices.
+ *
+ * The core calls these without zsv_lock and holding a reference on the
+ * backend's module.
+ */
+struct zsv_backend_ops {
+	struct zsv_pdev *(*dev_new)(const struct zsv_pdev_desc *desc);
+	int (*dev_del)(struct zsv_pdev *pdev);
+};
 
 /**
  * struct zsv_backend - a driver for one kind of physical accelerator
  * @name: short name shown to users ("sim"); at most ZSV_NAME_MAX bytes
  * @owner: the module implementing the backend (THIS_MODULE)
+ * @ops: optional operations
+ * @link: in the core's list of backends; the core's
  *
- * One static instance per backend module. It must outlive every pdev
- * registered with it, which holds as long as the module unregisters its
- * pdevs before it unloads.
+ * One static instance per backend module, registered with
+ * zsv_backend_register() before its first pdev and unregistered after
+ * its last.
  */
 struct zsv_backend {
 	const char *name;
 	struct module *owner;
+	const struct zsv_backend_ops *ops;
+	struct list_head link;
 };
 
 /**
@@ -45,6 +66,8 @@ struct zsv_pdev_desc {
 #define ZSV_ENGINES_MAX		64
 #define ZSV_PDEVS_MAX		1024
 
+int zsv_backend_register(struct zsv_backend *backend);
+void zsv_backend_unregister(struct zsv_backend *backend);
 struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 				   const struct zsv_pdev_desc *desc);
 void zsv_pdev_unregister(struct zsv_pdev *pdev);

@@ -34,6 +34,11 @@ if has linux/device.h 'int \(\*uevent\)\(const struct device \*'; then
 	echo -DZSV_COMPAT_UEVENT_CONST_DEVICE
 fi
 
+# 6.2 made the device argument of device_type's devnode callback const.
+if has linux/device.h 'char \*\(\*devnode\)\(const struct device \*'; then
+	echo -DZSV_COMPAT_DEVNODE_CONST_DEVICE
+fi
+
 # 6.2 added formatted extended-ack messages.
 if has linux/netlink.h 'define NL_SET_ERR_MSG_FMT\('; then
 	echo -DZSV_COMPAT_HAVE_EXTACK_FMT

@@ -9,15 +9,18 @@
  * created at load time:
  *
  *   devices  number of pdevs (0 to 64, default 1)
- *   mem      memory of each pdev, with K/M/G/T/P suffixes (default 16G)
+ *   mem      memory of each pdev, with K/M/G/T/P/E suffixes (default 16G)
  *   engines  engines of each pdev (1 to 64, default 4)
  *
- * Memory is never allocated up front, so a sim pdev may be larger than the
- * machine it runs on.
+ * More can be added and removed at run time with dev-new and dev-del
+ * (`zsvctl dev add`, `zsvctl dev del`). Memory is never allocated up
+ * front, so a sim pdev may be larger than the machine it runs on.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -38,13 +41,33 @@ static unsigned int engines = 4;
 module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Engines of each sim pdev (1-64, default 4)");
 
-static const struct zsv_backend zsv_sim_backend = {
-	.name = "sim",
-	.owner = THIS_MODULE,
+/**
+ * struct zsv_sim_dev - one simulated accelerator
+ * @pdev: its registration with the core
+ * @link: in zsv_sim_devs
+ */
+struct zsv_sim_dev {
+	struct zsv_pdev *pdev;
+	struct list_head link;
 };
 
-static struct zsv_pdev *zsv_sim_pdevs[ZSV_SIM_DEVICES_MAX];
-static unsigned int zsv_sim_count;
+/* Every sim pdev; zsv_sim_lock. */
+static LIST_HEAD(zsv_sim_devs);
+static DEFINE_MUTEX(zsv_sim_lock);
+
+static struct zsv_pdev *zsv_sim_dev_new(const struct zsv_pdev_desc *desc);
+static int zsv_sim_dev_del(struct zsv_pdev *pdev);
+
+static const struct zsv_backend_ops zsv_sim_ops = {
+	.dev_new = zsv_sim_dev_new,
+	.dev_del = zsv_sim_dev_del,
+};
+
+static struct zsv_backend zsv_sim_backend = {
+	.name = "sim",
+	.owner = THIS_MODULE,
+	.ops = &zsv_sim_ops,
+};
 
 /*
  * Parse a size such as "16G", "512M", "4096" or "1T" (binary units). Unlike
@@ -84,16 +107,61 @@ static int zsv_sim_parse_size(const char *str, u64 *bytes)
 	return 0;
 }
 
+static struct zsv_pdev *zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
+{
+	struct zsv_pdev_desc d = *desc;
+	struct zsv_sim_dev *sim;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return ERR_PTR(-ENOMEM);
+	d.priv = sim;
+
+	mutex_lock(&zsv_sim_lock);
+	sim->pdev = zsv_pdev_register(&zsv_sim_backend, &d);
+	if (IS_ERR(sim->pdev)) {
+		struct zsv_pdev *err = sim->pdev;
+
+		mutex_unlock(&zsv_sim_lock);
+		kfree(sim);
+		return err;
+	}
+	list_add_tail(&sim->link, &zsv_sim_devs);
+	mutex_unlock(&zsv_sim_lock);
+	return sim->pdev;
+}
+
+static void zsv_sim_dev_free_locked(struct zsv_sim_dev *sim)
+{
+	lockdep_assert_held(&zsv_sim_lock);
+	list_del(&sim->link);
+	zsv_pdev_unregister(sim->pdev);
+	kfree(sim);
+}
+
+static int zsv_sim_dev_del(struct zsv_pdev *pdev)
+{
+	mutex_lock(&zsv_sim_lock);
+	zsv_sim_dev_free_locked(zsv_pdev_priv(pdev));
+	mutex_unlock(&zsv_sim_lock);
+	return 0;
+}
+
 static void zsv_sim_remove_all(void)
 {
-	while (zsv_sim_count)
-		zsv_pdev_unregister(zsv_sim_pdevs[--zsv_sim_count]);
+	mutex_lock(&zsv_sim_lock);
+	while (!list_empty(&zsv_sim_devs))
+		zsv_sim_dev_free_locked(list_first_entry(&zsv_sim_devs,
+							 struct zsv_sim_dev,
+							 link));
+	mutex_unlock(&zsv_sim_lock);
 }
 
 static int __init zsv_sim_init(void)
 {
 	struct zsv_pdev_desc desc = {};
 	struct zsv_pdev *pdev;
+	unsigned int i;
 	int err;
 
 	if (devices > ZSV_SIM_DEVICES_MAX) {
@@ -114,25 +182,35 @@ static int __init zsv_sim_init(void)
 	}
 	desc.engines = engines;
 
-	while (zsv_sim_count < devices) {
-		pdev = zsv_pdev_register(&zsv_sim_backend, &desc);
+	err = zsv_backend_register(&zsv_sim_backend);
+	if (err) {
+		pr_err("cannot register the sim backend: %d\n", err);
+		return err;
+	}
+
+	for (i = 0; i < devices; i++) {
+		pdev = zsv_sim_dev_new(&desc);
 		if (IS_ERR(pdev)) {
 			err = PTR_ERR(pdev);
-			pr_err("cannot register sim device %u: %d\n",
-			       zsv_sim_count, err);
-			zsv_sim_remove_all();
-			return err;
+			pr_err("cannot register sim device %u: %d\n", i, err);
+			goto err_remove;
 		}
-		zsv_sim_pdevs[zsv_sim_count++] = pdev;
 	}
 
 	pr_info("%u device(s), %llu bytes and %u engines each\n", devices,
 		desc.mem_bytes, engines);
 	return 0;
+
+err_remove:
+	zsv_sim_remove_all();
+	zsv_backend_unregister(&zsv_sim_backend);
+	return err;
 }
 
+/* The module cannot unload while slices exist: each holds a reference. */
 static void __exit zsv_sim_exit(void)
 {
+	zsv_backend_unregister(&zsv_sim_backend);
 	zsv_sim_remove_all();
 }
 

@@ -28,6 +28,65 @@
  *     ZSV_A_DEV_TIMESLICE_NS: u64        scheduling quantum
  *     ZSV_A_DEV_PERIOD_NS: u64           accounting period
  *     ZSV_A_DEV_SLICE_COUNT: u32         slices carved from the pdev
+ *     ZSV_A_DEV_OVERSUB_PCT: u32         shared pool oversubscription, %
+ *     ZSV_A_DEV_MEM_SHARED: u64          sum of shared slices' quotas
+ *
+ * ZSV_CMD_DEV_SET (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME, and any of
+ *     ZSV_A_DEV_POLICY, ZSV_A_DEV_TIMESLICE_NS (100 us to 1 s),
+ *     ZSV_A_DEV_PERIOD_NS (10 ms to 10 s, at least the timeslice),
+ *     ZSV_A_DEV_OVERSUB_PCT (100 to 10000, not below what the shared
+ *     quotas already need)
+ *
+ * ZSV_CMD_DEV_NEW (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_DEV_BACKEND (default "sim"), ZSV_A_DEV_MEM_TOTAL,
+ *     ZSV_A_DEV_ENGINES (default 4)
+ *   Reply: the new pdev, as for ZSV_CMD_DEV_GET
+ *
+ * ZSV_CMD_DEV_DEL (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME of a pdev made by
+ *     ZSV_CMD_DEV_NEW; EBUSY while it has slices
+ *
+ * ZSV_CMD_SLICE_NEW (do; CAP_NET_ADMIN)
+ *   Request:
+ *     ZSV_A_SLICE_NAME: string       [a-z0-9][a-z0-9_.-]{0,62}, unique
+ *     ZSV_A_SLICE_DEV_ID: u32 and/or ZSV_A_SLICE_DEV_NAME: string
+ *     ZSV_A_SLICE_MEM_BYTES: u64     nonzero
+ *     ZSV_A_SLICE_MEM_MODE: u32      enum zsv_mem_mode (default reserved)
+ *     ZSV_A_SLICE_WEIGHT: u32        1 to 10000 (default 100)
+ *     ZSV_A_SLICE_CAP_PCT: u32       1 to 100 (default 100)
+ *     ZSV_A_SLICE_TIMESLICE_NS: u64  0 (the pdev's) or 100 us to 1 s
+ *     ZSV_A_SLICE_UID: u32, ZSV_A_SLICE_GID: u32   node owner (default 0)
+ *     ZSV_A_SLICE_NODE_MODE: u32     node permissions, <= 0777 (0600)
+ *   Reply: the new slice, as for ZSV_CMD_SLICE_GET
+ *
+ * ZSV_CMD_SLICE_SET (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_SLICE_ID and/or ZSV_A_SLICE_NAME, and any of
+ *     ZSV_A_SLICE_MEM_BYTES (growing is admitted like a new slice;
+ *     shrinking below what is in use fails EBUSY), ZSV_A_SLICE_WEIGHT,
+ *     ZSV_A_SLICE_CAP_PCT, ZSV_A_SLICE_TIMESLICE_NS, ZSV_A_SLICE_UID,
+ *     ZSV_A_SLICE_GID, ZSV_A_SLICE_NODE_MODE
+ *
+ * ZSV_CMD_SLICE_DEL (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_SLICE_ID and/or ZSV_A_SLICE_NAME, ZSV_A_SLICE_FORCE
+ *     (flag: revoke open contexts instead of failing with EBUSY)
+ *
+ * ZSV_CMD_SLICE_GET (do, dump)
+ *   Request (do): ZSV_A_SLICE_ID and/or ZSV_A_SLICE_NAME
+ *   Request (dump): optionally ZSV_A_SLICE_DEV_ID or ZSV_A_SLICE_DEV_NAME
+ *   Reply: one message per slice, carrying
+ *     ZSV_A_SLICE_ID, ZSV_A_SLICE_NAME, ZSV_A_SLICE_DEV_ID,
+ *     ZSV_A_SLICE_DEV_NAME, ZSV_A_SLICE_MEM_BYTES, ZSV_A_SLICE_MEM_MODE,
+ *     ZSV_A_SLICE_WEIGHT, ZSV_A_SLICE_CAP_PCT, ZSV_A_SLICE_TIMESLICE_NS,
+ *     ZSV_A_SLICE_UID, ZSV_A_SLICE_GID, ZSV_A_SLICE_NODE_MODE,
+ *     ZSV_A_SLICE_NODE: string ("/dev/zsv/<name>"),
+ *     ZSV_A_SLICE_CONTEXTS: u32, ZSV_A_SLICE_MEM_USED: u64
+ *
+ * Multicast group "monitor" (ZSV_MCGRP_MONITOR): after every change, one
+ * message whose command says what happened (ZSV_CMD_DEV_NEW, _DEV_SET,
+ * _DEV_DEL, _SLICE_NEW, _SLICE_SET, _SLICE_DEL) and whose attributes are
+ * the object's full state, as a get would return it (its last state, for
+ * a deletion).
  *
  * Every rejected request carries an extended-ack message naming the
  * attribute and the limit that was broken.
@@ -35,6 +94,7 @@
 #ifndef _UAPI_LINUX_ZSV_H
 #define _UAPI_LINUX_ZSV_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 #define ZSV_GENL_NAME		"zsv"
@@ -60,6 +120,21 @@ enum zsv_policy {
 
 #define ZSV_POLICY_MAX (__ZSV_POLICY_MAX - 1)
 
+/**
+ * enum zsv_mem_mode - how a slice's memory partition is carved
+ * @ZSV_MEM_MODE_RESERVED: carved out of the pdev at creation
+ * @ZSV_MEM_MODE_SHARED: a quota over the pdev's unreserved pool
+ */
+enum zsv_mem_mode {
+	ZSV_MEM_MODE_RESERVED,
+	ZSV_MEM_MODE_SHARED,
+
+	/* private: */
+	__ZSV_MEM_MODE_MAX
+};
+
+#define ZSV_MEM_MODE_MAX (__ZSV_MEM_MODE_MAX - 1)
+
 enum zsv_dev_attrs {
 	ZSV_A_DEV_UNSPEC,
 	ZSV_A_DEV_PAD,
@@ -74,6 +149,8 @@ enum zsv_dev_attrs {
 	ZSV_A_DEV_TIMESLICE_NS,
 	ZSV_A_DEV_PERIOD_NS,
 	ZSV_A_DEV_SLICE_COUNT,
+	ZSV_A_DEV_OVERSUB_PCT,
+	ZSV_A_DEV_MEM_SHARED,
 
 	/* private: */
 	__ZSV_A_DEV_MAX
@@ -81,14 +158,107 @@ enum zsv_dev_attrs {
 
 #define ZSV_A_DEV_MAX (__ZSV_A_DEV_MAX - 1)
 
+enum zsv_slice_attrs {
+	ZSV_A_SLICE_UNSPEC,
+	ZSV_A_SLICE_PAD,
+	ZSV_A_SLICE_ID,
+	ZSV_A_SLICE_NAME,
+	ZSV_A_SLICE_DEV_ID,
+	ZSV_A_SLICE_DEV_NAME,
+	ZSV_A_SLICE_MEM_BYTES,
+	ZSV_A_SLICE_MEM_MODE,
+	ZSV_A_SLICE_WEIGHT,
+	ZSV_A_SLICE_CAP_PCT,
+	ZSV_A_SLICE_TIMESLICE_NS,
+	ZSV_A_SLICE_UID,
+	ZSV_A_SLICE_GID,
+	ZSV_A_SLICE_NODE_MODE,
+	ZSV_A_SLICE_NODE,
+	ZSV_A_SLICE_FORCE,
+	ZSV_A_SLICE_CONTEXTS,
+	ZSV_A_SLICE_MEM_USED,
+
+	/* private: */
+	__ZSV_A_SLICE_MAX
+};
+
+#define ZSV_A_SLICE_MAX (__ZSV_A_SLICE_MAX - 1)
+
 enum zsv_cmds {
 	ZSV_CMD_UNSPEC,
 	ZSV_CMD_DEV_GET,
+	ZSV_CMD_DEV_SET,
+	ZSV_CMD_DEV_NEW,
+	ZSV_CMD_DEV_DEL,
+	ZSV_CMD_SLICE_NEW,
+	ZSV_CMD_SLICE_SET,
+	ZSV_CMD_SLICE_DEL,
+	ZSV_CMD_SLICE_GET,
 
 	/* private: */
 	__ZSV_CMD_MAX
 };
 
 #define ZSV_CMD_MAX (__ZSV_CMD_MAX - 1)
+
+#define ZSV_MCGRP_MONITOR	"monitor"
+
+/* Slice limits and defaults. */
+#define ZSV_WEIGHT_MIN		1
+#define ZSV_WEIGHT_MAX		10000
+#define ZSV_WEIGHT_DEFAULT	100
+#define ZSV_CAP_PCT_MAX		100
+#define ZSV_OVERSUB_PCT_MIN	100
+#define ZSV_OVERSUB_PCT_MAX	10000
+#define ZSV_TIMESLICE_MIN_NS	100000ULL
+#define ZSV_TIMESLICE_MAX_NS	1000000000ULL
+#define ZSV_PERIOD_MIN_NS	10000000ULL
+#define ZSV_PERIOD_MAX_NS	10000000000ULL
+#define ZSV_NODE_MODE_DEFAULT	0600
+
+/*
+ * Data plane: ioctls on /dev/zsv/<slice>.
+ * ------------------------------------------------------------------
+ *
+ * Each open file is a context of the slice. Structs have fixed-size
+ * types and explicit padding; they grow only by appending, and the
+ * kernel copies as much of a struct as the caller's ioctl number says
+ * (the size is part of the number), zero-filling the rest. Unknown
+ * commands fail ENOTTY. After the slice is destroyed with force, every
+ * call on a context fails ENODEV.
+ */
+#define ZSV_IOCTL_BASE		'Z'
+
+/**
+ * struct zsv_info - the slice's limits and usage (ZSV_IOCTL_INFO)
+ * @slice_id: id of the slice
+ * @dev_id: id of the pdev it is carved from
+ * @mem_bytes: size of the memory partition
+ * @mem_used: bytes of it backing live buffers
+ * @mem_mode: enum zsv_mem_mode
+ * @weight: share of engine time under contention
+ * @cap_pct: ceiling on the pdev's engine time per period, percent
+ * @engines: engines of the pdev
+ * @timeslice_ns: quantum in effect for this slice
+ * @period_ns: the pdev's accounting period
+ * @name: the slice's name, NUL-terminated
+ * @dev_name: the pdev's name, NUL-terminated
+ */
+struct zsv_info {
+	__u32 slice_id;
+	__u32 dev_id;
+	__u64 mem_bytes;
+	__u64 mem_used;
+	__u32 mem_mode;
+	__u32 weight;
+	__u32 cap_pct;
+	__u32 engines;
+	__u64 timeslice_ns;
+	__u64 period_ns;
+	char name[ZSV_NAME_MAX + 1];
+	char dev_name[ZSV_NAME_MAX + 1];
+};
+
+#define ZSV_IOCTL_INFO		_IOR(ZSV_IOCTL_BASE, 0x40, struct zsv_info)
 
 #endif /* _UAPI_LINUX_ZSV_H */

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The slice registry: virtual accelerators carved from pdevs.
+ *
+ * Every slice is in three indexes, all changed under zsv_lock: the xarray
+ * zsv_slices by id (which is also the minor of its device node), the name
+ * hash (names are unique on the host) and its pdev's list. Creation and
+ * destruction touch each once, so their cost does not grow with the number
+ * of slices.
+ *
+ * Lifetime: the registry holds one reference from slice-new to slice-del,
+ * and every open context one more. A slice leaves the indexes at slice-del;
+ * its memory goes with the last reference. A slice holds a reference to
+ * its pdev's device and to its backend's module, so neither goes away
+ * while it exists: `rmmod zsv_sim` is refused while sim slices exist.
+ */
+#include <linux/ctype.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "compat.h"
+#include "zsv.h"
+
+/* Slices by id; changed under zsv_lock, read under it or RCU. */
+static DEFINE_XARRAY_ALLOC(zsv_slices);
+
+static const struct rhashtable_params zsv_slice_name_params = {
+	.key_len = sizeof_field(struct zsv_slice, name),
+	.key_offset = offsetof(struct zsv_slice, name),
+	.head_offset = offsetof(struct zsv_slice, hash_node),
+	.automatic_shrinking = true,
+};
+
+/* Slices by name; changed under zsv_lock. */
+static struct rhashtable zsv_slice_names;
+
+/* [a-z0-9][a-z0-9_.-]{0,62} */
+static bool zsv_slice_name_valid(const char *name)
+{
+	size_t i, len = strnlen(name, ZSV_NAME_MAX + 1);
+
+	if (!len || len > ZSV_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (islower(c) || isdigit(c))
+			continue;
+		if (i && (c == '_' || c == '.' || c == '-'))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+struct zsv_slice *zsv_slice_find_locked(u32 id)
+{
+	lockdep_assert_held(&zsv_lock);
+	return xa_load(&zsv_slices, id);
+}
+
+struct zsv_slice *zsv_slice_find_by_name_locked(const char *name)
+{
+	char key[ZSV_NAME_MAX + 1] = {};
+
+	lockdep_assert_held(&zsv_lock);
+	strscpy(key, name, sizeof(key));
+	return rhashtable_lookup_fast(&zsv_slice_names, key,
+				      zsv_slice_name_params);
+}
+
+/* Like zsv_pdev_next_locked(), for slices. */
+struct zsv_slice *zsv_slice_next_locked(unsigned long *index)
+{
+	struct zsv_slice *slice;
+
+	lockdep_assert_held(&zsv_lock);
+	slice = xa_find(&zsv_slices, index, ULONG_MAX, XA_PRESENT);
+	if (slice)
+		(*index)++;
+	return slice;
+}
+
+/**
+ * zsv_slice_get_by_minor() - take a context's reference on a live slice
+ * @minor: minor of the device node being opened
+ *
+ * Return: the slice with a reference and one more context counted, or
+ * NULL when no live slice has that minor.
+ */
+struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor)
+{
+	struct zsv_slice *slice;
+
+	mutex_lock(&zsv_lock);
+	slice = xa_load(&zsv_slices, minor);
+	if (slice) {
+		kref_get(&slice->ref);
+		slice->nr_contexts++;
+	}
+	mutex_unlock(&zsv_lock);
+	return slice;
+}
+
+static void zsv_slice_release(struct kref *ref)
+{
+	struct zsv_slice *slice = container_of(ref, struct zsv_slice, ref);
+
+	put_device(&slice->pdev->dev);
+	kfree(slice);
+}
+
+void zsv_slice_put(struct zsv_slice *slice)
+{
+	kref_put(&slice->ref, zsv_slice_release);
+}
+
+static int zsv_slice_check_timeslice(u64 ns, struct netlink_ext_ack *extack)
+{
+	if (ns && (ns < ZSV_TIMESLICE_MIN_NS || ns > ZSV_TIMESLICE_MAX_NS)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "timeslice %llu ns is out of range (0 or %llu-%llu ns)",
+				   ns, ZSV_TIMESLICE_MIN_NS, ZSV_TIMESLICE_MAX_NS);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Range checks shared by slice-new and slice-set. */
+static int zsv_slice_check_config(const struct zsv_slice_config *cfg,
+				  struct netlink_ext_ack *extack)
+{
+	if ((cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES)) && !cfg->mem_bytes) {
+		NL_SET_ERR_MSG(extack, "mem-bytes must be nonzero");
+		return -EINVAL;
+	}
+	if ((cfg->set & BIT_ULL(ZSV_A_SLICE_WEIGHT)) &&
+	    (cfg->weight < ZSV_WEIGHT_MIN || cfg->weight > ZSV_WEIGHT_MAX)) {
+		NL_SET_ERR_MSG_FMT(extack, "weight %u is out of range (%u-%u)",
+				   cfg->weight, ZSV_WEIGHT_MIN, ZSV_WEIGHT_MAX);
+		return -ERANGE;
+	}
+	if ((cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT)) &&
+	    (!cfg->cap_pct || cfg->cap_pct > ZSV_CAP_PCT_MAX)) {
+		NL_SET_ERR_MSG_FMT(extack, "cap %u%% is out of range (1-%u%%)",
+				   cfg->cap_pct, ZSV_CAP_PCT_MAX);
+		return -ERANGE;
+	}
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
+		return zsv_slice_check_timeslice(cfg->timeslice_ns, extack);
+	return 0;
+}
+
+/**
+ * zsv_slice_new_locked() - carve a slice out of a pdev
+ * @pdev: the pdev
+ * @cfg: name and memory size (required), everything else optional
+ * @extack: the reason for a refusal
+ *
+ * Nothing is left behind when this fails.
+ * Return: the new slice, or an ERR_PTR().
+ */
+struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
+				       const struct zsv_slice_config *cfg,
+				       struct netlink_ext_ack *extack)
+{
+	struct zsv_slice *slice;
+	u32 id;
+	int err;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (!zsv_slice_name_valid(cfg->name)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "slice name '%.20s' is not [a-z0-9][a-z0-9_.-]{0,62}",
+				   cfg->name);
+		return ERR_PTR(-EINVAL);
+	}
+	err = zsv_slice_check_config(cfg, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (cfg->mem_mode > ZSV_MEM_MODE_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "memory mode %u is not 0 (reserved) or 1 (shared)",
+				   cfg->mem_mode);
+		return ERR_PTR(-EINVAL);
+	}
+	if (zsv_slice_find_by_name_locked(cfg->name)) {
+		NL_SET_ERR_MSG_FMT(extack, "a slice named '%.40s' exists",
+				   cfg->name);
+		return ERR_PTR(-EEXIST);
+	}
+	if (pdev->removing) {
+		NL_SET_ERR_MSG(extack, "the device is being removed");
+		return ERR_PTR(-ENODEV);
+	}
+	if (pdev->slice_count >= ZSV_SLICES_PER_PDEV_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "the device has the most slices it can (%u)",
+				   ZSV_SLICES_PER_PDEV_MAX);
+		return ERR_PTR(-ENOSPC);
+	}
+	err = zsv_mem_admit_locked(pdev, cfg->mem_mode, 0, cfg->mem_bytes,
+				   extack);
+	if (err)
+		return ERR_PTR(err);
+	if (!try_module_get(pdev->backend->owner)) {
+		NL_SET_ERR_MSG(extack, "the device's backend is unloading");
+		return ERR_PTR(-ENODEV);
+	}
+
+	slice = kzalloc(sizeof(*slice), GFP_KERNEL);
+	if (!slice) {
+		err = -ENOMEM;
+		goto err_module;
+	}
+	kref_init(&slice->ref);
+	init_rwsem(&slice->revoke_sem);
+	strscpy(slice->name, cfg->name, sizeof(slice->name));
+	slice->pdev = pdev;
+	slice->mem_bytes = cfg->mem_bytes;
+	slice->mem_mode = cfg->mem_mode;
+	slice->weight = cfg->set & BIT_ULL(ZSV_A_SLICE_WEIGHT) ?
+			cfg->weight : ZSV_WEIGHT_DEFAULT;
+	slice->cap_pct = cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT) ?
+			 cfg->cap_pct : ZSV_CAP_PCT_MAX;
+	slice->timeslice_ns = cfg->timeslice_ns;
+	slice->uid = cfg->set & BIT_ULL(ZSV_A_SLICE_UID) ?
+		     cfg->uid : GLOBAL_ROOT_UID;
+	slice->gid = cfg->set & BIT_ULL(ZSV_A_SLICE_GID) ?
+		     cfg->gid : GLOBAL_ROOT_GID;
+	slice->node_mode = cfg->set & BIT_ULL(ZSV_A_SLICE_NODE_MODE) ?
+			   cfg->node_mode : ZSV_NODE_MODE_DEFAULT;
+
+	err = xa_alloc(&zsv_slices, &id, NULL, XA_LIMIT(0, ZSV_SLICES_MAX - 1),
+		       GFP_KERNEL);
+	if (err) {
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG_FMT(extack, "the host has the most slices it can (%u)",
+					   ZSV_SLICES_MAX);
+			err = -ENOSPC;
+		}
+		goto err_free;
+	}
+	slice->id = id;
+
+	err = rhashtable_insert_fast(&zsv_slice_names, &slice->hash_node,
+				     zsv_slice_name_params);
+	if (err)
+		goto err_erase;
+
+	err = zsv_slice_node_add_locked(slice);
+	if (err)
+		goto err_unhash;
+
+	/* Published: opens find it from here on. */
+	xa_store(&zsv_slices, id, slice, GFP_KERNEL);
+	get_device(&pdev->dev);
+	list_add_tail(&slice->pdev_link, &pdev->slices);
+	pdev->slice_count++;
+	zsv_mem_account_locked(pdev, slice->mem_mode, 0, slice->mem_bytes);
+	zsv_nl_objects_changed_locked();
+	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_NEW);
+	return slice;
+
+err_unhash:
+	rhashtable_remove_fast(&zsv_slice_names, &slice->hash_node,
+			       zsv_slice_name_params);
+err_erase:
+	xa_erase(&zsv_slices, id);
+err_free:
+	kfree(slice);
+err_module:
+	module_put(pdev->backend->owner);
+	return ERR_PTR(err);
+}
+
+/**
+ * zsv_slice_set_locked() - change a slice's limits or owner, live
+ * @slice: the slice
+ * @cfg: the fields to change (cfg->set)
+ * @extack: the reason for a refusal
+ *
+ * All or nothing: either every field asked for changes, or none does.
+ * Return: 0 or a negative errno.
+ */
+int zsv_slice_set_locked(struct zsv_slice *slice,
+			 const struct zsv_slice_config *cfg,
+			 struct netlink_ext_ack *extack)
+{
+	const u64 node_bits = BIT_ULL(ZSV_A_SLICE_UID) |
+			      BIT_ULL(ZSV_A_SLICE_GID) |
+			      BIT_ULL(ZSV_A_SLICE_NODE_MODE);
+	u64 old_mem = slice->mem_bytes;
+	kuid_t old_uid = slice->uid;
+	kgid_t old_gid = slice->gid;
+	umode_t old_mode = slice->node_mode;
+	char used[24], asked[24];
+	int err;
+
+	lockdep_assert_held(&zsv_lock);
+
+	err = zsv_slice_check_config(cfg, extack);
+	if (err)
+		return err;
+
+	if ((cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES)) &&
+	    cfg->mem_bytes != old_mem) {
+		if (cfg->mem_bytes < slice->mem_used_bytes) {
+			zsv_fmt_bytes(used, sizeof(used), slice->mem_used_bytes);
+			zsv_fmt_bytes(asked, sizeof(asked), cfg->mem_bytes);
+			NL_SET_ERR_MSG_FMT(extack,
+					   "the slice uses %s; it cannot shrink to %s",
+					   used, asked);
+			return -EBUSY;
+		}
+		err = zsv_mem_admit_locked(slice->pdev, slice->mem_mode,
+					   old_mem, cfg->mem_bytes, extack);
+		if (err)
+			return err;
+	}
+
+	if (cfg->set & node_bits) {
+		if (cfg->set & BIT_ULL(ZSV_A_SLICE_UID))
+			slice->uid = cfg->uid;
+		if (cfg->set & BIT_ULL(ZSV_A_SLICE_GID))
+			slice->gid = cfg->gid;
+		if (cfg->set & BIT_ULL(ZSV_A_SLICE_NODE_MODE))
+			slice->node_mode = cfg->node_mode;
+		/* devtmpfs sets owner and mode only when it makes a node. */
+		err = zsv_slice_node_replace_locked(slice);
+		if (err) {
+			slice->uid = old_uid;
+			slice->gid = old_gid;
+			slice->node_mode = old_mode;
+			NL_SET_ERR_MSG(extack, "cannot remake the device node");
+			return err;
+		}
+	}
+
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES)) {
+		zsv_mem_account_locked(slice->pdev, slice->mem_mode, old_mem,
+				       cfg->mem_bytes);
+		WRITE_ONCE(slice->mem_bytes, cfg->mem_bytes);
+	}
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_WEIGHT))
+		WRITE_ONCE(slice->weight, cfg->weight);
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT))
+		WRITE_ONCE(slice->cap_pct, cfg->cap_pct);
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
+		WRITE_ONCE(slice->timeslice_ns, cfg->timeslice_ns);
+
+	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_SET);
+	return 0;
+}
+
+/**
+ * zsv_slice_del_locked() - destroy a slice
+ * @slice: the slice
+ * @force: revoke open contexts instead of refusing
+ * @extack: the reason for a refusal
+ *
+ * Once this returns, the slice is gone from the registry, sysfs and /dev,
+ * and every call on a context still open answers -ENODEV. The memory goes
+ * with the last context.
+ * Return: 0, or -EBUSY when contexts are open and @force is false.
+ */
+int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
+			 struct netlink_ext_ack *extack)
+{
+	struct zsv_pdev *pdev = slice->pdev;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (slice->nr_contexts && !force) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "the slice has %u open context(s); force revokes them",
+				   slice->nr_contexts);
+		return -EBUSY;
+	}
+
+	xa_erase(&zsv_slices, slice->id);
+	rhashtable_remove_fast(&zsv_slice_names, &slice->hash_node,
+			       zsv_slice_name_params);
+	list_del(&slice->pdev_link);
+	pdev->slice_count--;
+	zsv_mem_account_locked(pdev, slice->mem_mode, slice->mem_bytes, 0);
+
+	/* Wait for data-plane calls in flight; later ones see @dead. */
+	down_write(&slice->revoke_sem);
+	slice->dead = true;
+	up_write(&slice->revoke_sem);
+
+	zsv_slice_node_del_locked(slice);
+	zsv_nl_objects_changed_locked();
+	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_DEL);
+
+	module_put(pdev->backend->owner);
+	zsv_slice_put(slice);
+	return 0;
+}
+
+int zsv_slice_init(void)
+{
+	return rhashtable_init(&zsv_slice_names, &zsv_slice_name_params);
+}
+
+void zsv_slice_exit(void)
+{
+	/* Slices pin their backend, and backends pin zsv: none is left. */
+	WARN_ON(!xa_empty(&zsv_slices));
+	rhashtable_destroy(&zsv_slice_names);
+}
