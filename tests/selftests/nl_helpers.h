@@ -28,6 +28,7 @@ struct zsv_nl_reply {
 	int count;
 	int error;		/* 0 or a negative errno from the kernel */
 	bool dump_intr;		/* a reply carried NLM_F_DUMP_INTR */
+	bool done;		/* the ack, error or NLMSG_DONE came */
 	char extack[256];	/* the kernel's extack message, if any */
 	unsigned int bad_attr_offset;
 	int missing_type;	/* NLMSGERR_ATTR_MISS_TYPE or -1 */
@@ -87,6 +88,7 @@ static int zsv_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err,
 
 	(void)nla;
 	r->error = err->error;
+	r->done = true;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -108,8 +110,11 @@ static int zsv_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err,
 
 static int zsv_nl_ack_cb(struct nl_msg *msg, void *arg)
 {
+	struct zsv_nl_reply *r = arg;
+
 	(void)msg;
-	(void)arg;
+	if (r)
+		r->done = true;
 	return NL_STOP;
 }
 
@@ -146,8 +151,17 @@ static inline int zsv_nl_xfer(struct zsv_nl *nl, struct nl_msg *msg,
 		nl_cb_put(cb);
 		return -EIO;
 	}
-	/* Runs until the ack, the error or NLMSG_DONE. */
-	nl_recvmsgs(nl->sock, cb);
+	/*
+	 * A reply and its ack may come in separate reads: go on until the
+	 * ack, the error or NLMSG_DONE, so nothing is left for the next call.
+	 */
+	while (!r->done) {
+		err = nl_recvmsgs(nl->sock, cb);
+		if (err < 0 && err != -NLE_DUMP_INTR && !r->done) {
+			r->error = -EIO;
+			break;
+		}
+	}
 	nl_cb_put(cb);
 	return r->error;
 }
@@ -160,3 +174,63 @@ static inline void zsv_nl_reply_free(struct zsv_nl_reply *r)
 }
 
 #endif /* ZSV_SELFTEST_NL_HELPERS_H */
+
+/* --- request builders for the slice tests -------------------------------- */
+
+#ifndef ZSV_SELFTEST_NO_BUILDERS
+/* Start a slice-new for NAME on DEV with MEM bytes; add more, then xfer. */
+static inline struct nl_msg *zsv_slice_new_msg(struct zsv_nl *nl,
+					       const char *name,
+					       const char *dev, uint64_t mem)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_NEW, 0);
+
+	if (name)
+		nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	if (dev)
+		nla_put_string(msg, ZSV_A_SLICE_DEV_NAME, dev);
+	if (mem != (uint64_t)-1)
+		nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, mem);
+	return msg;
+}
+
+static inline int zsv_slice_new(struct zsv_nl *nl, struct zsv_nl_reply *r,
+				const char *name, const char *dev, uint64_t mem)
+{
+	return zsv_nl_xfer(nl, zsv_slice_new_msg(nl, name, dev, mem), r,
+			   ZSV_A_SLICE_MAX);
+}
+
+static inline int zsv_slice_del(struct zsv_nl *nl, struct zsv_nl_reply *r,
+				const char *name, bool force)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_DEL, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	if (force)
+		nla_put_flag(msg, ZSV_A_SLICE_FORCE);
+	return zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
+}
+
+static inline int zsv_slice_get(struct zsv_nl *nl, struct zsv_nl_reply *r,
+				const char *name)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_GET, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	return zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
+}
+
+/* A u64 attribute of the first reply, or ~0 when it is missing. */
+static inline uint64_t zsv_r_u64(struct zsv_nl_reply *r, int type)
+{
+	return r->count && r->attrs[0][type] ? nla_get_u64(r->attrs[0][type]) :
+					       ~0ULL;
+}
+
+static inline uint32_t zsv_r_u32(struct zsv_nl_reply *r, int type)
+{
+	return r->count && r->attrs[0][type] ? nla_get_u32(r->attrs[0][type]) :
+					       ~0U;
+}
+#endif
