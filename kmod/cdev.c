@@ -11,6 +11,10 @@
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -19,6 +23,59 @@
 
 static dev_t zsv_slice_devt_base;
 static struct cdev zsv_slice_cdev;
+
+/*
+ * A pseudo filesystem whose only use is one inode per slice: every
+ * context's file shares that inode's address space, however the node was
+ * reached (devtmpfs, a container's own mknod), so unmap_mapping_range()
+ * on it reaches every mapping of the slice.
+ */
+#define ZSV_FS_MAGIC	0x7a737666	/* "zsvf" */
+
+static int zsv_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, ZSV_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type zsv_fs_type = {
+	.name = "zsv",
+	.owner = THIS_MODULE,
+	.init_fs_context = zsv_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+/*
+ * Mounted while any slice exists (each pins it), like DRM's: a mount
+ * holds a reference on this module, so a mount kept from init to exit
+ * would make zsv impossible to unload.
+ */
+static struct vfsmount *zsv_fs_mnt;
+static int zsv_fs_count;
+
+struct inode *zsv_fs_inode_new(void)
+{
+	struct inode *inode;
+	int err;
+
+	err = simple_pin_fs(&zsv_fs_type, &zsv_fs_mnt, &zsv_fs_count);
+	if (err)
+		return ERR_PTR(err);
+	inode = alloc_anon_inode(zsv_fs_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		simple_release_fs(&zsv_fs_mnt, &zsv_fs_count);
+	return inode;
+}
+
+void zsv_fs_inode_put(struct inode *inode)
+{
+	iput(inode);
+	simple_release_fs(&zsv_fs_mnt, &zsv_fs_count);
+}
+
+void zsv_slice_revoke_mappings(struct zsv_slice *slice)
+{
+	unmap_mapping_range(slice->inode->i_mapping, 0, 0, 1);
+}
 
 /**
  * struct zsv_ctx - one open file of a slice node
@@ -162,6 +219,7 @@ static int zsv_cdev_open(struct inode *inode, struct file *file)
 	}
 	ctx->slice = slice;
 	file->private_data = ctx;
+	file->f_mapping = slice->inode->i_mapping;
 	return nonseekable_open(inode, file);
 }
 
@@ -178,32 +236,13 @@ static int zsv_cdev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static void zsv_fill_info_locked(const struct zsv_slice *slice,
-				 struct zsv_info *info)
-{
-	const struct zsv_pdev *pdev = slice->pdev;
-
-	info->slice_id = slice->id;
-	info->dev_id = pdev->id;
-	info->mem_bytes = slice->mem_bytes;
-	info->mem_used = slice->mem_used_bytes;
-	info->mem_mode = slice->mem_mode;
-	info->weight = slice->weight;
-	info->cap_pct = slice->cap_pct;
-	info->engines = pdev->engines;
-	info->timeslice_ns = slice->timeslice_ns ?: pdev->timeslice_ns;
-	info->period_ns = pdev->period_ns;
-	strscpy(info->name, slice->name, sizeof(info->name));
-	strscpy(info->dev_name, dev_name(&pdev->dev), sizeof(info->dev_name));
-}
-
 static long zsv_ioctl_info(struct zsv_ctx *ctx, void __user *uarg,
 			   unsigned int usize)
 {
 	struct zsv_info info = {};
 
 	mutex_lock(&zsv_lock);
-	zsv_fill_info_locked(ctx->slice, &info);
+	zsv_slice_info_locked(ctx->slice, &info);
 	mutex_unlock(&zsv_lock);
 
 	/* An older caller gets a prefix; a newer one, zeroes past ours. */
@@ -251,11 +290,62 @@ out:
 	return ret;
 }
 
+/*
+ * The status page is mapped by PFN at fault time. A fault holds
+ * revoke_sem for reading, so it either finds the slice alive and maps the
+ * page before destruction zaps the mappings, or finds it dead and maps the
+ * zero page: a revoked tenant reads zeroes (seq 0) and is not killed.
+ */
+static vm_fault_t zsv_status_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct zsv_ctx *ctx = vma->vm_private_data;
+	struct zsv_slice *slice = ctx->slice;
+	struct page *page;
+	vm_fault_t ret;
+
+	down_read(&slice->revoke_sem);
+	page = slice->dead ? ZERO_PAGE(vmf->address) : slice->status_page;
+	ret = vmf_insert_pfn(vma, vmf->address, page_to_pfn(page));
+	up_read(&slice->revoke_sem);
+	return ret;
+}
+
+static const struct vm_operations_struct zsv_status_vm_ops = {
+	.fault = zsv_status_fault,
+};
+
+static int zsv_cdev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct zsv_ctx *ctx = file->private_data;
+	struct zsv_slice *slice = ctx->slice;
+	int ret = 0;
+
+	down_read(&slice->revoke_sem);
+	if (slice->dead)
+		ret = -ENODEV;
+	else if (vma->vm_pgoff != ZSV_STATUS_OFFSET >> PAGE_SHIFT ||
+		 vma->vm_end - vma->vm_start != PAGE_SIZE)
+		ret = -EINVAL;
+	else if (vma->vm_flags & VM_WRITE)
+		ret = -EPERM;
+	up_read(&slice->revoke_sem);
+	if (ret)
+		return ret;
+
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vma->vm_ops = &zsv_status_vm_ops;
+	vma->vm_private_data = ctx;
+	return 0;
+}
+
 static const struct file_operations zsv_cdev_fops = {
 	.owner = THIS_MODULE,
 	.open = zsv_cdev_open,
 	.release = zsv_cdev_release,
 	.unlocked_ioctl = zsv_cdev_ioctl,
+	.mmap = zsv_cdev_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 };
 

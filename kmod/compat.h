@@ -11,6 +11,7 @@
 #define _ZSV_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/mm.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
@@ -61,5 +62,18 @@ static inline struct nlattr **zsv_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+#ifndef ZSV_COMPAT_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
 
 #endif /* _ZSV_COMPAT_H */

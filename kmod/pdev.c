@@ -442,6 +442,7 @@ int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
 	pdev->period_ns = period;
 	if (cfg->set & BIT_ULL(ZSV_A_DEV_OVERSUB_PCT))
 		pdev->oversub_pct = cfg->oversub_pct;
+	zsv_pdev_status_update_locked(pdev);
 	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_SET);
 	return 0;
 }

@@ -15,6 +15,9 @@
  * while it exists: `rmmod zsv_sim` is refused while sim slices exist.
  */
 #include <linux/ctype.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -104,12 +107,71 @@ struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor)
 	return slice;
 }
 
+static void zsv_slice_free(struct zsv_slice *slice)
+{
+	if (slice->inode)
+		zsv_fs_inode_put(slice->inode);
+	if (slice->status_page)
+		__free_page(slice->status_page);
+	kfree(slice);
+}
+
 static void zsv_slice_release(struct kref *ref)
 {
 	struct zsv_slice *slice = container_of(ref, struct zsv_slice, ref);
 
 	put_device(&slice->pdev->dev);
-	kfree(slice);
+	zsv_slice_free(slice);
+}
+
+/* What ZSV_IOCTL_INFO and the status page say about @slice. */
+void zsv_slice_info_locked(const struct zsv_slice *slice,
+			   struct zsv_info *info)
+{
+	const struct zsv_pdev *pdev = slice->pdev;
+
+	lockdep_assert_held(&zsv_lock);
+	memset(info, 0, sizeof(*info));
+	info->slice_id = slice->id;
+	info->dev_id = pdev->id;
+	info->mem_bytes = slice->mem_bytes;
+	info->mem_used = slice->mem_used_bytes;
+	info->mem_mode = slice->mem_mode;
+	info->weight = slice->weight;
+	info->cap_pct = slice->cap_pct;
+	info->engines = pdev->engines;
+	info->timeslice_ns = slice->timeslice_ns ?: pdev->timeslice_ns;
+	info->period_ns = pdev->period_ns;
+	strscpy(info->name, slice->name, sizeof(info->name));
+	strscpy(info->dev_name, dev_name(&pdev->dev), sizeof(info->dev_name));
+}
+
+/*
+ * Rewrite the status page after a change. Readers in userspace retry
+ * while seq is odd or moved, so seq is made odd before the rewrite and
+ * even after it, with write barriers in between.
+ */
+void zsv_slice_status_update_locked(struct zsv_slice *slice)
+{
+	struct zsv_status *status = page_address(slice->status_page);
+	struct zsv_info info;
+
+	lockdep_assert_held(&zsv_lock);
+	zsv_slice_info_locked(slice, &info);
+	WRITE_ONCE(status->seq, status->seq + 1);
+	smp_wmb();	/* odd seq before the new info; pairs with the reader */
+	memcpy(&status->info, &info, sizeof(info));
+	smp_wmb();	/* new info before the even seq */
+	WRITE_ONCE(status->seq, status->seq + 1);
+}
+
+/* A pdev's settings show in each of its slices' status pages. */
+void zsv_pdev_status_update_locked(struct zsv_pdev *pdev)
+{
+	struct zsv_slice *slice;
+
+	list_for_each_entry(slice, &pdev->slices, pdev_link)
+		zsv_slice_status_update_locked(slice);
 }
 
 void zsv_slice_put(struct zsv_slice *slice)
@@ -214,6 +276,14 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 		err = -ENOMEM;
 		goto err_module;
 	}
+	slice->status_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	slice->inode = zsv_fs_inode_new();
+	if (!slice->status_page || IS_ERR(slice->inode)) {
+		err = IS_ERR(slice->inode) ? PTR_ERR(slice->inode) : -ENOMEM;
+		if (IS_ERR(slice->inode))
+			slice->inode = NULL;
+		goto err_free;
+	}
 	kref_init(&slice->ref);
 	init_rwsem(&slice->revoke_sem);
 	strscpy(slice->name, cfg->name, sizeof(slice->name));
@@ -259,6 +329,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	list_add_tail(&slice->pdev_link, &pdev->slices);
 	pdev->slice_count++;
 	zsv_mem_account_locked(pdev, slice->mem_mode, 0, slice->mem_bytes);
+	zsv_slice_status_update_locked(slice);
 	zsv_nl_objects_changed_locked();
 	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_NEW);
 	return slice;
@@ -269,7 +340,7 @@ err_unhash:
 err_erase:
 	xa_erase(&zsv_slices, id);
 err_free:
-	kfree(slice);
+	zsv_slice_free(slice);
 err_module:
 	module_put(pdev->backend->owner);
 	return ERR_PTR(err);
@@ -350,6 +421,7 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
 		WRITE_ONCE(slice->timeslice_ns, cfg->timeslice_ns);
 
+	zsv_slice_status_update_locked(slice);
 	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_SET);
 	return 0;
 }
@@ -386,10 +458,14 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	pdev->slice_count--;
 	zsv_mem_account_locked(pdev, slice->mem_mode, slice->mem_bytes, 0);
 
-	/* Wait for data-plane calls in flight; later ones see @dead. */
+	/*
+	 * Wait for data-plane calls and page faults in flight; later ones
+	 * see @dead. Then take every mapping away: refaults get zeroes.
+	 */
 	down_write(&slice->revoke_sem);
 	slice->dead = true;
 	up_write(&slice->revoke_sem);
+	zsv_slice_revoke_mappings(slice);
 
 	zsv_slice_node_del_locked(slice);
 	zsv_nl_objects_changed_locked();

@@ -93,6 +93,9 @@ struct zsv_pdev {
  * @gid: group of the device node; zsv_lock
  * @node_mode: permission bits of the device node; zsv_lock
  * @nr_contexts: open files of the device node; zsv_lock
+ * @status_page: the page behind struct zsv_status; written under zsv_lock
+ * @inode: gives every context's file one address space, so that
+ *	destruction can zap every mapping of the slice at once
  * @revoke_sem: data-plane calls hold it for reading and fail once @dead is
  *	set; forced deletion sets @dead holding it for writing
  * @dead: the slice was destroyed; its contexts answer -ENODEV
@@ -117,6 +120,8 @@ struct zsv_slice {
 	umode_t node_mode;
 	u32 nr_contexts;
 
+	struct page *status_page;
+	struct inode *inode;
 	struct rw_semaphore revoke_sem;
 	bool dead;
 };
@@ -188,6 +193,13 @@ void zsv_slice_put(struct zsv_slice *slice);
 
 int zsv_cdev_init(void);
 void zsv_cdev_exit(void);
+void zsv_slice_info_locked(const struct zsv_slice *slice,
+			   struct zsv_info *info);
+void zsv_slice_status_update_locked(struct zsv_slice *slice);
+void zsv_pdev_status_update_locked(struct zsv_pdev *pdev);
+struct inode *zsv_fs_inode_new(void);
+void zsv_fs_inode_put(struct inode *inode);
+void zsv_slice_revoke_mappings(struct zsv_slice *slice);
 int zsv_slice_node_add_locked(struct zsv_slice *slice);
 int zsv_slice_node_replace_locked(struct zsv_slice *slice);
 void zsv_slice_node_del_locked(struct zsv_slice *slice);

@@ -48,3 +48,8 @@ fi
 if has net/genetlink.h 'genl_info_dump\(struct netlink_callback'; then
 	echo -DZSV_COMPAT_HAVE_GENL_INFO_DUMP
 fi
+
+# 6.3 made vma->vm_flags read-only behind vm_flags_set().
+if has linux/mm.h 'static inline void vm_flags_set\('; then
+	echo -DZSV_COMPAT_HAVE_VM_FLAGS_SET
+fi

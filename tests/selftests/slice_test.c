@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -590,6 +592,108 @@ TEST_F(slice, info_ioctl_reports_limits)
 	EXPECT_EQ(-1, ioctl(fd, ZSV_IOCTL_INFO, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
 	close(fd);
+}
+
+static void read_status(const volatile struct zsv_status *st,
+			struct zsv_status *out)
+{
+	uint32_t seq;
+
+	do {
+		seq = st->seq;
+		__sync_synchronize();
+		memcpy(out, (const void *)st, sizeof(*out));
+		__sync_synchronize();
+	} while ((seq & 1) || seq != st->seq);
+}
+
+TEST_F(slice, status_page_follows_changes)
+{
+	struct nl_msg *msg = NEW("t-a", "zsv0", 2 * GiB);
+	const volatile struct zsv_status *st;
+	struct zsv_status now;
+	uint32_t seq;
+	int fd;
+
+	ASSERT_EQ(0, XFER(msg));
+	fd = open("/dev/zsv/t-a", O_RDWR);
+	ASSERT_LE(0, fd);
+	st = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd,
+		  ZSV_STATUS_OFFSET);
+	ASSERT_NE(MAP_FAILED, st);
+	read_status(st, &now);
+	EXPECT_LE(2U, now.seq);
+	EXPECT_EQ(0U, now.seq & 1);
+	EXPECT_STREQ("t-a", now.info.name);
+	EXPECT_EQ(2 * GiB, now.info.mem_bytes);
+	EXPECT_EQ(100U, now.info.weight);
+	seq = now.seq;
+
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_SLICE_SET, 0);
+	nla_put_string(msg, ZSV_A_SLICE_NAME, "t-a");
+	nla_put_u32(msg, ZSV_A_SLICE_WEIGHT, 77);
+	ASSERT_EQ(0, XFER(msg));
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_SET, 0);
+	nla_put_string(msg, ZSV_A_DEV_NAME, "zsv0");
+	nla_put_u64(msg, ZSV_A_DEV_PERIOD_NS, 50000000);
+	ASSERT_EQ(0, XFER(msg));
+	read_status(st, &now);
+	EXPECT_LT(seq, now.seq);
+	EXPECT_EQ(77U, now.info.weight);
+	EXPECT_EQ(50000000ULL, now.info.period_ns);
+	munmap((void *)st, getpagesize());
+	close(fd);
+}
+
+TEST_F(slice, status_page_rejects_bad_mappings)
+{
+	void *p;
+	int fd;
+
+	ASSERT_EQ(0, XFER(NEW("t-a", "zsv0", GiB)));
+	fd = open("/dev/zsv/t-a", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED,
+				   fd, getpagesize()));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * getpagesize(), PROT_READ,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* A read-only mapping cannot be made writable later. */
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, getpagesize(), PROT_READ | PROT_WRITE));
+	munmap(p, getpagesize());
+	close(fd);
+}
+
+TEST_F(slice, forced_del_zaps_live_mappings)
+{
+	const volatile struct zsv_status *st;
+	struct zsv_info info;
+	int fd;
+
+	ASSERT_EQ(0, XFER(NEW("t-a", "zsv0", GiB)));
+	fd = open("/dev/zsv/t-a", O_RDONLY);
+	ASSERT_LE(0, fd);
+	st = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, st);
+	ASSERT_LE(2U, st->seq);
+	ASSERT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-a", true));
+	/* The mapping still reads, but the slice's page is gone from it. */
+	EXPECT_EQ(0U, st->seq);
+	EXPECT_EQ(0, st->info.name[0]);
+	EXPECT_EQ(-1, ioctl(fd, ZSV_IOCTL_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED,
+				   fd, 0));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, munmap((void *)st, getpagesize()));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 }
 
 TEST_F(slice, node_permissions_keep_others_out)

@@ -261,4 +261,24 @@ struct zsv_info {
 
 #define ZSV_IOCTL_INFO		_IOR(ZSV_IOCTL_BASE, 0x40, struct zsv_info)
 
+/**
+ * struct zsv_status - the slice's status page
+ * @seq: even while @info is stable, odd while the kernel rewrites it; 0
+ *	once the slice is destroyed (the page then reads as zeroes)
+ * @pad: zero
+ * @info: what ZSV_IOCTL_INFO returns, kept current by the kernel
+ *
+ * mmap(NULL, page size, PROT_READ, MAP_SHARED, fd, ZSV_STATUS_OFFSET)
+ * maps it read-only, so a tenant can watch its limits and usage without a
+ * system call: read @seq, then @info, then @seq again, and retry while the
+ * two differ or are odd. Writable mappings fail EPERM.
+ */
+struct zsv_status {
+	__u32 seq;
+	__u32 pad;
+	struct zsv_info info;
+};
+
+#define ZSV_STATUS_OFFSET	0
+
 #endif /* _UAPI_LINUX_ZSV_H */
