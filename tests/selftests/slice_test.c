@@ -910,7 +910,13 @@ TEST_F(slice, monitor_sees_each_change_with_full_state)
 	}
 	/* Nothing more is queued. */
 	nl_socket_set_nonblocking(mon.sock);
-	EXPECT_GT(0, nl_recv(mon.sock, NULL, (unsigned char **)&msg, NULL));
+	{
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+
+		EXPECT_EQ(-NLE_AGAIN, nl_recv(mon.sock, &peer, &buf, NULL));
+		free(buf);
+	}
 	zsv_nl_close(&mon);
 	free(ev);
 }
@@ -1022,6 +1028,51 @@ TEST_F_TIMEOUT(slice, holds_1024_slices_on_one_device_and_64_devices, 300)
 		EXPECT_EQ(0, XFER(msg)) TH_LOG("dev %d: %s", i, self->r->extack);
 	}
 	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+}
+
+static int count_intr(struct nl_msg *msg, void *arg)
+{
+	int *flags = arg;
+
+	flags[0]++;
+	if (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP_INTR)
+		flags[1]++;
+	return NL_OK;
+}
+
+TEST_F_TIMEOUT(slice, dump_torn_by_a_change_is_flagged_interrupted, 120)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int seen[2] = { 0, 0 };	/* messages, messages flagged */
+	struct sockaddr_nl peer;
+	struct nl_msg *msg;
+	unsigned char *buf;
+	char name[32];
+
+	/* Enough slices that a dump needs many rounds. */
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "t-d%d", i);
+		ASSERT_EQ(0, zsv_slice_new(&self->nl, self->r, name, "zsv0", MiB));
+		zsv_nl_reply_free(self->r);
+	}
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_SLICE_GET, NLM_F_DUMP);
+	ASSERT_LT(0, nl_send_auto(self->nl.sock, msg));
+	nlmsg_free(msg);
+	/* Take the first round only, then change the set of slices. */
+	ASSERT_LT(0, nl_recv(self->nl.sock, &peer, &buf, NULL));
+	free(buf);
+	{
+		struct zsv_nl other;
+
+		ASSERT_EQ(0, zsv_nl_open(&other));
+		EXPECT_EQ(0, zsv_slice_del(&other, self->r, "t-d299", false));
+		zsv_nl_close(&other);
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, count_intr, seen);
+	nl_recvmsgs(self->nl.sock, cb);
+	nl_cb_put(cb);
+	EXPECT_LT(0, seen[0]);
+	EXPECT_LT(0, seen[1]);
 }
 
 TEST_HARNESS_MAIN
