@@ -24,6 +24,8 @@ packages=(
 	python3 python3-yaml python3-jsonschema
 	# man page check
 	groff-base
+	# leak checks of zsvctl in the unit and VM tests
+	valgrind
 )
 
 missing=()

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libzsv's pure helpers: sizes, durations, percentages, numbers, names
- * and policies.  One test per class of rejected input, plus round trips.
+ * libzsv's pure helpers: sizes, durations, percentages, ratios, numbers,
+ * names, policies, memory modes and event names, and the node helpers'
+ * refusals.  One test per class of rejected input, plus round trips.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 
@@ -656,6 +660,124 @@ TEST(number_rejects_unit)
 	EXPECT_EQ(-EINVAL, zsv_parse_u64("1.0", &v));
 }
 
+/* ------------------------------------------------------------------ */
+/* Ratios */
+
+static int ratio_of(const char *str, uint32_t *pct)
+{
+	*pct = 0xdeadbeef;
+	return zsv_parse_ratio(str, pct);
+}
+
+TEST(ratio_accepts_decimal_ratios)
+{
+	uint32_t pct;
+
+	ASSERT_EQ(0, ratio_of("1", &pct));
+	EXPECT_EQ(100, pct);
+	ASSERT_EQ(0, ratio_of("1.5", &pct));
+	EXPECT_EQ(150, pct);
+	ASSERT_EQ(0, ratio_of("1.25", &pct));
+	EXPECT_EQ(125, pct);
+	ASSERT_EQ(0, ratio_of("2.50", &pct));
+	EXPECT_EQ(250, pct);
+	ASSERT_EQ(0, ratio_of("100", &pct));
+	EXPECT_EQ(10000, pct);
+	ASSERT_EQ(0, ratio_of("0.5", &pct));
+	EXPECT_EQ(50, pct);
+	/* Trailing zeros past the hundredths are no extra precision. */
+	ASSERT_EQ(0, ratio_of("1.5000", &pct));
+	EXPECT_EQ(150, pct);
+}
+
+TEST(ratio_accepts_percent)
+{
+	uint32_t pct;
+
+	ASSERT_EQ(0, ratio_of("150%", &pct));
+	EXPECT_EQ(150, pct);
+	ASSERT_EQ(0, ratio_of("100%", &pct));
+	EXPECT_EQ(100, pct);
+	ASSERT_EQ(0, ratio_of("10000%", &pct));
+	EXPECT_EQ(10000, pct);
+}
+
+TEST(ratio_rejects_fraction_of_a_percent)
+{
+	uint32_t pct;
+
+	EXPECT_EQ(-EDOM, ratio_of("1.255", &pct));
+	EXPECT_EQ(-EDOM, ratio_of("1.001", &pct));
+	EXPECT_EQ(0xdeadbeef, pct);
+	/* A percent is whole: no fraction with the sign. */
+	EXPECT_EQ(-EINVAL, ratio_of("150.5%", &pct));
+}
+
+TEST(ratio_rejects_malformed)
+{
+	static const char *const bad[] = {
+		"", "%", "1.", ".5", "-1", "+1", "1x", " 1", "1 ", "1.5x",
+		"1,5", "0x10", "1%%", "%1", "1.5.0",
+	};
+	unsigned int i;
+	uint32_t pct;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EINVAL, ratio_of(bad[i], &pct)) TH_LOG("bad[%u]", i);
+	EXPECT_EQ(-EINVAL, zsv_parse_ratio(NULL, &pct));
+}
+
+TEST(ratio_rejects_overflow)
+{
+	uint32_t pct;
+
+	EXPECT_EQ(-ERANGE, ratio_of("42949673", &pct));
+	EXPECT_EQ(-ERANGE, ratio_of("4294967296%", &pct));
+	EXPECT_EQ(-ERANGE, ratio_of("99999999999999999999999", &pct));
+	ASSERT_EQ(0, ratio_of("4294967295%", &pct));
+	EXPECT_EQ(UINT32_MAX, pct);
+}
+
+TEST(ratio_format_examples)
+{
+	static const struct {
+		uint32_t pct;
+		const char *str;
+	} cases[] = {
+		{ 100, "1" }, { 150, "1.5" }, { 125, "1.25" }, { 101, "1.01" },
+		{ 110, "1.1" }, { 10000, "100" }, { 50, "0.5" }, { 0, "0" },
+	};
+	char buf[ZSV_UNIT_STR_MAX];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, zsv_format_ratio(cases[i].pct, buf, sizeof(buf)));
+		EXPECT_STREQ(cases[i].str, buf);
+	}
+}
+
+TEST(ratio_format_round_trips)
+{
+	char buf[ZSV_UNIT_STR_MAX];
+	uint32_t pct, again;
+
+	for (pct = ZSV_OVERSUB_PCT_MIN; pct <= ZSV_OVERSUB_PCT_MAX; pct++) {
+		ASSERT_EQ(0, zsv_format_ratio(pct, buf, sizeof(buf)));
+		ASSERT_EQ(0, zsv_parse_ratio(buf, &again)) TH_LOG("%s", buf);
+		ASSERT_EQ(pct, again) TH_LOG("%s", buf);
+	}
+	ASSERT_EQ(0, zsv_format_ratio(UINT32_MAX, buf, sizeof(buf)));
+	EXPECT_STREQ("42949672.95", buf);
+}
+
+TEST(ratio_format_reports_short_buffer)
+{
+	char buf[3];
+
+	EXPECT_EQ(-ENOSPC, zsv_format_ratio(150, buf, sizeof(buf)));
+	EXPECT_EQ(0, zsv_format_ratio(200, buf, sizeof(buf)));
+}
+
 /* Whatever the bytes, parsers fail cleanly or give a value that prints
  * back to itself. */
 TEST(parsers_survive_random_input)
@@ -664,6 +786,7 @@ TEST(parsers_survive_random_input)
 	uint64_t state = 0xdeadbeefcafef00dULL, v, again;
 	char str[24], buf[ZSV_UNIT_STR_MAX];
 	unsigned int i, j, len, pct;
+	uint32_t ratio, ratio_again;
 
 	for (i = 0; i < 200000; i++) {
 		len = xorshift64(&state) % (sizeof(str) - 1);
@@ -683,6 +806,11 @@ TEST(parsers_survive_random_input)
 		}
 		if (!zsv_parse_percent(str, &pct))
 			ASSERT_LE(pct, 100) TH_LOG("%s", str);
+		if (!zsv_parse_ratio(str, &ratio)) {
+			ASSERT_EQ(0, zsv_format_ratio(ratio, buf, sizeof(buf)));
+			ASSERT_EQ(0, zsv_parse_ratio(buf, &ratio_again)) TH_LOG("%s", str);
+			ASSERT_EQ(ratio, ratio_again) TH_LOG("%s", str);
+		}
 		zsv_parse_u64(str, &v);
 		zsv_name_check(str);
 	}
@@ -804,6 +932,135 @@ TEST(policy_parse_rejects_unknown_name)
 	EXPECT_EQ(-EINVAL, zsv_policy_parse("fair", &policy));
 	EXPECT_EQ(-EINVAL, zsv_policy_parse("", &policy));
 	EXPECT_EQ(-EINVAL, zsv_policy_parse(NULL, &policy));
+}
+
+TEST(mem_mode_names_round_trip)
+{
+	enum zsv_mem_mode mode;
+	uint32_t m;
+
+	for (m = 0; m <= ZSV_MEM_MODE_MAX; m++) {
+		ASSERT_NE(NULL, zsv_mem_mode_name(m));
+		ASSERT_EQ(0, zsv_mem_mode_parse(zsv_mem_mode_name(m), &mode));
+		EXPECT_EQ(m, mode);
+	}
+	EXPECT_STREQ("reserved", zsv_mem_mode_name(ZSV_MEM_MODE_RESERVED));
+	EXPECT_STREQ("shared", zsv_mem_mode_name(ZSV_MEM_MODE_SHARED));
+}
+
+TEST(mem_mode_name_of_unknown_value_is_null)
+{
+	EXPECT_EQ(NULL, zsv_mem_mode_name(ZSV_MEM_MODE_MAX + 1));
+	EXPECT_EQ(NULL, zsv_mem_mode_name(UINT32_MAX));
+}
+
+TEST(mem_mode_parse_rejects_unknown_name)
+{
+	enum zsv_mem_mode mode;
+
+	EXPECT_EQ(-EINVAL, zsv_mem_mode_parse("Reserved", &mode));
+	EXPECT_EQ(-EINVAL, zsv_mem_mode_parse("reserve", &mode));
+	EXPECT_EQ(-EINVAL, zsv_mem_mode_parse("shared ", &mode));
+	EXPECT_EQ(-EINVAL, zsv_mem_mode_parse("", &mode));
+	EXPECT_EQ(-EINVAL, zsv_mem_mode_parse(NULL, &mode));
+}
+
+TEST(event_names_are_the_spec_operations)
+{
+	static const struct {
+		int kind, action;
+		const char *name;
+	} cases[] = {
+		{ ZSV_EVENT_DEV, ZSV_EVENT_NEW, "dev-new" },
+		{ ZSV_EVENT_DEV, ZSV_EVENT_SET, "dev-set" },
+		{ ZSV_EVENT_DEV, ZSV_EVENT_DEL, "dev-del" },
+		{ ZSV_EVENT_SLICE, ZSV_EVENT_NEW, "slice-new" },
+		{ ZSV_EVENT_SLICE, ZSV_EVENT_SET, "slice-set" },
+		{ ZSV_EVENT_SLICE, ZSV_EVENT_DEL, "slice-del" },
+	};
+	struct zsv_event ev = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ev.kind = cases[i].kind;
+		ev.action = cases[i].action;
+		EXPECT_STREQ(cases[i].name, zsv_event_name(&ev));
+	}
+}
+
+TEST(event_name_of_unknown_event_is_null)
+{
+	struct zsv_event ev = { .kind = ZSV_EVENT_SLICE, .action = 0 };
+
+	EXPECT_EQ(NULL, zsv_event_name(&ev));
+	ev.action = ZSV_EVENT_DEL + 1;
+	EXPECT_EQ(NULL, zsv_event_name(&ev));
+	ev.kind = 0;
+	ev.action = ZSV_EVENT_NEW;
+	EXPECT_EQ(NULL, zsv_event_name(&ev));
+	ev.kind = ZSV_EVENT_SLICE + 1;
+	EXPECT_EQ(NULL, zsv_event_name(&ev));
+	EXPECT_EQ(NULL, zsv_event_name(NULL));
+}
+
+/* ------------------------------------------------------------------ */
+/* Slice nodes, where no zsv module is needed to be refused */
+
+TEST(slice_open_refuses_names_that_leave_dev_zsv)
+{
+	EXPECT_EQ(-EINVAL, zsv_slice_open("../null"));
+	EXPECT_EQ(-EINVAL, zsv_slice_open(".."));
+	EXPECT_EQ(-EINVAL, zsv_slice_open("a/b"));
+	EXPECT_EQ(-EINVAL, zsv_slice_open(""));
+	EXPECT_EQ(-EINVAL, zsv_slice_open(NULL));
+}
+
+TEST(slice_open_of_missing_slice_is_enoent)
+{
+	if (!access("/dev/zsv/no-such-slice-here", F_OK))
+		SKIP(return, "a slice has that name");
+	EXPECT_EQ(-ENOENT, zsv_slice_open("no-such-slice-here"));
+}
+
+TEST(slice_info_on_other_file_is_enotty)
+{
+	struct zsv_info info;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENOTTY, zsv_slice_get_info(fd, &info));
+	close(fd);
+	EXPECT_EQ(-EBADF, zsv_slice_get_info(-1, &info));
+	EXPECT_EQ(-EINVAL, zsv_slice_get_info(0, NULL));
+}
+
+/*
+ * Run in the test VM by tests/shell/zsvctl_slice_node_reports_limits.sh,
+ * which creates ZSV_TEST_SLICE on zsv1 with "mem 3G mode shared weight
+ * 42 cap 7 timeslice 3ms"; skipped anywhere else.
+ */
+TEST(slice_info_reports_the_limits)
+{
+	const char *name = getenv("ZSV_TEST_SLICE");
+	struct zsv_info info;
+	int fd;
+
+	if (!name)
+		SKIP(return, "ZSV_TEST_SLICE names no slice");
+	fd = zsv_slice_open(name);
+	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(-fd));
+	ASSERT_EQ(0, zsv_slice_get_info(fd, &info));
+	EXPECT_STREQ(name, info.name);
+	EXPECT_STREQ("zsv1", info.dev_name);
+	EXPECT_EQ(3 * GiB, info.mem_bytes);
+	EXPECT_EQ(0, info.mem_used);
+	EXPECT_EQ(ZSV_MEM_MODE_SHARED, info.mem_mode);
+	EXPECT_EQ(42, info.weight);
+	EXPECT_EQ(7, info.cap_pct);
+	EXPECT_EQ(3000000, info.timeslice_ns);
+	EXPECT_EQ(4, info.engines);
+	EXPECT_EQ(100000000, info.period_ns);
+	close(fd);
 }
 
 TEST(strerror_says_module_not_loaded)

@@ -295,6 +295,196 @@ TEST_F(zsvctl, not_loaded_path_has_no_leaks)
 	EXPECT_STREQ(NOT_LOADED, self->r.err);
 }
 
+/* ------------------------------------------------------------------ */
+/* Slices, monitor, CDI, device changes: what needs no kernel */
+
+#define NO_ADMIN(doing) "zsvctl: " doing " needs CAP_NET_ADMIN (run as root)\n"
+
+TEST_F(zsvctl, new_objects_have_help)
+{
+	zsvctl(&self->r, "help");
+	EXPECT_NE(NULL, strstr(self->r.out, "slice")) TH_LOG("%s", self->r.out);
+	EXPECT_NE(NULL, strstr(self->r.out, "monitor"));
+	EXPECT_NE(NULL, strstr(self->r.out, "cdi"));
+
+	zsvctl(&self->r, "slice", "help");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_NE(NULL, strstr(self->r.out, "slice create DEV name NAME mem SIZE"))
+		TH_LOG("%s", self->r.out);
+	zsvctl(&self->r, "help", "monitor");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.out, "Usage: zsvctl [OPTIONS] monitor\n"))
+		TH_LOG("%s", self->r.out);
+	zsvctl(&self->r, "cdi", "help");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_NE(NULL, strstr(self->r.out, "cdi [generate] [-o FILE] [vendor PREFIX]"));
+	zsvctl(&self->r, "dev", "help");
+	EXPECT_NE(NULL, strstr(self->r.out, "dev set NAME"));
+	EXPECT_NE(NULL, strstr(self->r.out, "dev add [backend sim] mem SIZE"));
+	EXPECT_NE(NULL, strstr(self->r.out, "dev del NAME"));
+}
+
+TEST_F(zsvctl, old_abbreviations_keep_their_meaning)
+{
+	/* "d s" is still dev show, "h" still help, "d" still dev. */
+	zsvctl(&self->r, "d", "s");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: dev show needs a NAME\n"))
+		TH_LOG("%s", self->r.err);
+	zsvctl(&self->r, "h", "d");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_NE(NULL, strstr(self->r.out, "dev show NAME"));
+}
+
+TEST_F(zsvctl, new_words_abbreviate)
+{
+	zsvctl(&self->r, "s", "c", "zsv0", "name", "a");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: slice create needs 'mem SIZE'\n"))
+		TH_LOG("%s", self->r.err);
+	zsvctl(&self->r, "s", "s");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: slice show needs a NAME\n"))
+		TH_LOG("%s", self->r.err);
+	zsvctl(&self->r, "s", "se", "a");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: slice set needs something to change"))
+		TH_LOG("%s", self->r.err);
+	zsvctl(&self->r, "d", "a");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: dev add needs 'mem SIZE'\n"))
+		TH_LOG("%s", self->r.err);
+	zsvctl(&self->r, "m", "h");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.out, "Usage: zsvctl [OPTIONS] monitor"));
+}
+
+TEST_F(zsvctl, slice_usage_errors_exit_2_before_anything_else)
+{
+	zsvctl(&self->r, "slice", "create", "zsv0", "name", "a", "mem", "4GB");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err,
+				"zsvctl: mem '4GB': not a size (such as 4G, 512M or 1.5G)\n\nUsage: zsvctl"))
+		TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("", self->r.out);
+
+	zsvctl(&self->r, "slice", "create", "zsv0", "name", "a", "mem", "4G",
+	       "weight", "0");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err,
+				"zsvctl: weight '0': out of range (1 to 10000)\n"))
+		TH_LOG("%s", self->r.err);
+
+	zsvctl(&self->r, "slice", "destroy", "a", "now");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: unexpected argument 'now'\n"));
+
+	zsvctl(&self->r, "slice", "list", "dev");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: 'dev' needs a value: a device name\n"))
+		TH_LOG("%s", self->r.err);
+
+	zsvctl(&self->r, "slice", "show", "A");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: 'A' is not a slice name"));
+
+	zsvctl(&self->r, "dev", "set", "zsv0", "oversub", "0.5");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err,
+				"zsvctl: oversub '0.5': out of range (1 to 100, or 100% to 10000%)\n"))
+		TH_LOG("%s", self->r.err);
+
+	zsvctl(&self->r, "monitor", "now");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: unexpected argument 'now'\n"));
+
+	zsvctl(&self->r, "cdi", "generate", "vendor", "1bad");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: vendor '1bad': a CDI vendor starts with a letter"))
+		TH_LOG("%s", self->r.err);
+}
+
+TEST_F(zsvctl, cdi_vendor_from_environment_is_checked)
+{
+	setenv("ZSV_CDI_VENDOR", "bad vendor", 1);
+	zsvctl(&self->r, "cdi", "generate");
+	unsetenv("ZSV_CDI_VENDOR");
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.err, "zsvctl: ZSV_CDI_VENDOR 'bad vendor': a CDI vendor"))
+		TH_LOG("%s", self->r.err);
+}
+
+/* Run zsvctl as nobody, with no capabilities at all. */
+static bool run_as_nobody(struct run *r, char **args)
+{
+	char *argv[32] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+			   "--clear-groups", "--inh-caps=-all",
+			   "--bounding-set=-all", (char *)zsvctl_path() };
+	int i, n = 7;
+
+	if (geteuid() != 0 || access(argv[0], X_OK))
+		return false;
+	for (i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	run_argv(r, NULL, argv);
+	return true;
+}
+
+TEST_F(zsvctl, changes_need_cap_net_admin_before_asking_the_kernel)
+{
+	static const struct {
+		char *args[12];
+		const char *err;
+	} cases[] = {
+		{ { "slice", "create", "zsv0", "name", "a", "mem", "4G" },
+		  NO_ADMIN("creating a slice") },
+		{ { "slice", "set", "a", "weight", "5" },
+		  NO_ADMIN("changing a slice") },
+		{ { "slice", "destroy", "a", "force" },
+		  NO_ADMIN("destroying a slice") },
+		{ { "dev", "set", "zsv0", "policy", "fixed" },
+		  NO_ADMIN("changing a device") },
+		{ { "dev", "add", "mem", "1G" }, NO_ADMIN("adding a device") },
+		{ { "dev", "del", "zsv2" }, NO_ADMIN("removing a device") },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!run_as_nobody(&self->r, (char **)cases[i].args))
+			SKIP(return, "needs root and setpriv to drop privileges");
+		/* Not "module not loaded": the kernel was never asked. */
+		EXPECT_EQ(1, self->r.status) TH_LOG("case %u", i);
+		EXPECT_STREQ(cases[i].err, self->r.err);
+		EXPECT_STREQ("", self->r.out);
+	}
+}
+
+TEST_F(zsvctl, says_module_not_loaded_for_slice_monitor_and_cdi)
+{
+	if (module_loaded())
+		SKIP(return, "the zsv module is loaded here");
+
+	zsvctl(&self->r, "slice");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ(NOT_LOADED, self->r.err);
+	zsvctl(&self->r, "-j", "slice", "show", "a");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ(NOT_LOADED, self->r.err);
+	zsvctl(&self->r, "monitor");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ(NOT_LOADED, self->r.err);
+	zsvctl(&self->r, "cdi", "generate");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ(NOT_LOADED, self->r.err);
+	EXPECT_STREQ("", self->r.out);
+	if (geteuid() == 0) {
+		zsvctl(&self->r, "slice", "create", "zsv0", "name", "a", "mem", "4G");
+		EXPECT_EQ(1, self->r.status);
+		EXPECT_STREQ(NOT_LOADED, self->r.err);
+	}
+}
+
 TEST_F(zsvctl, write_error_is_reported)
 {
 	char *argv[] = { (char *)zsvctl_path(), "--version", NULL };

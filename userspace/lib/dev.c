@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Physical devices (pdevs): ZSV_CMD_DEV_GET, do and dump.
+ * Physical devices (pdevs): ZSV_CMD_DEV_GET (do and dump), and the
+ * changes: ZSV_CMD_DEV_SET, ZSV_CMD_DEV_NEW and ZSV_CMD_DEV_DEL.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ static const struct nla_policy dev_policy[ZSV_A_DEV_MAX + 1] = {
 	[ZSV_A_DEV_TIMESLICE_NS] = { .type = NLA_U64 },
 	[ZSV_A_DEV_PERIOD_NS] = { .type = NLA_U64 },
 	[ZSV_A_DEV_SLICE_COUNT] = { .type = NLA_U32 },
+	[ZSV_A_DEV_OVERSUB_PCT] = { .type = NLA_U32 },
+	[ZSV_A_DEV_MEM_SHARED] = { .type = NLA_U64 },
 };
 
 _Static_assert(ZSV_A_DEV_MAX < 64, "zsv_dev_info.present has 64 bits");
@@ -40,8 +43,7 @@ static uint64_t get_u64(struct nlattr **tb, int attr)
 	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
 }
 
-/* One reply message to a newly allocated zsv_dev_info. */
-static int dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out)
+int zsv_dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out)
 {
 	struct nlattr *tb[ZSV_A_DEV_MAX + 1];
 	const char *name, *backend;
@@ -83,6 +85,8 @@ static int dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out)
 	dev->timeslice_ns = get_u64(tb, ZSV_A_DEV_TIMESLICE_NS);
 	dev->period_ns = get_u64(tb, ZSV_A_DEV_PERIOD_NS);
 	dev->slice_count = get_u32(tb, ZSV_A_DEV_SLICE_COUNT);
+	dev->oversub_pct = get_u32(tb, ZSV_A_DEV_OVERSUB_PCT);
+	dev->mem_shared_bytes = get_u64(tb, ZSV_A_DEV_MEM_SHARED);
 	*out = dev;
 	return 0;
 }
@@ -103,7 +107,7 @@ static int dev_dump_reply(struct nlmsghdr *nlh, void *arg)
 	struct zsv_dev_info *dev;
 	int err;
 
-	err = dev_info_parse(nlh, &dev);
+	err = zsv_dev_info_parse(nlh, &dev);
 	if (err)
 		return err;
 	err = dump->cb(dev, dump->arg);
@@ -150,7 +154,7 @@ static int dev_list_reply(struct nlmsghdr *nlh, void *arg)
 	struct zsv_dev_info *dev;
 	int err;
 
-	err = dev_info_parse(nlh, &dev);
+	err = zsv_dev_info_parse(nlh, &dev);
 	if (err)
 		return err;
 	err = dev_array_add(arg, dev);
@@ -198,7 +202,7 @@ static int dev_get_reply(struct nlmsghdr *nlh, void *arg)
 	/* A do request has exactly one reply. */
 	if (*out)
 		return -EPROTO;
-	return dev_info_parse(nlh, out);
+	return zsv_dev_info_parse(nlh, out);
 }
 
 static int dev_get(struct zsv_handle *h, struct nl_msg *msg,
@@ -248,4 +252,101 @@ int zsv_dev_get_by_id(struct zsv_handle *h, uint32_t id,
 		return -ENOMEM;
 	}
 	return dev_get(h, msg, dev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes */
+
+#define DEV_SET_ATTRS                           \
+	(ZSV_ATTR_BIT(ZSV_A_DEV_POLICY) |       \
+	 ZSV_ATTR_BIT(ZSV_A_DEV_TIMESLICE_NS) | \
+	 ZSV_ATTR_BIT(ZSV_A_DEV_PERIOD_NS) |    \
+	 ZSV_ATTR_BIT(ZSV_A_DEV_OVERSUB_PCT))
+#define DEV_NEW_ATTRS                                                          \
+	(ZSV_ATTR_BIT(ZSV_A_DEV_BACKEND) | ZSV_ATTR_BIT(ZSV_A_DEV_MEM_TOTAL) | \
+	 ZSV_ATTR_BIT(ZSV_A_DEV_ENGINES))
+
+/* Add the members of @p that its mask names; 0 or -ENOMEM. */
+static int dev_params_put(struct nl_msg *msg, const struct zsv_dev_params *p)
+{
+	uint64_t m = p->mask;
+
+	if (((m & ZSV_ATTR_BIT(ZSV_A_DEV_BACKEND)) &&
+	     nla_put_string(msg, ZSV_A_DEV_BACKEND, p->backend) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_MEM_TOTAL)) &&
+	     nla_put_u64(msg, ZSV_A_DEV_MEM_TOTAL, p->mem_total_bytes) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_ENGINES)) &&
+	     nla_put_u32(msg, ZSV_A_DEV_ENGINES, p->engines) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_POLICY)) &&
+	     nla_put_u32(msg, ZSV_A_DEV_POLICY, p->policy) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_TIMESLICE_NS)) &&
+	     nla_put_u64(msg, ZSV_A_DEV_TIMESLICE_NS, p->timeslice_ns) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_PERIOD_NS)) &&
+	     nla_put_u64(msg, ZSV_A_DEV_PERIOD_NS, p->period_ns) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_DEV_OVERSUB_PCT)) &&
+	     nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, p->oversub_pct) < 0))
+		return -ENOMEM;
+	return 0;
+}
+
+int zsv_dev_set(struct zsv_handle *h, const char *name,
+		const struct zsv_dev_params *p)
+{
+	struct nl_msg *msg;
+
+	if (!name || !p || !p->mask || (p->mask & ~DEV_SET_ATTRS))
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_DEV_SET, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, ZSV_A_DEV_NAME, name) < 0 ||
+	    dev_params_put(msg, p)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return zsv_transact(h, msg, NULL, NULL);
+}
+
+int zsv_dev_new(struct zsv_handle *h, const struct zsv_dev_params *p,
+		struct zsv_dev_info **dev)
+{
+	struct zsv_dev_info *made = NULL;
+	struct nl_msg *msg;
+	int err;
+
+	if (!p || (p->mask & ~DEV_NEW_ATTRS) ||
+	    ((p->mask & ZSV_ATTR_BIT(ZSV_A_DEV_BACKEND)) && !p->backend))
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_DEV_NEW, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (dev_params_put(msg, p)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	err = zsv_transact(h, msg, dev_get_reply, &made);
+	/* The kernel replies with the new pdev; without it, it broke the ABI. */
+	if (!err && !made)
+		err = -EPROTO;
+	if (err || !dev)
+		zsv_dev_info_free(made);
+	else
+		*dev = made;
+	return err;
+}
+
+int zsv_dev_del(struct zsv_handle *h, const char *name)
+{
+	struct nl_msg *msg;
+
+	if (!name)
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_DEV_DEL, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, ZSV_A_DEV_NAME, name) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return zsv_transact(h, msg, NULL, NULL);
 }

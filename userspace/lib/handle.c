@@ -40,6 +40,30 @@ static void set_netlink_opts(struct nl_sock *sk)
 	setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 }
 
+/* The id of the "monitor" group among the family's CTRL_ATTR_MCAST_GROUPS. */
+static uint32_t find_monitor_group(struct nlattr *groups)
+{
+	static const struct nla_policy policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+		[CTRL_ATTR_MCAST_GRP_NAME] = { .type = NLA_STRING },
+		[CTRL_ATTR_MCAST_GRP_ID] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlattr *group;
+	int rem;
+
+	nla_for_each_nested(group, groups, rem) {
+		if (nla_parse_nested(tb, CTRL_ATTR_MCAST_GRP_MAX, group,
+				     (struct nla_policy *)policy) < 0)
+			continue;
+		if (tb[CTRL_ATTR_MCAST_GRP_NAME] &&
+		    tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(nla_get_string(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    ZSV_MCGRP_MONITOR))
+			return nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return 0;
+}
+
 static int parse_family(struct nlmsghdr *nlh, void *arg)
 {
 	static const struct nla_policy policy[CTRL_ATTR_MAX + 1] = {
@@ -47,6 +71,7 @@ static int parse_family(struct nlmsghdr *nlh, void *arg)
 		[CTRL_ATTR_FAMILY_NAME] = { .type = NLA_STRING },
 		[CTRL_ATTR_VERSION] = { .type = NLA_U32 },
 		[CTRL_ATTR_MAXATTR] = { .type = NLA_U32 },
+		[CTRL_ATTR_MCAST_GROUPS] = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[CTRL_ATTR_MAX + 1];
 	struct zsv_handle *h = arg;
@@ -62,6 +87,9 @@ static int parse_family(struct nlmsghdr *nlh, void *arg)
 		h->family_version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
 	if (tb[CTRL_ATTR_MAXATTR])
 		h->family_maxattr = nla_get_u32(tb[CTRL_ATTR_MAXATTR]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		h->monitor_group =
+			find_monitor_group(tb[CTRL_ATTR_MCAST_GROUPS]);
 	return 0;
 }
 
@@ -125,6 +153,7 @@ void zsv_close(struct zsv_handle *h)
 {
 	if (!h)
 		return;
+	zsv_monitor_close(h);
 	nl_socket_free(h->sk);
 	free(h);
 }

@@ -14,12 +14,20 @@
  *    (the attribute and the limit that were broken).  Print both:
  *    zsv_error() picks the best one.
  *
- *  - Structures handed out by the library (struct zsv_dev_info) are
- *    allocated by the library and freed with the matching _free()
- *    function.  New members are only ever appended, so never embed
- *    them, copy them by value or use their sizeof.
+ *  - Structures handed out by the library (struct zsv_dev_info,
+ *    struct zsv_slice_info) are allocated by the library and freed with
+ *    the matching _free() function.  New members are only ever
+ *    appended, so never embed them, copy them by value or use their
+ *    sizeof.
  *
- *  - A handle is one netlink socket: use it from one thread at a time.
+ *  - Request structures (struct zsv_dev_params, struct zsv_slice_params)
+ *    belong to the caller: zero them, then set each member to send and
+ *    its bit in ->mask.  The library reads only the members whose bit is
+ *    set, so a member appended later is never read from an older
+ *    caller's smaller struct.
+ *
+ *  - A handle is one netlink socket (two once subscribed to events):
+ *    use it from one thread at a time.
  *    The pure helpers (parsers, formatters, name checks) need no handle
  *    and are safe everywhere.
  */
@@ -94,6 +102,9 @@ uint32_t zsv_family_version(const struct zsv_handle *h);
  * @timeslice_ns: scheduling quantum
  * @period_ns: accounting period
  * @slice_count: slices carved from the pdev
+ * @oversub_pct: how far the shared slices' quotas may sum past the
+ *	unreserved memory, in percent (100 = not at all)
+ * @mem_shared_bytes: sum of the shared slices' quotas
  */
 struct zsv_dev_info {
 	uint64_t present;
@@ -108,6 +119,8 @@ struct zsv_dev_info {
 	uint64_t timeslice_ns;
 	uint64_t period_ns;
 	uint32_t slice_count;
+	uint32_t oversub_pct;
+	uint64_t mem_shared_bytes;
 };
 
 static inline bool zsv_dev_has(const struct zsv_dev_info *dev, int attr)
@@ -148,6 +161,289 @@ int zsv_dev_get_by_id(struct zsv_handle *h, uint32_t id,
 		      struct zsv_dev_info **dev);
 void zsv_dev_info_free(struct zsv_dev_info *dev);
 
+/* The bit of attribute @attr in a present or mask member. */
+#define ZSV_ATTR_BIT(attr) (1ULL << (attr))
+
+/**
+ * struct zsv_dev_params - what to send to dev-new or dev-set
+ * @mask: bit ZSV_ATTR_BIT(ZSV_A_DEV_x) is set for each member to send;
+ *	the library reads no member whose bit is clear
+ * @backend: dev-new: the backend that makes the pdev (default "sim")
+ * @mem_total_bytes: dev-new: the pdev's memory
+ * @engines: dev-new: its engines (default 4)
+ * @policy: dev-set: enum zsv_policy
+ * @timeslice_ns: dev-set: scheduling quantum, ZSV_TIMESLICE_MIN_NS to
+ *	ZSV_TIMESLICE_MAX_NS
+ * @period_ns: dev-set: accounting period, ZSV_PERIOD_MIN_NS to
+ *	ZSV_PERIOD_MAX_NS and at least the timeslice
+ * @oversub_pct: dev-set: ZSV_OVERSUB_PCT_MIN to ZSV_OVERSUB_PCT_MAX
+ *
+ * The caller owns this struct.  Members are only ever appended, each
+ * with a new attribute bit, so a caller built against an older header
+ * never sets the bit of a member it does not have.
+ */
+struct zsv_dev_params {
+	uint64_t mask;
+	const char *backend;
+	uint64_t mem_total_bytes;
+	uint32_t engines;
+	uint32_t policy;
+	uint64_t timeslice_ns;
+	uint64_t period_ns;
+	uint32_t oversub_pct;
+};
+
+/*
+ * zsv_dev_set() - change the pdev named @name, live (CAP_NET_ADMIN).
+ * @p->mask may hold POLICY, TIMESLICE_NS, PERIOD_NS and OVERSUB_PCT;
+ * any other bit, or none, is -EINVAL without asking the kernel.
+ */
+int zsv_dev_set(struct zsv_handle *h, const char *name,
+		const struct zsv_dev_params *p);
+
+/*
+ * zsv_dev_new() - create a pdev of a backend that can make them (the
+ * sim backend; CAP_NET_ADMIN).  @p->mask may hold BACKEND, MEM_TOTAL
+ * and ENGINES.  When @dev is not NULL, *dev is the new pdev as the
+ * kernel reports it; free it with zsv_dev_info_free().
+ */
+int zsv_dev_new(struct zsv_handle *h, const struct zsv_dev_params *p,
+		struct zsv_dev_info **dev);
+
+/*
+ * zsv_dev_del() - remove a pdev made by zsv_dev_new() (CAP_NET_ADMIN);
+ * -EBUSY while it has slices.
+ */
+int zsv_dev_del(struct zsv_handle *h, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Slices */
+
+/**
+ * struct zsv_slice_info - one slice, as ZSV_CMD_SLICE_GET reports it
+ * @present: bit ZSV_ATTR_BIT(ZSV_A_SLICE_x) is set for each attribute
+ *	the kernel sent; a member whose bit is clear is zero (strings "")
+ * @id: the slice's id
+ * @name: the slice's name, never NULL
+ * @dev_id: id of the pdev it is carved from
+ * @dev_name: name of that pdev, never NULL
+ * @mem_bytes: size of the memory partition
+ * @mem_mode: enum zsv_mem_mode; may be a value newer than this library
+ * @weight: share of engine time under contention
+ * @cap_pct: ceiling on the pdev's engine time per period, percent
+ * @timeslice_ns: the slice's quantum; 0 means the pdev's
+ * @uid: owner of the device node
+ * @gid: group of the device node
+ * @node_mode: permission bits of the device node
+ * @node: path of the device node ("/dev/zsv/<name>"), never NULL
+ * @contexts: open files of the device node
+ * @mem_used_bytes: bytes of the partition backing live buffers
+ */
+struct zsv_slice_info {
+	uint64_t present;
+	uint32_t id;
+	const char *name;
+	uint32_t dev_id;
+	const char *dev_name;
+	uint64_t mem_bytes;
+	uint32_t mem_mode;
+	uint32_t weight;
+	uint32_t cap_pct;
+	uint64_t timeslice_ns;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t node_mode;
+	const char *node;
+	uint32_t contexts;
+	uint64_t mem_used_bytes;
+};
+
+static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)
+{
+	return attr >= 0 && attr < 64 && (slice->present & (1ULL << attr));
+}
+
+/**
+ * struct zsv_slice_params - what to send to slice-new or slice-set
+ * @mask: bit ZSV_ATTR_BIT(ZSV_A_SLICE_x) is set for each member to
+ *	send; the library reads no member whose bit is clear, and the
+ *	kernel applies its default to what is not sent
+ * @mem_bytes: size of the memory partition, nonzero
+ * @mem_mode: slice-new only: enum zsv_mem_mode (default reserved)
+ * @weight: ZSV_WEIGHT_MIN to ZSV_WEIGHT_MAX (default 100)
+ * @cap_pct: 1 to ZSV_CAP_PCT_MAX (default 100)
+ * @timeslice_ns: 0 (the pdev's, the default) or ZSV_TIMESLICE_MIN_NS
+ *	to ZSV_TIMESLICE_MAX_NS
+ * @uid: owner of the device node (default 0)
+ * @gid: group of the device node (default 0)
+ * @node_mode: permission bits of the device node, at most 0777
+ *	(default ZSV_NODE_MODE_DEFAULT)
+ *
+ * The caller owns this struct; it grows like struct zsv_dev_params.
+ */
+struct zsv_slice_params {
+	uint64_t mask;
+	uint64_t mem_bytes;
+	uint32_t mem_mode;
+	uint32_t weight;
+	uint32_t cap_pct;
+	uint64_t timeslice_ns;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t node_mode;
+};
+
+/*
+ * zsv_slice_create() - carve the slice @name out of the pdev named @dev
+ * (CAP_NET_ADMIN).  @p->mask may hold MEM_BYTES (which the kernel
+ * requires), MEM_MODE, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID and
+ * NODE_MODE; any other bit is -EINVAL without asking the kernel.  When
+ * @slice is not NULL, *slice is the new slice as the kernel reports it;
+ * free it with zsv_slice_info_free().  A refusal (-ENOSPC when the pdev
+ * has not that much memory left, -EEXIST for a name in use, ...) comes
+ * with the kernel's message, and creates nothing.
+ */
+int zsv_slice_create(struct zsv_handle *h, const char *dev, const char *name,
+		     const struct zsv_slice_params *p,
+		     struct zsv_slice_info **slice);
+
+/*
+ * zsv_slice_set() - change the slice @name, live (CAP_NET_ADMIN).
+ * @p->mask may hold MEM_BYTES, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID
+ * and NODE_MODE; any other bit, or none, is -EINVAL.  Growing the memory
+ * is admitted like a new slice; shrinking it below what is in use fails
+ * -EBUSY.
+ */
+int zsv_slice_set(struct zsv_handle *h, const char *name,
+		  const struct zsv_slice_params *p);
+
+/*
+ * zsv_slice_destroy() - destroy the slice @name (CAP_NET_ADMIN).  While
+ * its node is open this fails -EBUSY, unless @force: then the open
+ * contexts are revoked (their calls fail -ENODEV from then on).
+ */
+int zsv_slice_destroy(struct zsv_handle *h, const char *name, bool force);
+
+/* Called once per slice of a dump, like zsv_dev_cb. */
+typedef int (*zsv_slice_cb)(const struct zsv_slice_info *slice, void *arg);
+
+/*
+ * zsv_slice_dump() - call @cb for every slice, or every slice of the
+ * pdev named @dev when it is not NULL, in the kernel's order.  Returns
+ * like zsv_dev_dump(), -EAGAIN included.
+ */
+int zsv_slice_dump(struct zsv_handle *h, const char *dev, zsv_slice_cb cb,
+		   void *arg);
+
+/*
+ * zsv_slice_list() - the slices (of @dev when not NULL) as an array of
+ * *count pointers, retrying inconsistent dumps.  Free with
+ * zsv_slice_list_free().
+ */
+int zsv_slice_list(struct zsv_handle *h, const char *dev,
+		   struct zsv_slice_info ***slices, size_t *count);
+void zsv_slice_list_free(struct zsv_slice_info **slices, size_t count);
+
+/*
+ * One slice by name or id; an error with the kernel's message when none
+ * matches.  Free *slice with zsv_slice_info_free().
+ */
+int zsv_slice_get_by_name(struct zsv_handle *h, const char *name,
+			  struct zsv_slice_info **slice);
+int zsv_slice_get_by_id(struct zsv_handle *h, uint32_t id,
+			struct zsv_slice_info **slice);
+void zsv_slice_info_free(struct zsv_slice_info *slice);
+
+/* ------------------------------------------------------------------ */
+/* Slice nodes (the data plane; no handle needed) */
+
+/*
+ * zsv_slice_open() - open /dev/zsv/<name> read-write, close-on-exec:
+ * a new context of the slice.  Returns the file descriptor, or a
+ * negated errno (-EINVAL for an invalid name).
+ */
+int zsv_slice_open(const char *name);
+
+/*
+ * zsv_slice_get_info() - the limits and usage of the slice whose node
+ * @fd is open (ZSV_IOCTL_INFO).  Returns 0 or a negated errno: -ENOTTY
+ * when @fd is no slice node, -ENODEV once the slice was destroyed.
+ */
+int zsv_slice_get_info(int fd, struct zsv_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Events
+ *
+ * The kernel multicasts one message after every change to a pdev or a
+ * slice, carrying the object's full state (its last state for a
+ * deletion).  A handle receives them once subscribed, on a socket of
+ * its own, so it can still make requests (to resynchronise after lost
+ * events, say).
+ */
+
+enum zsv_event_kind {
+	ZSV_EVENT_DEV = 1,
+	ZSV_EVENT_SLICE,
+};
+
+enum zsv_event_action {
+	ZSV_EVENT_NEW = 1,
+	ZSV_EVENT_SET,
+	ZSV_EVENT_DEL,
+};
+
+/**
+ * struct zsv_event - one change
+ * @kind: enum zsv_event_kind: what changed
+ * @action: enum zsv_event_action: created, changed or deleted
+ * @dev: the pdev's state, for ZSV_EVENT_DEV; else NULL
+ * @slice: the slice's state, for ZSV_EVENT_SLICE; else NULL
+ *
+ * Valid during the callback only.
+ */
+struct zsv_event {
+	int kind;
+	int action;
+	const struct zsv_dev_info *dev;
+	const struct zsv_slice_info *slice;
+};
+
+/*
+ * The name of the operation that made the change, as the netlink spec
+ * spells it: "dev-new", "dev-set", "dev-del", "slice-new", "slice-set",
+ * "slice-del"; NULL for a kind or action unknown here.
+ */
+const char *zsv_event_name(const struct zsv_event *ev);
+
+/* Return 0 to go on, or a nonzero value that the reader returns. */
+typedef int (*zsv_event_cb)(const struct zsv_event *ev, void *arg);
+
+/*
+ * zsv_monitor_subscribe() - start receiving events on @h.  Events sent
+ * before this returns are not received.  -EOPNOTSUPP when the kernel's
+ * zsv family has no "monitor" group.  Needs no privilege.
+ */
+int zsv_monitor_subscribe(struct zsv_handle *h);
+
+/* The socket events arrive on, for poll(); -1 before subscribing. */
+int zsv_monitor_fd(const struct zsv_handle *h);
+
+/*
+ * zsv_monitor_read() - wait for the next message on the event socket
+ * and call @cb for each event in it; events this library does not know
+ * are skipped.  Returns 0, the callback's nonzero value, or a negated
+ * errno: -EINTR when a signal came first, -ENOBUFS when the socket
+ * overflowed and events were lost (the next read goes on with the
+ * events that follow; dump to catch up).
+ */
+int zsv_monitor_read(struct zsv_handle *h, zsv_event_cb cb, void *arg);
+
+/*
+ * zsv_monitor_run() - subscribe when needed, then read events until a
+ * read returns nonzero, and return that.
+ */
+int zsv_monitor_run(struct zsv_handle *h, zsv_event_cb cb, void *arg);
+
 /* ------------------------------------------------------------------ */
 /* Scheduling policies */
 
@@ -156,6 +452,15 @@ const char *zsv_policy_name(uint32_t policy);
 
 /* Exact name to value; -EINVAL for anything else. */
 int zsv_policy_parse(const char *str, enum zsv_policy *policy);
+
+/* ------------------------------------------------------------------ */
+/* Memory modes */
+
+/* "reserved", "shared"; NULL for a value unknown here. */
+const char *zsv_mem_mode_name(uint32_t mode);
+
+/* Exact name to value; -EINVAL for anything else. */
+int zsv_mem_mode_parse(const char *str, enum zsv_mem_mode *mode);
 
 /* ------------------------------------------------------------------ */
 /* Names */
@@ -217,6 +522,18 @@ int zsv_format_duration(uint64_t ns, char *buf, size_t len);
 
 /* Whole percent 0..100, with or without the sign: "25%", "25". */
 int zsv_parse_percent(const char *str, unsigned int *pct);
+
+/*
+ * Ratios, as percent: "1.5" is 150, "2" is 200, "150%" is 150.  A ratio
+ * must come to a whole percent ("1.25" yes, "1.255" no: -EDOM).
+ */
+int zsv_parse_ratio(const char *str, uint32_t *pct);
+
+/*
+ * A percent as a ratio, exact and shortest: 150 is "1.5", 200 is "2",
+ * 125 is "1.25"; zsv_parse_ratio() gives back @pct.
+ */
+int zsv_format_ratio(uint32_t pct, char *buf, size_t len);
 
 /* Plain decimal numbers: "0", "200".  No sign, no base prefix. */
 int zsv_parse_u64(const char *str, uint64_t *val);

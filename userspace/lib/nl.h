@@ -3,7 +3,8 @@
  * The netlink side of libzsv: the handle and one request/reply exchange
  * ("transaction").  Each command file (dev.c, later slice.c, ...) builds
  * a message with zsv_msg_new(), adds its attributes, and hands it to
- * zsv_transact() with a parser for the replies.
+ * zsv_transact() with a parser for the replies.  Events (monitor.c)
+ * arrive on a second socket and are parsed by the same parsers.
  */
 #ifndef LIBZSV_NL_H
 #define LIBZSV_NL_H
@@ -21,8 +22,13 @@ struct zsv_handle {
 	int family_id;
 	uint32_t family_version;
 	uint32_t family_maxattr;
+	/* Id of the "monitor" multicast group, 0 when the family has none. */
+	uint32_t monitor_group;
 	/* Extended-ack message of the last refused request, or "". */
 	char ext_msg[ZSV_EXT_MSG_MAX];
+	/* Events: a socket of their own (monitor.c), NULL until subscribed. */
+	struct nl_sock *monitor_sk;
+	void *monitor_buf;
 };
 
 /*
@@ -47,5 +53,17 @@ int zsv_transact(struct zsv_handle *h, struct nl_msg *msg, zsv_reply_fn fn,
 
 /* A libnl error code (-NLE_*) as a negated errno. */
 int zsv_nlerr_to_errno(int nlerr);
+
+/*
+ * One message of dev attributes (a reply or an event) to a newly
+ * allocated zsv_dev_info; 0 or a negated errno.
+ */
+int zsv_dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out);
+
+/* The same for slice attributes (slice.c). */
+int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out);
+
+/* Free what the monitor set up on @h (monitor.c). */
+void zsv_monitor_close(struct zsv_handle *h);
 
 #endif /* LIBZSV_NL_H */

@@ -325,3 +325,50 @@ int zsv_parse_percent(const char *str, unsigned int *pct)
 	*pct = (unsigned int)v;
 	return 0;
 }
+
+int zsv_parse_ratio(const char *str, uint32_t *pct)
+{
+	const char *end;
+	struct decimal d;
+	uint64_t v;
+	int err;
+
+	if (!str)
+		return -EINVAL;
+	end = str + strlen(str);
+	if (end > str && end[-1] == '%') {
+		err = parse_digits(str, end - 1, &v);
+		if (err)
+			return err;
+	} else {
+		err = parse_decimal(&str, &d);
+		if (err)
+			return err;
+		if (*str)
+			return -EINVAL;
+		if (d.frac_digits > 2)
+			return -EDOM;
+		if (d.overflow || __builtin_mul_overflow(d.int_part, 100, &v) ||
+		    __builtin_add_overflow(
+			    v, d.frac * pow_u64(10, 2 - d.frac_digits), &v))
+			return -ERANGE;
+	}
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*pct = (uint32_t)v;
+	return 0;
+}
+
+int zsv_format_ratio(uint32_t pct, char *buf, size_t len)
+{
+	unsigned int frac = pct % 100;
+	int n;
+
+	if (!frac)
+		n = snprintf(buf, len, "%u", pct / 100);
+	else if (frac % 10)
+		n = snprintf(buf, len, "%u.%02u", pct / 100, frac);
+	else
+		n = snprintf(buf, len, "%u.%u", pct / 100, frac / 10);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}

@@ -4,6 +4,9 @@
  *
  *   zsvctl dev [list]
  *   zsvctl dev show NAME
+ *   zsvctl dev set NAME [policy P] [timeslice DUR] [period DUR] [oversub R]
+ *   zsvctl dev add [backend NAME] mem SIZE [engines N]
+ *   zsvctl dev del NAME
  *
  * JSON: "dev list" prints an array of device objects, "dev show" one
  * device object; both carry raw numbers (bytes, nanoseconds), see
@@ -16,18 +19,25 @@
 
 #include <json-c/json_object.h>
 
+#include "args.h"
 #include "table.h"
 #include "zsvctl.h"
 
 static int dev_list_main(struct zsvctl *ctl, int argc, char **argv);
 static int dev_show_main(struct zsvctl *ctl, int argc, char **argv);
 static int dev_help_main(struct zsvctl *ctl, int argc, char **argv);
+static int dev_set_main(struct zsvctl *ctl, int argc, char **argv);
+static int dev_add_main(struct zsvctl *ctl, int argc, char **argv);
+static int dev_del_main(struct zsvctl *ctl, int argc, char **argv);
 
 /* Append only: the order decides what an abbreviation means. */
 static const struct zsvctl_cmd dev_cmds[] = {
 	{ "list", dev_list_main, NULL, "list every device (the default)" },
 	{ "show", dev_show_main, NULL, "show every field of one device" },
 	{ "help", dev_help_main, NULL, "this help" },
+	{ "set", dev_set_main, NULL, "change a device's scheduling, live" },
+	{ "add", dev_add_main, NULL, "create a simulated device" },
+	{ "del", dev_del_main, NULL, "remove a device made by dev add" },
 	{ .name = NULL },
 };
 
@@ -35,13 +45,21 @@ void dev_usage(FILE *f)
 {
 	fputs("Usage: zsvctl [OPTIONS] dev [list]\n"
 	      "       zsvctl [OPTIONS] dev show NAME\n"
+	      "       zsvctl dev set NAME [policy weighted|fixed|best-effort] [timeslice DUR]\n"
+	      "                           [period DUR] [oversub RATIO]\n"
+	      "       zsvctl [OPTIONS] dev add [backend sim] mem SIZE [engines N]\n"
+	      "       zsvctl dev del NAME\n"
 	      "       zsvctl dev help\n"
 	      "\n"
 	      "Commands:\n",
 	      f);
 	zsvctl_cmds_print(f, dev_cmds);
 	fputs("\n"
-	      "Sizes are binary (1G = 1024M); FREE is memory no reserved slice holds.\n",
+	      "Sizes are binary (1G = 1024M); FREE is memory no reserved slice holds.\n"
+	      "SHARED is the sum of the shared slices' quotas, which may exceed FREE\n"
+	      "by the OVERSUB ratio (1.5 or 150%: half again as much).\n"
+	      "timeslice is 100us to 1s, period 10ms to 10s, oversub 1 to 100.\n"
+	      "set, add and del need CAP_NET_ADMIN.\n",
 	      f);
 }
 
@@ -82,41 +100,18 @@ static const char *policy_str(uint32_t policy, char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-/* Add @key: @val, or @key: null when the kernel did not report @attr. */
 static bool json_add_u64(struct json_object *obj,
 			 const struct zsv_dev_info *dev, const char *key,
 			 int attr, uint64_t val)
 {
-	struct json_object *v = NULL;
-
-	if (zsv_dev_has(dev, attr)) {
-		v = json_object_new_uint64(val);
-		if (!v)
-			return false;
-	}
-	if (json_object_object_add(obj, key, v)) {
-		json_object_put(v);
-		return false;
-	}
-	return true;
+	return zsvctl_json_add_u64(obj, key, zsv_dev_has(dev, attr), val);
 }
 
 static bool json_add_str(struct json_object *obj,
 			 const struct zsv_dev_info *dev, const char *key,
 			 int attr, const char *val)
 {
-	struct json_object *v = NULL;
-
-	if (zsv_dev_has(dev, attr)) {
-		v = json_object_new_string(val);
-		if (!v)
-			return false;
-	}
-	if (json_object_object_add(obj, key, v)) {
-		json_object_put(v);
-		return false;
-	}
-	return true;
+	return zsvctl_json_add_str(obj, key, zsv_dev_has(dev, attr), val);
 }
 
 /*
@@ -124,7 +119,7 @@ static bool json_add_str(struct json_object *obj,
  * never change meaning; a key is null when the kernel did not report
  * the attribute.  Returns NULL when out of memory.
  */
-static struct json_object *dev_to_json(const struct zsv_dev_info *dev)
+struct json_object *dev_to_json(const struct zsv_dev_info *dev)
 {
 	struct json_object *obj = json_object_new_object();
 	char buf[32];
@@ -150,7 +145,11 @@ static struct json_object *dev_to_json(const struct zsv_dev_info *dev)
 	    json_add_u64(obj, dev, "period_ns", ZSV_A_DEV_PERIOD_NS,
 			 dev->period_ns) &&
 	    json_add_u64(obj, dev, "slice_count", ZSV_A_DEV_SLICE_COUNT,
-			 dev->slice_count))
+			 dev->slice_count) &&
+	    json_add_u64(obj, dev, "oversub_pct", ZSV_A_DEV_OVERSUB_PCT,
+			 dev->oversub_pct) &&
+	    json_add_u64(obj, dev, "mem_shared", ZSV_A_DEV_MEM_SHARED,
+			 dev->mem_shared_bytes))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -203,6 +202,16 @@ static const char *cell_policy(const struct zsv_dev_info *dev, char *buf,
 	return policy_str(dev->policy, buf, len);
 }
 
+/* The oversubscription ratio: "1", "1.5". */
+static const char *cell_ratio(const struct zsv_dev_info *dev, char *buf,
+			      size_t len)
+{
+	if (!zsv_dev_has(dev, ZSV_A_DEV_OVERSUB_PCT) ||
+	    zsv_format_ratio(dev->oversub_pct, buf, len))
+		return "-";
+	return buf;
+}
+
 /* clang-format off */
 static const struct table_col dev_cols[] = {
 	{ "NAME", false },
@@ -211,6 +220,8 @@ static const struct table_col dev_cols[] = {
 	{ "TOTAL", true },
 	{ "RESERVED", true },
 	{ "FREE", true },
+	{ "SHARED", true },
+	{ "OVERSUB", true },
 	{ "USED", true },
 	{ "ENGINES", true },
 	{ "POLICY", false },
@@ -225,6 +236,7 @@ static int dev_table_add(struct table *t, const struct zsv_dev_info *dev)
 {
 	char id[16], total[ZSV_UNIT_STR_MAX], reserved[ZSV_UNIT_STR_MAX];
 	char mem_free[ZSV_UNIT_STR_MAX], used[ZSV_UNIT_STR_MAX];
+	char shared[ZSV_UNIT_STR_MAX], oversub[ZSV_UNIT_STR_MAX];
 	char engines[16], policy[32], timeslice[ZSV_UNIT_STR_MAX], slices[16];
 	const char *cells[DEV_COLS] = {
 		dev->name,
@@ -235,6 +247,9 @@ static int dev_table_add(struct table *t, const struct zsv_dev_info *dev)
 		cell_size(dev, ZSV_A_DEV_MEM_RESERVED, dev->mem_reserved_bytes,
 			  reserved, sizeof(reserved)),
 		cell_mem_free(dev, mem_free, sizeof(mem_free)),
+		cell_size(dev, ZSV_A_DEV_MEM_SHARED, dev->mem_shared_bytes,
+			  shared, sizeof(shared)),
+		cell_ratio(dev, oversub, sizeof(oversub)),
 		cell_size(dev, ZSV_A_DEV_MEM_USED, dev->mem_used_bytes, used,
 			  sizeof(used)),
 		cell_u32(dev, ZSV_A_DEV_ENGINES, dev->engines, engines,
@@ -336,6 +351,19 @@ static void show_size(const struct zsv_dev_info *dev, const char *label,
 	printf("%-14s%s (%" PRIu64 " bytes)\n", label, human, bytes);
 }
 
+/* "1.5 (150%)": the ratio, then the percent the kernel keeps. */
+static void show_ratio(const struct zsv_dev_info *dev, const char *label)
+{
+	char ratio[ZSV_UNIT_STR_MAX];
+
+	if (!zsv_dev_has(dev, ZSV_A_DEV_OVERSUB_PCT) ||
+	    zsv_format_ratio(dev->oversub_pct, ratio, sizeof(ratio))) {
+		printf("%-14s-\n", label);
+		return;
+	}
+	printf("%-14s%s (%" PRIu32 "%%)\n", label, ratio, dev->oversub_pct);
+}
+
 static void dev_show_text(const struct zsv_dev_info *dev)
 {
 	char buf[ZSV_UNIT_STR_MAX + 32];
@@ -351,6 +379,9 @@ static void dev_show_text(const struct zsv_dev_info *dev)
 	show_size(dev, "mem free:", ZSV_A_DEV_MEM_TOTAL,
 		  dev_mem_free_bytes(dev),
 		  zsv_dev_has(dev, ZSV_A_DEV_MEM_RESERVED));
+	show_size(dev, "mem shared:", ZSV_A_DEV_MEM_SHARED,
+		  dev->mem_shared_bytes, true);
+	show_ratio(dev, "oversub:");
 	show_size(dev, "mem used:", ZSV_A_DEV_MEM_USED, dev->mem_used_bytes,
 		  true);
 	printf("%-14s%s\n", "engines:",
@@ -368,8 +399,25 @@ static void dev_show_text(const struct zsv_dev_info *dev)
 			sizeof(buf)));
 }
 
+/*
+ * "zsvctl: cannot VERB device 'NAME': why"; ENODEV without the kernel's
+ * message meant that there is no such device.
+ */
+static int dev_fail(struct zsvctl *ctl, int err, const char *verb,
+		    const char *name)
+{
+	if (err == -ENODEV && !zsv_ext_msg(ctl->zh)) {
+		fprintf(stderr,
+			"zsvctl: cannot %s device '%s': no device named '%s'\n",
+			verb, name, name);
+		return ZSVCTL_EXIT_FAIL;
+	}
+	return zsvctl_fail(ctl, err, "cannot %s device '%s'", verb, name);
+}
+
 static int dev_show_main(struct zsvctl *ctl, int argc, char **argv)
 {
+	char err_msg[ARGS_ERR_MAX];
 	struct zsv_dev_info *dev;
 	const char *name;
 	int ret, err;
@@ -380,29 +428,133 @@ static int dev_show_main(struct zsvctl *ctl, int argc, char **argv)
 		return zsvctl_usage_error(dev_usage, "unexpected argument '%s'",
 					  argv[1]);
 	name = argv[0];
-	err = zsv_name_check(name);
-	if (err)
-		return zsvctl_usage_error(
-			dev_usage,
-			"'%s' is not a device name: names are 1 to %d characters of a-z, 0-9, '_', '.' and '-', starting with a letter or a digit",
-			name, ZSV_NAME_MAX);
+	if (args_name("device", name, err_msg, sizeof(err_msg)))
+		return zsvctl_usage_error(dev_usage, "%s", err_msg);
 	ret = zsvctl_connect(ctl);
 	if (ret)
 		return ret;
 	err = zsv_dev_get_by_name(ctl->zh, name, &dev);
-	if (err == -ENODEV && !zsv_ext_msg(ctl->zh)) {
-		/* A kernel that sent no message meant this. */
-		fprintf(stderr,
-			"zsvctl: cannot show device '%s': no device named '%s'\n",
-			name, name);
-		return ZSVCTL_EXIT_FAIL;
-	}
 	if (err)
-		return zsvctl_fail(ctl, err, "cannot show device '%s'", name);
+		return dev_fail(ctl, err, "show", name);
 	if (ctl->json)
 		ret = zsvctl_json_print(ctl, dev_to_json(dev));
 	else
 		dev_show_text(dev);
 	zsv_dev_info_free(dev);
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes */
+
+static int dev_set_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	static const char doing[] = "changing a device";
+	char err_msg[ARGS_ERR_MAX];
+	struct dev_set_args a;
+	int ret, err;
+
+	if (args_dev_set(argc, argv, &a, err_msg, sizeof(err_msg)))
+		return zsvctl_usage_error(dev_usage, "%s", err_msg);
+	ret = zsvctl_need_admin(doing);
+	if (ret)
+		return ret;
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = zsv_dev_set(ctl->zh, a.name, &a.params);
+	if (err == -EPERM)
+		return zsvctl_no_admin(doing);
+	if (err)
+		return dev_fail(ctl, err, "change", a.name);
+	return ZSVCTL_EXIT_OK;
+}
+
+static int dev_add_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	static const char doing[] = "adding a device";
+	char err_msg[ARGS_ERR_MAX];
+	struct zsv_dev_params p;
+	struct zsv_dev_info *dev;
+	int ret, err;
+
+	if (args_dev_add(argc, argv, &p, err_msg, sizeof(err_msg)))
+		return zsvctl_usage_error(dev_usage, "%s", err_msg);
+	ret = zsvctl_need_admin(doing);
+	if (ret)
+		return ret;
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = zsv_dev_new(ctl->zh, &p, &dev);
+	if (err == -EPERM)
+		return zsvctl_no_admin(doing);
+	if (err)
+		return zsvctl_fail(ctl, err, "cannot add a device");
+	if (ctl->json)
+		ret = zsvctl_json_print(ctl, dev_to_json(dev));
+	else
+		dev_show_text(dev);
+	zsv_dev_info_free(dev);
+	return ret;
+}
+
+static int dev_del_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	static const char doing[] = "removing a device";
+	char err_msg[ARGS_ERR_MAX];
+	int ret, err;
+
+	if (argc < 1)
+		return zsvctl_usage_error(dev_usage, "dev del needs a NAME");
+	if (argc > 1)
+		return zsvctl_usage_error(dev_usage, "unexpected argument '%s'",
+					  argv[1]);
+	if (args_name("device", argv[0], err_msg, sizeof(err_msg)))
+		return zsvctl_usage_error(dev_usage, "%s", err_msg);
+	ret = zsvctl_need_admin(doing);
+	if (ret)
+		return ret;
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = zsv_dev_del(ctl->zh, argv[0]);
+	if (err == -EPERM)
+		return zsvctl_no_admin(doing);
+	if (err)
+		return dev_fail(ctl, err, "remove", argv[0]);
+	return ZSVCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events */
+
+void dev_print_line(FILE *f, const struct zsv_dev_info *dev)
+{
+	char buf[ZSV_UNIT_STR_MAX + 16];
+
+	fputs(dev->name, f);
+	if (zsv_dev_has(dev, ZSV_A_DEV_ID))
+		fprintf(f, " id %" PRIu32, dev->id);
+	if (zsv_dev_has(dev, ZSV_A_DEV_BACKEND))
+		fprintf(f, " backend %s", dev->backend);
+	if (zsv_dev_has(dev, ZSV_A_DEV_MEM_TOTAL) &&
+	    !zsv_format_size_exact(dev->mem_total_bytes, buf, sizeof(buf)))
+		fprintf(f, " mem %s", buf);
+	if (zsv_dev_has(dev, ZSV_A_DEV_ENGINES))
+		fprintf(f, " engines %" PRIu32, dev->engines);
+	if (zsv_dev_has(dev, ZSV_A_DEV_POLICY))
+		fprintf(f, " policy %s",
+			policy_str(dev->policy, buf, sizeof(buf)));
+	if (zsv_dev_has(dev, ZSV_A_DEV_TIMESLICE_NS) &&
+	    !zsv_format_duration(dev->timeslice_ns, buf, sizeof(buf)))
+		fprintf(f, " timeslice %s", buf);
+	if (zsv_dev_has(dev, ZSV_A_DEV_PERIOD_NS) &&
+	    !zsv_format_duration(dev->period_ns, buf, sizeof(buf)))
+		fprintf(f, " period %s", buf);
+	if (zsv_dev_has(dev, ZSV_A_DEV_OVERSUB_PCT) &&
+	    !zsv_format_ratio(dev->oversub_pct, buf, sizeof(buf)))
+		fprintf(f, " oversub %s", buf);
+	if (zsv_dev_has(dev, ZSV_A_DEV_SLICE_COUNT))
+		fprintf(f, " slices %" PRIu32, dev->slice_count);
 }

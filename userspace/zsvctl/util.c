@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <json-c/json_object.h>
+#include <sys/capability.h>
 
 #include "zsvctl.h"
 
@@ -132,4 +133,72 @@ int zsvctl_json_print(struct zsvctl *ctl, struct json_object *obj)
 		return zsvctl_fail(ctl, -ENOMEM,
 				   "cannot build the JSON output");
 	return ZSVCTL_EXIT_OK;
+}
+
+void zsvctl_warn(const char *fmt, ...)
+{
+	char what[ZSVCTL_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "zsvctl: warning: %s\n", what);
+}
+
+int zsvctl_no_admin(const char *doing)
+{
+	fprintf(stderr, "zsvctl: %s needs CAP_NET_ADMIN (run as root)\n",
+		doing);
+	return ZSVCTL_EXIT_FAIL;
+}
+
+int zsvctl_need_admin(const char *doing)
+{
+	cap_flag_value_t value = CAP_CLEAR;
+	cap_t caps;
+	int err;
+
+	caps = cap_get_proc();
+	if (!caps)
+		return ZSVCTL_EXIT_OK; /* cannot tell: the kernel will */
+	err = cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &value);
+	cap_free(caps);
+	if (!err && value != CAP_SET)
+		return zsvctl_no_admin(doing);
+	return ZSVCTL_EXIT_OK;
+}
+
+bool zsvctl_json_add_u64(struct json_object *obj, const char *key, bool present,
+			 uint64_t val)
+{
+	struct json_object *v = NULL;
+
+	if (present) {
+		v = json_object_new_uint64(val);
+		if (!v)
+			return false;
+	}
+	if (json_object_object_add(obj, key, v)) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
+bool zsvctl_json_add_str(struct json_object *obj, const char *key, bool present,
+			 const char *val)
+{
+	struct json_object *v = NULL;
+
+	if (present) {
+		v = json_object_new_string(val);
+		if (!v)
+			return false;
+	}
+	if (json_object_object_add(obj, key, v)) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
 }

@@ -6,7 +6,7 @@
  *   zsvctl [OPTIONS] OBJECT [COMMAND [ARGS]]
  *
  * Global options come before the object; each object is a table of
- * commands in its own file (dev.c, ...).  See zsvctl(8).
+ * commands in its own file (dev.c, slice.c, ...).  See zsvctl(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +28,12 @@ static int help_main(struct zsvctl *ctl, int argc, char **argv);
 static const struct zsvctl_cmd objects[] = {
 	{ "dev", dev_main, dev_usage, "physical accelerators (pdevs)" },
 	{ "help", help_main, usage, "this help, or an object's: help OBJECT" },
+	{ "slice", slice_main, slice_usage,
+	  "slices: virtual accelerators carved from devices" },
+	{ "monitor", monitor_main, monitor_usage,
+	  "print changes to devices and slices as they happen" },
+	{ "cdi", cdi_main, cdi_usage,
+	  "Container Device Interface specs for slices" },
 	{ .name = NULL },
 };
 

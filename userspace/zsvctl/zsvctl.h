@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * zsvctl: what every object's file (dev.c, later slice.c, ...) shares.
+ * zsvctl: what every object's file (dev.c, slice.c, ...) shares.
  *
  * Each object is a table of commands {name, function, help}; a word on
  * the command line selects the command it names exactly or, failing
@@ -12,6 +12,7 @@
 #define ZSVCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <json-c/json_object.h>
@@ -83,8 +84,58 @@ int zsvctl_connect(struct zsvctl *ctl);
  */
 int zsvctl_json_print(struct zsvctl *ctl, struct json_object *obj);
 
+/*
+ * Say "zsvctl: warning: <message>" on stderr: something beside the
+ * command failed, and the command's exit status does not change.
+ */
+void zsvctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Changes need CAP_NET_ADMIN.  zsvctl_need_admin() checks the effective
+ * set before anything is asked of the kernel and, when it lacks it, says
+ * "zsvctl: <doing> needs CAP_NET_ADMIN (run as root)"; @doing is "creating
+ * a slice" and the like.  Returns an exit status.  zsvctl_no_admin() says
+ * the same when the kernel refused with EPERM.
+ */
+int zsvctl_need_admin(const char *doing);
+int zsvctl_no_admin(const char *doing);
+
+/*
+ * JSON members: @key is @val, or null when @present is false.  False
+ * when out of memory (@obj is then unchanged or lacks only this key).
+ */
+bool zsvctl_json_add_u64(struct json_object *obj, const char *key, bool present,
+			 uint64_t val);
+bool zsvctl_json_add_str(struct json_object *obj, const char *key, bool present,
+			 const char *val);
+
 /* Objects */
 int dev_main(struct zsvctl *ctl, int argc, char **argv);
 void dev_usage(FILE *f);
+int slice_main(struct zsvctl *ctl, int argc, char **argv);
+void slice_usage(FILE *f);
+int monitor_main(struct zsvctl *ctl, int argc, char **argv);
+void monitor_usage(FILE *f);
+int cdi_main(struct zsvctl *ctl, int argc, char **argv);
+void cdi_usage(FILE *f);
+
+/* What objects share with "monitor". */
+
+/* One device or slice as JSON, as "show -j" prints it; NULL on ENOMEM. */
+struct json_object *dev_to_json(const struct zsv_dev_info *dev);
+struct json_object *slice_to_json(const struct zsv_slice_info *slice);
+
+/*
+ * One device or slice on one line, after "dev ACTION " or "slice ACTION "
+ * in the monitor's output: "zsv0 id 0 backend sim mem 16G ...".
+ */
+void dev_print_line(FILE *f, const struct zsv_dev_info *dev);
+void slice_print_line(FILE *f, const struct zsv_slice_info *slice);
+
+/*
+ * Rewrite the CDI spec at CDI_SPEC_PATH (cdi.h) from the slices there
+ * are now, when that file exists; problems are warnings.
+ */
+void cdi_refresh(struct zsvctl *ctl);
 
 #endif /* ZSVCTL_H */

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Under valgrind, zsvctl's slice, CDI and monitor paths make no memory
+# errors and leak nothing, on success and on the kernel's refusal.
+. "$(dirname "$0")/../lib.sh"
+command -v valgrind >/dev/null || skip "valgrind is not installed"
+zsvctl=$(command -v zsvctl)
+dir=$(mktemp -d)
+spec=/var/run/cdi/zsv.json
+made_spec=
+cleanup() {
+	[[ -n $mon ]] && kill "$mon" 2>/dev/null
+	zsvctl slice destroy leak-a force 2>/dev/null
+	[[ -n $made_spec ]] && rm -f "$spec"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+vg() {
+	local want=$1 status
+	shift
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+		--log-file="$dir/vg" "$zsvctl" "$@" >/dev/null 2>"$dir/err"
+	status=$?
+	echo "zsvctl $* -> $status"
+	[[ ! -s $dir/vg ]] || die "valgrind on zsvctl $*: $(cat "$dir/vg")"
+	[[ $status == "$want" ]] || die "zsvctl $*: exit status $status, want $want: $(cat "$dir/err")"
+}
+
+# With a CDI spec present, create, set and destroy rewrite it too.
+if [[ ! -e $spec ]]; then
+	mkdir -p /var/run/cdi && zsvctl cdi generate -o "$spec" && made_spec=1
+fi
+
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	--error-exitcode=99 --log-file="$dir/vg-monitor" "$zsvctl" -j monitor \
+	>"$dir/mon" 2>"$dir/mon-err" &
+mon=$!
+for _ in $(seq 300); do
+	grep -q listening "$dir/mon-err" && break
+	sleep 0.1
+done
+grep -q listening "$dir/mon-err" || die "monitor under valgrind never listened"
+
+vg 0 -j slice create zsv0 name leak-a mem 1G weight 7 owner nobody
+vg 1 slice create zsv0 name leak-b mem 64G
+vg 0 slice list
+vg 0 slice set leak-a cap 10
+vg 0 cdi generate vendor example.com
+vg 0 slice destroy leak-a
+
+for _ in $(seq 300); do
+	[[ $(wc -l <"$dir/mon") -ge 3 ]] && break
+	sleep 0.1
+done
+kill -TERM "$mon"
+wait "$mon"
+status=$?
+mon=
+[[ ! -s $dir/vg-monitor ]] || die "valgrind on zsvctl monitor: $(cat "$dir/vg-monitor")"
+[[ $status == 0 ]] || die "monitor exit status $status"
+[[ $(wc -l <"$dir/mon") == 3 ]] || die "monitor saw: $(cat "$dir/mon")"

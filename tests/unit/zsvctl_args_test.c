@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zsvctl's parsers of the commands that change things, its CDI spec
+ * builder and writer, and its JSON and event-line formats, as functions
+ * (linked from userspace/zsvctl/libzsvctl.a): no kernel, no process.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json_object.h>
+#include <json-c/json_tokener.h>
+
+#include "kselftest_harness.h"
+
+#include "args.h"
+#include "cdi.h"
+#include "libzsv.h"
+#include "zsvctl.h"
+
+#define GiB (1ULL << 30)
+#define MiB (1ULL << 20)
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+
+static char err[ARGS_ERR_MAX];
+
+/* parse(args_x, &out, "word", ...): run a parser on those words. */
+#define parse(fn, out, ...)                                             \
+	(err[0] = '\0', fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), out, err, \
+			   sizeof(err)))
+
+#define BIT(a) ZSV_ATTR_BIT(a)
+
+/* ------------------------------------------------------------------ */
+/* slice create */
+
+TEST(slice_create_parses_the_issue_example)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "4G", "weight", "300", "cap", "50")) TH_LOG("%s", err);
+	EXPECT_STREQ("zsv0", a.dev);
+	EXPECT_STREQ("a", a.name);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES) | BIT(ZSV_A_SLICE_WEIGHT) |
+			  BIT(ZSV_A_SLICE_CAP_PCT),
+		  a.params.mask);
+	EXPECT_EQ(4 * GiB, a.params.mem_bytes);
+	EXPECT_EQ(300, a.params.weight);
+	EXPECT_EQ(50, a.params.cap_pct);
+}
+
+TEST(slice_create_parses_every_keyword_in_any_order)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv1", "perm", "0660",
+			   "group", "root", "owner", "0", "timeslice", "1.5ms",
+			   "cap", "25%", "weight", "10000", "mode", "shared",
+			   "mem", "1.5G", "name", "team-a.0_x"))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("zsv1", a.dev);
+	EXPECT_STREQ("team-a.0_x", a.name);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES) | BIT(ZSV_A_SLICE_MEM_MODE) |
+			  BIT(ZSV_A_SLICE_WEIGHT) | BIT(ZSV_A_SLICE_CAP_PCT) |
+			  BIT(ZSV_A_SLICE_TIMESLICE_NS) | BIT(ZSV_A_SLICE_UID) |
+			  BIT(ZSV_A_SLICE_GID) | BIT(ZSV_A_SLICE_NODE_MODE),
+		  a.params.mask);
+	EXPECT_EQ(1536 * MiB, a.params.mem_bytes);
+	EXPECT_EQ(ZSV_MEM_MODE_SHARED, a.params.mem_mode);
+	EXPECT_EQ(10000, a.params.weight);
+	EXPECT_EQ(25, a.params.cap_pct);
+	EXPECT_EQ(1500000, a.params.timeslice_ns);
+	EXPECT_EQ(0, a.params.uid);
+	EXPECT_EQ(0, a.params.gid);
+	EXPECT_EQ(0660, a.params.node_mode);
+}
+
+TEST(slice_create_takes_user_and_group_names_and_ids)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "1G", "owner", "root", "group", "1234"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(0, a.params.uid);
+	EXPECT_EQ(1234, a.params.gid);
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "1G", "owner", "4294967294", "perm", "7"));
+	EXPECT_EQ(4294967294u, a.params.uid);
+	EXPECT_EQ(07, a.params.node_mode);
+}
+
+TEST(slice_create_timeslice_default_is_zero)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "1G", "timeslice", "default"));
+	EXPECT_TRUE(a.params.mask & BIT(ZSV_A_SLICE_TIMESLICE_NS));
+	EXPECT_EQ(0, a.params.timeslice_ns);
+}
+
+TEST(slice_create_sends_only_what_was_given)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "512M"));
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES), a.params.mask);
+	EXPECT_EQ(512 * MiB, a.params.mem_bytes);
+}
+
+TEST(slice_create_needs_dev_name_and_mem)
+{
+	struct slice_create_args a;
+
+	EXPECT_EQ(-EINVAL, args_slice_create(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_STREQ("slice create needs a DEV", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "mem", "1G"));
+	EXPECT_STREQ("slice create needs 'name NAME'", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a"));
+	EXPECT_STREQ("slice create needs 'mem SIZE'", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "name", "a", "mem", "1G"));
+	EXPECT_STREQ("slice create needs a DEV before 'name': slice create DEV name NAME mem SIZE",
+		     err);
+}
+
+TEST(slice_create_rejects_invalid_names)
+{
+	struct slice_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "Team",
+				 "mem", "1G"));
+	EXPECT_NE(NULL, strstr(err, "'Team' is not a slice name")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "../x",
+				 "mem", "1G"));
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "ZSV0", "name", "a",
+				 "mem", "1G"));
+	EXPECT_NE(NULL, strstr(err, "'ZSV0' is not a device name")) TH_LOG("%s", err);
+}
+
+TEST(slice_create_rejects_bad_sizes)
+{
+	struct slice_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "4GB"));
+	EXPECT_STREQ("mem '4GB': not a size (such as 4G, 512M or 1.5G)", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "0"));
+	EXPECT_STREQ("mem '0': must be more than 0 bytes", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "0.3K"));
+	EXPECT_STREQ("mem '0.3K': not a whole number of bytes", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "16E"));
+	EXPECT_STREQ("mem '16E': too big", err);
+}
+
+TEST(slice_create_rejects_out_of_range_limits)
+{
+	static const struct {
+		const char *word, *value, *msg;
+	} cases[] = {
+		{ "weight", "0", "weight '0': out of range (1 to 10000)" },
+		{ "weight", "10001", "weight '10001': out of range (1 to 10000)" },
+		{ "weight", "99999999999", "weight '99999999999': out of range (1 to 10000)" },
+		{ "weight", "-1", "weight '-1': not a number" },
+		{ "cap", "0", "cap '0': out of range (1% to 100%)" },
+		{ "cap", "101%", "cap '101%': out of range (1% to 100%)" },
+		{ "cap", "half", "cap 'half': not a percentage (such as 50%)" },
+		{ "cap", "50.5%", "cap '50.5%': not a percentage (such as 50%)" },
+		{ "timeslice", "50us", "timeslice '50us': out of range (100us to 1s, or default)" },
+		{ "timeslice", "2s", "timeslice '2s': out of range (100us to 1s, or default)" },
+		{ "timeslice", "2", "timeslice '2': not a duration (such as 2ms, 500us or 1s, or default)" },
+		{ "timeslice", "1.5ns", "timeslice '1.5ns': not a whole number of nanoseconds" },
+		{ "perm", "0999", "perm '0999': not octal permission bits (such as 0660, at most 0777)" },
+		{ "perm", "1777", "perm '1777': not octal permission bits (such as 0660, at most 0777)" },
+		{ "perm", "rw", "perm 'rw': not octal permission bits (such as 0660, at most 0777)" },
+		{ "perm", "00600", "perm '00600': not octal permission bits (such as 0660, at most 0777)" },
+		{ "mode", "both", "mode 'both': not a memory mode (reserved or shared)" },
+		{ "owner", "4294967295", "owner '4294967295': out of range (0 to 4294967294)" },
+		{ "owner", "no-such-user-zsv", "owner 'no-such-user-zsv': no such user" },
+		{ "group", "no-such-group-zsv", "group 'no-such-group-zsv': no such group" },
+	};
+	struct slice_create_args a;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(-EINVAL,
+			  parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+				"1G", (char *)cases[i].word,
+				(char *)cases[i].value))
+			TH_LOG("%s %s", cases[i].word, cases[i].value);
+		EXPECT_STREQ(cases[i].msg, err);
+	}
+}
+
+TEST(slice_create_rejects_repeats_missing_values_and_unknown_words)
+{
+	struct slice_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "weight", "1", "weight", "2"));
+	EXPECT_STREQ("'weight' is given twice", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "cap"));
+	EXPECT_STREQ("'cap' needs a value: a percentage such as 50%", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "color", "blue"));
+	EXPECT_STREQ("unexpected argument 'color'", err);
+	/* Keywords are never abbreviated. */
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "w", "3"));
+	EXPECT_STREQ("unexpected argument 'w'", err);
+	/* force belongs to destroy. */
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "force"));
+	EXPECT_STREQ("unexpected argument 'force'", err);
+}
+
+/* ------------------------------------------------------------------ */
+/* slice set and destroy */
+
+TEST(slice_set_parses_changes)
+{
+	struct slice_set_args a;
+
+	ASSERT_EQ(0, parse(args_slice_set, &a, "team-a", "cap", "30%"));
+	EXPECT_STREQ("team-a", a.name);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_CAP_PCT), a.params.mask);
+	EXPECT_EQ(30, a.params.cap_pct);
+
+	ASSERT_EQ(0, parse(args_slice_set, &a, "a", "mem", "8G", "weight", "1",
+			   "timeslice", "default", "owner", "65534", "group",
+			   "65534", "perm", "644"));
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES) | BIT(ZSV_A_SLICE_WEIGHT) |
+			  BIT(ZSV_A_SLICE_TIMESLICE_NS) | BIT(ZSV_A_SLICE_UID) |
+			  BIT(ZSV_A_SLICE_GID) | BIT(ZSV_A_SLICE_NODE_MODE),
+		  a.params.mask);
+	EXPECT_EQ(8 * GiB, a.params.mem_bytes);
+	EXPECT_EQ(0, a.params.timeslice_ns);
+	EXPECT_EQ(65534, a.params.uid);
+	EXPECT_EQ(0644, a.params.node_mode);
+}
+
+TEST(slice_set_needs_a_change)
+{
+	struct slice_set_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_set, &a, "a"));
+	EXPECT_STREQ("slice set needs something to change: mem, weight, cap, timeslice, owner, group or perm",
+		     err);
+	EXPECT_EQ(-EINVAL, args_slice_set(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_STREQ("slice set needs a NAME", err);
+}
+
+TEST(slice_set_cannot_change_the_memory_mode_or_name)
+{
+	struct slice_set_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_set, &a, "a", "mode", "shared"));
+	EXPECT_STREQ("unexpected argument 'mode'", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_set, &a, "a", "name", "b"));
+	EXPECT_STREQ("unexpected argument 'name'", err);
+}
+
+TEST(slice_destroy_takes_force)
+{
+	struct slice_destroy_args a;
+
+	ASSERT_EQ(0, parse(args_slice_destroy, &a, "a"));
+	EXPECT_STREQ("a", a.name);
+	EXPECT_FALSE(a.force);
+	ASSERT_EQ(0, parse(args_slice_destroy, &a, "a", "force"));
+	EXPECT_TRUE(a.force);
+	EXPECT_EQ(-EINVAL, parse(args_slice_destroy, &a, "a", "now"));
+	EXPECT_STREQ("unexpected argument 'now'", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_destroy, &a, "a", "force", "x"));
+	EXPECT_STREQ("unexpected argument 'x'", err);
+	EXPECT_EQ(-EINVAL, args_slice_destroy(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_STREQ("slice destroy needs a NAME", err);
+}
+
+/* ------------------------------------------------------------------ */
+/* dev set and add */
+
+TEST(dev_set_parses_every_keyword)
+{
+	struct dev_set_args a;
+
+	ASSERT_EQ(0, parse(args_dev_set, &a, "zsv0", "policy", "best-effort",
+			   "timeslice", "500us", "period", "50ms", "oversub",
+			   "1.5")) TH_LOG("%s", err);
+	EXPECT_STREQ("zsv0", a.name);
+	EXPECT_EQ(BIT(ZSV_A_DEV_POLICY) | BIT(ZSV_A_DEV_TIMESLICE_NS) |
+			  BIT(ZSV_A_DEV_PERIOD_NS) | BIT(ZSV_A_DEV_OVERSUB_PCT),
+		  a.params.mask);
+	EXPECT_EQ(ZSV_POLICY_BEST_EFFORT, a.params.policy);
+	EXPECT_EQ(500000, a.params.timeslice_ns);
+	EXPECT_EQ(50000000, a.params.period_ns);
+	EXPECT_EQ(150, a.params.oversub_pct);
+}
+
+TEST(dev_set_oversub_takes_ratio_or_percent)
+{
+	struct dev_set_args a;
+
+	ASSERT_EQ(0, parse(args_dev_set, &a, "zsv0", "oversub", "150%"));
+	EXPECT_EQ(BIT(ZSV_A_DEV_OVERSUB_PCT), a.params.mask);
+	EXPECT_EQ(150, a.params.oversub_pct);
+	ASSERT_EQ(0, parse(args_dev_set, &a, "zsv0", "oversub", "1"));
+	EXPECT_EQ(100, a.params.oversub_pct);
+	ASSERT_EQ(0, parse(args_dev_set, &a, "zsv0", "oversub", "100"));
+	EXPECT_EQ(10000, a.params.oversub_pct);
+}
+
+TEST(dev_set_rejects_out_of_range_values)
+{
+	static const struct {
+		const char *word, *value, *msg;
+	} cases[] = {
+		{ "oversub", "0.5", "oversub '0.5': out of range (1 to 100, or 100% to 10000%)" },
+		{ "oversub", "99%", "oversub '99%': out of range (1 to 100, or 100% to 10000%)" },
+		{ "oversub", "101", "oversub '101': out of range (1 to 100, or 100% to 10000%)" },
+		{ "oversub", "1.555", "oversub '1.555': not a whole percent" },
+		{ "oversub", "lots", "oversub 'lots': not a ratio (such as 1.5 or 150%)" },
+		{ "policy", "fair", "policy 'fair': not a policy (weighted, fixed or best-effort)" },
+		{ "timeslice", "default", "timeslice 'default': not a duration (such as 2ms, 500us or 1s)" },
+		{ "timeslice", "99us", "timeslice '99us': out of range (100us to 1s)" },
+		{ "period", "9ms", "period '9ms': out of range (10ms to 10s)" },
+		{ "period", "11s", "period '11s': out of range (10ms to 10s)" },
+	};
+	struct dev_set_args a;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(-EINVAL, parse(args_dev_set, &a, "zsv0",
+					 (char *)cases[i].word,
+					 (char *)cases[i].value))
+			TH_LOG("%s %s", cases[i].word, cases[i].value);
+		EXPECT_STREQ(cases[i].msg, err);
+	}
+}
+
+TEST(dev_set_needs_a_change)
+{
+	struct dev_set_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_dev_set, &a, "zsv0"));
+	EXPECT_STREQ("dev set needs something to change: policy, timeslice, period or oversub",
+		     err);
+	EXPECT_EQ(-EINVAL, parse(args_dev_set, &a, "zsv0", "mem", "1G"));
+	EXPECT_STREQ("unexpected argument 'mem'", err);
+}
+
+TEST(dev_add_parses_backend_mem_and_engines)
+{
+	struct zsv_dev_params p;
+
+	ASSERT_EQ(0, parse(args_dev_add, &p, "mem", "8G"));
+	EXPECT_EQ(BIT(ZSV_A_DEV_MEM_TOTAL), p.mask);
+	EXPECT_EQ(8 * GiB, p.mem_total_bytes);
+	ASSERT_EQ(0, parse(args_dev_add, &p, "backend", "sim", "mem", "80G",
+			   "engines", "8"));
+	EXPECT_EQ(BIT(ZSV_A_DEV_BACKEND) | BIT(ZSV_A_DEV_MEM_TOTAL) |
+			  BIT(ZSV_A_DEV_ENGINES),
+		  p.mask);
+	EXPECT_STREQ("sim", p.backend);
+	EXPECT_EQ(80 * GiB, p.mem_total_bytes);
+	EXPECT_EQ(8, p.engines);
+}
+
+TEST(dev_add_rejects_bad_values)
+{
+	struct zsv_dev_params p;
+
+	EXPECT_EQ(-EINVAL, args_dev_add(0, ARGV(NULL), &p, err, sizeof(err)));
+	EXPECT_STREQ("dev add needs 'mem SIZE'", err);
+	EXPECT_EQ(-EINVAL, parse(args_dev_add, &p, "mem", "1G", "engines", "0"));
+	EXPECT_STREQ("engines '0': a device needs at least 1", err);
+	EXPECT_EQ(-EINVAL, parse(args_dev_add, &p, "mem", "1G", "engines", "x"));
+	EXPECT_STREQ("engines 'x': not a number", err);
+	EXPECT_EQ(-EINVAL, parse(args_dev_add, &p, "mem", "0"));
+	EXPECT_STREQ("mem '0': must be more than 0 bytes", err);
+	EXPECT_EQ(-EINVAL, parse(args_dev_add, &p, "backend", "Sim", "mem", "1G"));
+	EXPECT_NE(NULL, strstr(err, "'Sim' is not a backend name")) TH_LOG("%s", err);
+}
+
+/* ------------------------------------------------------------------ */
+/* CDI */
+
+TEST(cdi_generate_parses_output_and_vendor)
+{
+	struct cdi_generate_args a;
+
+	ASSERT_EQ(0, args_cdi_generate(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_EQ(NULL, a.output);
+	EXPECT_EQ(NULL, a.vendor);
+	ASSERT_EQ(0, parse(args_cdi_generate, &a, "-o", "/etc/cdi/zsv.json",
+			   "vendor", "example.com"));
+	EXPECT_STREQ("/etc/cdi/zsv.json", a.output);
+	EXPECT_STREQ("example.com", a.vendor);
+	EXPECT_EQ(-EINVAL, parse(args_cdi_generate, &a, "vendor", "-bad"));
+	EXPECT_STREQ("vendor '-bad': " CDI_VENDOR_RULE, err);
+	EXPECT_EQ(-EINVAL, parse(args_cdi_generate, &a, "-o"));
+	EXPECT_STREQ("'-o' needs a value: a file name", err);
+}
+
+TEST(cdi_vendor_follows_cdi_rules)
+{
+	EXPECT_EQ(0, cdi_vendor_check("zsv.io"));
+	EXPECT_EQ(0, cdi_vendor_check("example.com"));
+	EXPECT_EQ(0, cdi_vendor_check("Vendor_1-x.y"));
+	EXPECT_EQ(0, cdi_vendor_check("a"));
+	EXPECT_EQ(-EINVAL, cdi_vendor_check(""));
+	EXPECT_EQ(-EINVAL, cdi_vendor_check(NULL));
+	EXPECT_EQ(-EINVAL, cdi_vendor_check("1vendor")); /* starts with a letter */
+	EXPECT_EQ(-EINVAL, cdi_vendor_check("vendor.")); /* ends with alnum */
+	EXPECT_EQ(-EINVAL, cdi_vendor_check("zsv.io/slice"));
+	EXPECT_EQ(-EINVAL, cdi_vendor_check("a b"));
+	EXPECT_EQ(-EINVAL, cdi_vendor_check("a=b"));
+}
+
+TEST(cdi_device_names_follow_cdi_rules)
+{
+	EXPECT_TRUE(cdi_device_name_ok("team-a"));
+	EXPECT_TRUE(cdi_device_name_ok("0"));
+	EXPECT_TRUE(cdi_device_name_ok("a.b_c-d"));
+	/* zsv allows these slice names; CDI does not take them. */
+	EXPECT_FALSE(cdi_device_name_ok("a-"));
+	EXPECT_FALSE(cdi_device_name_ok("a."));
+	EXPECT_FALSE(cdi_device_name_ok("a_"));
+	EXPECT_FALSE(cdi_device_name_ok(""));
+	EXPECT_FALSE(cdi_device_name_ok(NULL));
+}
+
+static struct zsv_slice_info fake_slice(const char *name, const char *dev,
+					uint64_t mem, uint32_t mode,
+					uint32_t weight, uint32_t cap)
+{
+	static char nodes[8][80];
+	static unsigned int n;
+	char *node = nodes[n++ % 8];
+	struct zsv_slice_info s = {
+		.present = ~0ULL,
+		.name = name,
+		.dev_name = dev,
+		.mem_bytes = mem,
+		.mem_mode = mode,
+		.weight = weight,
+		.cap_pct = cap,
+		.node = node,
+	};
+
+	snprintf(node, 80, "/dev/zsv/%s", name);
+	return s;
+}
+
+/* The spec as a JSON object, parsed back from the text written out. */
+static struct json_object *build_and_reparse(const char *vendor,
+					     struct zsv_slice_info *const *s,
+					     size_t n)
+{
+	struct json_object *spec = cdi_spec_build(vendor, s, n), *again;
+
+	if (!spec)
+		return NULL;
+	again = json_tokener_parse(cdi_spec_text(spec));
+	json_object_put(spec);
+	return again;
+}
+
+static const char *get_str(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+TEST(cdi_spec_has_one_device_per_slice_sorted_by_name)
+{
+	struct zsv_slice_info b = fake_slice("team-b", "zsv1", 2 * GiB,
+					     ZSV_MEM_MODE_SHARED, 50, 30);
+	struct zsv_slice_info a = fake_slice("team-a", "zsv0", 4 * GiB,
+					     ZSV_MEM_MODE_RESERVED, 300, 50);
+	struct zsv_slice_info *slices[] = { &b, &a };
+	struct json_object *spec, *devices, *dev, *edits, *nodes, *env;
+	static const char *const want_env[] = {
+		"ZSV_SLICE=team-a",	      "ZSV_SLICE_DEV=zsv0",
+		"ZSV_SLICE_MEM_BYTES=4294967296", "ZSV_SLICE_MEM_MODE=reserved",
+		"ZSV_SLICE_WEIGHT=300",	      "ZSV_SLICE_CAP_PCT=50",
+	};
+	size_t i;
+
+	spec = build_and_reparse("zsv.io", slices, 2);
+	ASSERT_NE(NULL, spec);
+	EXPECT_STREQ("0.6.0", get_str(spec, "cdiVersion"));
+	EXPECT_STREQ("zsv.io/slice", get_str(spec, "kind"));
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	ASSERT_EQ(2, json_object_array_length(devices));
+	EXPECT_EQ(3, json_object_object_length(spec));
+
+	dev = json_object_array_get_idx(devices, 0);
+	EXPECT_STREQ("team-a", get_str(dev, "name"));
+	EXPECT_EQ(2, json_object_object_length(dev));
+	ASSERT_TRUE(json_object_object_get_ex(dev, "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "deviceNodes", &nodes));
+	ASSERT_EQ(1, json_object_array_length(nodes));
+	EXPECT_STREQ("/dev/zsv/team-a",
+		     get_str(json_object_array_get_idx(nodes, 0), "path"));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &env));
+	ASSERT_EQ(6, json_object_array_length(env));
+	for (i = 0; i < 6; i++)
+		EXPECT_STREQ(want_env[i], json_object_get_string(
+						  json_object_array_get_idx(env, i)));
+
+	dev = json_object_array_get_idx(devices, 1);
+	EXPECT_STREQ("team-b", get_str(dev, "name"));
+	ASSERT_TRUE(json_object_object_get_ex(dev, "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &env));
+	EXPECT_STREQ("ZSV_SLICE_MEM_MODE=shared",
+		     json_object_get_string(json_object_array_get_idx(env, 3)));
+	EXPECT_STREQ("ZSV_SLICE_CAP_PCT=30",
+		     json_object_get_string(json_object_array_get_idx(env, 5)));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_leaves_out_names_cdi_refuses)
+{
+	struct zsv_slice_info ok = fake_slice("ok", "zsv0", GiB, 0, 100, 100);
+	struct zsv_slice_info bad = fake_slice("bad-", "zsv0", GiB, 0, 100, 100);
+	struct zsv_slice_info *slices[] = { &bad, &ok };
+	struct json_object *spec, *devices;
+
+	spec = build_and_reparse("example.com", slices, 2);
+	ASSERT_NE(NULL, spec);
+	EXPECT_STREQ("example.com/slice", get_str(spec, "kind"));
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	ASSERT_EQ(1, json_object_array_length(devices));
+	EXPECT_STREQ("ok", get_str(json_object_array_get_idx(devices, 0), "name"));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_without_slices_has_no_devices)
+{
+	struct json_object *spec, *devices;
+
+	spec = build_and_reparse("zsv.io", NULL, 0);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	EXPECT_TRUE(json_object_is_type(devices, json_type_array));
+	EXPECT_EQ(0, json_object_array_length(devices));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_names_an_unknown_memory_mode_by_number)
+{
+	struct zsv_slice_info s = fake_slice("a", "zsv0", GiB, 7, 100, 100);
+	struct zsv_slice_info *slices[] = { &s };
+	struct json_object *spec;
+
+	spec = cdi_spec_build("zsv.io", slices, 1);
+	ASSERT_NE(NULL, spec);
+	EXPECT_NE(NULL, strstr(cdi_spec_text(spec), "\"ZSV_SLICE_MEM_MODE=7\""));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_vendor_comes_from_kind)
+{
+	char vendor[CDI_VENDOR_MAX + 1];
+
+	ASSERT_EQ(0, cdi_spec_vendor("{\"cdiVersion\":\"0.6.0\",\"kind\":\"example.com/slice\",\"devices\":[]}",
+				     vendor, sizeof(vendor)));
+	EXPECT_STREQ("example.com", vendor);
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"example.com/gpu\"}",
+					   vendor, sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"/slice\"}", vendor,
+					   sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"1x/slice\"}", vendor,
+					   sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":7}", vendor, sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{}", vendor, sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("[]", vendor, sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"zsv.io/sl", vendor,
+					   sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("", vendor, sizeof(vendor)));
+	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"example.com/slice\"}",
+					   vendor, 4));
+}
+
+static int count_entries(const char *dir)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+TEST(cdi_spec_write_replaces_the_file_and_leaves_nothing_else)
+{
+	char dir[] = "/tmp/zsvctl_args_test.XXXXXX", path[64], buf[64];
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/zsv.json", dir);
+	ASSERT_EQ(0, cdi_spec_write(path, "{ \"old\": 1 }"));
+	ASSERT_EQ(0, cdi_spec_write(path, "{ \"new\": 2 }"));
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(0644, st.st_mode & 07777);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	EXPECT_STREQ("{ \"new\": 2 }\n", buf);
+	EXPECT_EQ(1, count_entries(dir));
+	unlink(path);
+	rmdir(dir);
+}
+
+TEST(cdi_spec_write_fails_cleanly)
+{
+	EXPECT_EQ(-ENOENT, cdi_spec_write("/nonexistent-zsv-dir/zsv.json", "{}"));
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON objects and event lines */
+
+static char *print_line(void (*fn)(FILE *, const void *), const void *obj)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fn(f, obj);
+	fclose(f);
+	return buf;
+}
+
+TEST(slice_json_has_every_key)
+{
+	struct zsv_slice_info s = fake_slice("a", "zsv0", 4 * GiB,
+					     ZSV_MEM_MODE_RESERVED, 300, 50);
+	struct json_object *obj;
+
+	s.id = 7;
+	s.dev_id = 0;
+	s.uid = 65534;
+	s.gid = 100;
+	s.node_mode = 0640;
+	s.contexts = 2;
+	s.mem_used_bytes = 4096;
+	obj = slice_to_json(&s);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096}",
+		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+TEST(slice_json_has_null_for_what_the_kernel_left_out)
+{
+	struct zsv_slice_info s = fake_slice("a", "", 0, 9, 0, 0);
+	struct json_object *obj, *v;
+
+	s.present = ZSV_ATTR_BIT(ZSV_A_SLICE_ID) |
+		    ZSV_ATTR_BIT(ZSV_A_SLICE_NAME) |
+		    ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE);
+	obj = slice_to_json(&s);
+	ASSERT_NE(NULL, obj);
+	EXPECT_EQ(15, json_object_object_length(obj));
+	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_used", &v));
+	EXPECT_EQ(NULL, v);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "dev", &v));
+	EXPECT_EQ(NULL, v);
+	EXPECT_STREQ("unknown(9)", get_str(obj, "mem_mode"));
+	json_object_put(obj);
+}
+
+TEST(dev_json_has_oversub_and_mem_shared)
+{
+	struct zsv_dev_info d = {
+		.present = ~0ULL, .id = 1, .name = "zsv1", .backend = "sim",
+		.oversub_pct = 150, .mem_shared_bytes = 3 * GiB,
+	};
+	struct json_object *obj, *v;
+
+	obj = dev_to_json(&d);
+	ASSERT_NE(NULL, obj);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "oversub_pct", &v));
+	EXPECT_EQ(150, json_object_get_uint64(v));
+	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_shared", &v));
+	EXPECT_EQ(3 * GiB, json_object_get_uint64(v));
+	json_object_put(obj);
+}
+
+static void slice_line(FILE *f, const void *s)
+{
+	slice_print_line(f, s);
+}
+
+static void dev_line(FILE *f, const void *d)
+{
+	dev_print_line(f, d);
+}
+
+TEST(slice_event_line_reads_like_the_command)
+{
+	struct zsv_slice_info s = fake_slice("a", "zsv0", 1536 * MiB,
+					     ZSV_MEM_MODE_SHARED, 300, 50);
+	char *line;
+
+	s.id = 3;
+	s.node_mode = 0600;
+	line = print_line(slice_line, &s);
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("a id 3 dev zsv0 mem 1536M mode shared weight 300 cap 50% timeslice default owner 0 group 0 perm 0600 node /dev/zsv/a",
+		     line);
+	free(line);
+	s.timeslice_ns = 500000;
+	s.present = ZSV_ATTR_BIT(ZSV_A_SLICE_NAME) |
+		    ZSV_ATTR_BIT(ZSV_A_SLICE_TIMESLICE_NS);
+	line = print_line(slice_line, &s);
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("a timeslice 500us", line);
+	free(line);
+}
+
+TEST(dev_event_line_names_every_setting)
+{
+	struct zsv_dev_info d = {
+		.present = ~0ULL, .id = 2, .name = "zsv2", .backend = "sim",
+		.mem_total_bytes = 8 * GiB, .engines = 2,
+		.policy = ZSV_POLICY_FIXED, .timeslice_ns = 1000000,
+		.period_ns = 50000000, .oversub_pct = 125, .slice_count = 1,
+	};
+	char *line = print_line(dev_line, &d);
+
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("zsv2 id 2 backend sim mem 8G engines 2 policy fixed timeslice 1ms period 50ms oversub 1.25 slices 1",
+		     line);
+	free(line);
+}
+
+TEST_HARNESS_MAIN

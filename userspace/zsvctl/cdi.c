@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zsvctl cdi: Container Device Interface specs for slices.
+ *
+ *   zsvctl cdi [generate] [-o FILE] [vendor PREFIX]
+ *
+ * The spec (https://github.com/cncf-tags/container-device-interface,
+ * version 0.6.0) has kind "VENDOR/slice" and one device per slice:
+ *
+ *   { "name": "team-a",
+ *     "containerEdits": {
+ *       "deviceNodes": [ { "path": "/dev/zsv/team-a" } ],
+ *       "env": [ "ZSV_SLICE=team-a", "ZSV_SLICE_DEV=zsv0", ... ] } }
+ *
+ * cdi_refresh() keeps CDI_SPEC_PATH current after a slice changes, when
+ * the admin has created it (with "cdi generate -o").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json_object.h>
+#include <json-c/json_tokener.h>
+
+#include "args.h"
+#include "cdi.h"
+#include "zsvctl.h"
+
+/* ------------------------------------------------------------------ */
+/* The spec, as pure functions */
+
+static bool is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(char c)
+{
+	return is_letter(c) || (c >= '0' && c <= '9');
+}
+
+int cdi_vendor_check(const char *vendor)
+{
+	size_t i, len;
+
+	if (!vendor)
+		return -EINVAL;
+	len = strlen(vendor);
+	if (!len || len > CDI_VENDOR_MAX || !is_letter(vendor[0]) ||
+	    !is_alnum(vendor[len - 1]))
+		return -EINVAL;
+	for (i = 1; i + 1 < len; i++)
+		if (!is_alnum(vendor[i]) && !strchr("_.-", vendor[i]))
+			return -EINVAL;
+	return 0;
+}
+
+bool cdi_device_name_ok(const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (!len || !is_alnum(name[0]) || !is_alnum(name[len - 1]))
+		return false;
+	for (i = 1; i + 1 < len; i++)
+		if (!is_alnum(name[i]) && !strchr("_.-:", name[i]))
+			return false;
+	return true;
+}
+
+/* Append a new string made by @fmt to @array; false when out of memory. */
+static bool array_add_fmt(struct json_object *array, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static bool array_add_fmt(struct json_object *array, const char *fmt, ...)
+{
+	struct json_object *s;
+	va_list ap;
+	char *str;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&str, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return false;
+	s = json_object_new_string(str);
+	free(str);
+	if (!s || json_object_array_add(array, s)) {
+		json_object_put(s);
+		return false;
+	}
+	return true;
+}
+
+/* Add @val under @key, taking it even on failure; false when out of memory. */
+static bool object_add(struct json_object *obj, const char *key,
+		       struct json_object *val)
+{
+	if (!val || json_object_object_add(obj, key, val)) {
+		json_object_put(val);
+		return false;
+	}
+	return true;
+}
+
+/* Append @val to @array, taking it even on failure. */
+static bool array_add(struct json_object *array, struct json_object *val)
+{
+	if (!val || json_object_array_add(array, val)) {
+		json_object_put(val);
+		return false;
+	}
+	return true;
+}
+
+static struct json_object *cdi_device(const struct zsv_slice_info *slice)
+{
+	struct json_object *dev, *edits, *nodes, *node, *env;
+	const char *mode = zsv_mem_mode_name(slice->mem_mode);
+	char path[sizeof("/dev/zsv/") + ZSV_NAME_MAX];
+	const char *node_path = slice->node;
+	char mode_num[16];
+
+	if (!mode) {
+		snprintf(mode_num, sizeof(mode_num), "%" PRIu32,
+			 slice->mem_mode);
+		mode = mode_num;
+	}
+	/* The kernel reports the node; should it not, this is where it is. */
+	if (!node_path[0]) {
+		snprintf(path, sizeof(path), "/dev/zsv/%s", slice->name);
+		node_path = path;
+	}
+
+	/* Each object is owned by its parent as soon as it is made. */
+	dev = json_object_new_object();
+	if (!dev)
+		return NULL;
+	if (!object_add(dev, "name", json_object_new_string(slice->name)))
+		goto err;
+	edits = json_object_new_object();
+	if (!object_add(dev, "containerEdits", edits))
+		goto err;
+	nodes = json_object_new_array();
+	if (!object_add(edits, "deviceNodes", nodes))
+		goto err;
+	node = json_object_new_object();
+	if (!array_add(nodes, node) ||
+	    !object_add(node, "path", json_object_new_string(node_path)))
+		goto err;
+	env = json_object_new_array();
+	if (!object_add(edits, "env", env))
+		goto err;
+	if (!array_add_fmt(env, "ZSV_SLICE=%s", slice->name) ||
+	    !array_add_fmt(env, "ZSV_SLICE_DEV=%s", slice->dev_name) ||
+	    !array_add_fmt(env, "ZSV_SLICE_MEM_BYTES=%" PRIu64,
+			   slice->mem_bytes) ||
+	    !array_add_fmt(env, "ZSV_SLICE_MEM_MODE=%s", mode) ||
+	    !array_add_fmt(env, "ZSV_SLICE_WEIGHT=%" PRIu32, slice->weight) ||
+	    !array_add_fmt(env, "ZSV_SLICE_CAP_PCT=%" PRIu32, slice->cap_pct))
+		goto err;
+	return dev;
+err:
+	json_object_put(dev);
+	return NULL;
+}
+
+static int slice_cmp_name(const void *a, const void *b)
+{
+	const struct zsv_slice_info *x =
+		*(const struct zsv_slice_info *const *)a;
+	const struct zsv_slice_info *y =
+		*(const struct zsv_slice_info *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+struct json_object *cdi_spec_build(const char *vendor,
+				   struct zsv_slice_info *const *slices,
+				   size_t count)
+{
+	struct zsv_slice_info **sorted = NULL;
+	struct json_object *spec, *devices;
+	char kind[CDI_VENDOR_MAX + sizeof("/" CDI_CLASS)];
+	size_t i;
+
+	snprintf(kind, sizeof(kind), "%s/%s", vendor, CDI_CLASS);
+	spec = json_object_new_object();
+	if (!spec)
+		return NULL;
+	if (count) {
+		sorted = calloc(count, sizeof(*sorted));
+		if (!sorted)
+			goto err;
+		memcpy(sorted, slices, count * sizeof(*sorted));
+		qsort(sorted, count, sizeof(*sorted), slice_cmp_name);
+	}
+	if (!object_add(spec, "cdiVersion",
+			json_object_new_string(CDI_VERSION)) ||
+	    !object_add(spec, "kind", json_object_new_string(kind)))
+		goto err;
+	devices = json_object_new_array();
+	if (!object_add(spec, "devices", devices))
+		goto err;
+	for (i = 0; i < count; i++)
+		if (cdi_device_name_ok(sorted[i]->name) &&
+		    !array_add(devices, cdi_device(sorted[i])))
+			goto err;
+	free(sorted);
+	return spec;
+err:
+	free(sorted);
+	json_object_put(spec);
+	return NULL;
+}
+
+int cdi_spec_vendor(const char *text, char *vendor, size_t len)
+{
+	struct json_object *spec, *kind;
+	const char *str, *slash;
+	size_t vendor_len;
+	int err = -EINVAL;
+
+	spec = json_tokener_parse(text);
+	if (!spec)
+		return -EINVAL;
+	if (!json_object_is_type(spec, json_type_object) ||
+	    !json_object_object_get_ex(spec, "kind", &kind) ||
+	    !json_object_is_type(kind, json_type_string))
+		goto out;
+	str = json_object_get_string(kind);
+	slash = strchr(str, '/');
+	if (!slash || strcmp(slash + 1, CDI_CLASS))
+		goto out;
+	vendor_len = (size_t)(slash - str);
+	if (vendor_len >= len)
+		goto out;
+	memcpy(vendor, str, vendor_len);
+	vendor[vendor_len] = '\0';
+	err = cdi_vendor_check(vendor);
+out:
+	json_object_put(spec);
+	return err;
+}
+
+const char *cdi_spec_text(struct json_object *spec)
+{
+	return json_object_to_json_string_ext(
+		spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing */
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cdi_spec_write(const char *path, const char *text)
+{
+	char *dir_copy = NULL, *base_copy = NULL, *tmp = NULL;
+	const char *dir, *base;
+	int fd = -1, dir_fd, err;
+
+	dir_copy = strdup(path);
+	base_copy = strdup(path);
+	if (!dir_copy || !base_copy) {
+		err = -ENOMEM;
+		goto out;
+	}
+	dir = dirname(dir_copy);
+	base = basename(base_copy);
+	/* A dot name without .json: runtimes that scan the directory skip it. */
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = 0;
+	if (fchmod(fd, 0644) < 0 || (err = write_all(fd, text, strlen(text))) ||
+	    (err = write_all(fd, "\n", 1)) || fsync(fd) < 0) {
+		err = err ? err : -errno;
+		goto err_unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err = -errno;
+		goto err_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err = -errno;
+		goto err_unlink;
+	}
+	/* Make the rename durable too; a failure here loses nothing yet. */
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd >= 0) {
+		fsync(dir_fd);
+		close(dir_fd);
+	}
+	err = 0;
+	goto out;
+
+err_unlink:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir_copy);
+	free(base_copy);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands */
+
+static int cdi_generate_main(struct zsvctl *ctl, int argc, char **argv);
+static int cdi_help_main(struct zsvctl *ctl, int argc, char **argv);
+
+/* Append only: the order decides what an abbreviation means. */
+static const struct zsvctl_cmd cdi_cmds[] = {
+	{ "generate", cdi_generate_main, NULL,
+	  "write a CDI spec with one device per slice (the default)" },
+	{ "help", cdi_help_main, NULL, "this help" },
+	{ .name = NULL },
+};
+
+void cdi_usage(FILE *f)
+{
+	fputs("Usage: zsvctl cdi [generate] [-o FILE] [vendor PREFIX]\n"
+	      "       zsvctl cdi help\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	zsvctl_cmds_print(f, cdi_cmds);
+	fputs("\n"
+	      "The spec (CDI " CDI_VERSION ") has kind PREFIX/" CDI_CLASS
+	      " and one device per slice, named after it.\n"
+	      "PREFIX defaults to $" CDI_VENDOR_ENV ", else " CDI_VENDOR_DEFAULT
+	      ". -o FILE replaces FILE atomically;\n"
+	      "without it the spec goes to standard output.  When " CDI_SPEC_PATH
+	      "\n"
+	      "exists, slice create, set and destroy keep it current.\n",
+	      f);
+}
+
+int cdi_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	return zsvctl_dispatch(ctl, cdi_cmds, "generate", cdi_usage, argc,
+			       argv);
+}
+
+static int cdi_help_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	if (argc)
+		return zsvctl_usage_error(cdi_usage, "unexpected argument '%s'",
+					  argv[0]);
+	cdi_usage(stdout);
+	return ZSVCTL_EXIT_OK;
+}
+
+/* Say which slices the spec leaves out, and why. */
+static void cdi_warn_left_out(struct zsv_slice_info *const *slices,
+			      size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (!cdi_device_name_ok(slices[i]->name))
+			zsvctl_warn(
+				"slice '%s' is left out of the CDI spec: CDI device names end with a letter or a digit",
+				slices[i]->name);
+}
+
+/*
+ * Build the spec of every slice into *text (a string owned by *spec).
+ * Returns 0 or a negated errno; ctl->zh has the kernel's message.
+ */
+static int cdi_spec_make(struct zsvctl *ctl, const char *vendor,
+			 struct json_object **spec, const char **text)
+{
+	struct zsv_slice_info **slices;
+	size_t count;
+	int err;
+
+	err = zsv_slice_list(ctl->zh, NULL, &slices, &count);
+	if (err)
+		return err;
+	cdi_warn_left_out(slices, count);
+	*spec = cdi_spec_build(vendor, slices, count);
+	zsv_slice_list_free(slices, count);
+	*text = *spec ? cdi_spec_text(*spec) : NULL;
+	if (!*text) {
+		json_object_put(*spec);
+		*spec = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cdi_generate_main(struct zsvctl *ctl, int argc, char **argv)
+{
+	struct cdi_generate_args a;
+	struct json_object *spec;
+	char err_msg[ARGS_ERR_MAX];
+	const char *vendor, *text;
+	int ret, err;
+
+	if (args_cdi_generate(argc, argv, &a, err_msg, sizeof(err_msg)))
+		return zsvctl_usage_error(cdi_usage, "%s", err_msg);
+	vendor = a.vendor;
+	if (!vendor) {
+		vendor = getenv(CDI_VENDOR_ENV);
+		if (vendor && !*vendor)
+			vendor = NULL;
+		if (vendor && cdi_vendor_check(vendor))
+			return zsvctl_usage_error(cdi_usage, "%s '%s': %s",
+						  CDI_VENDOR_ENV, vendor,
+						  CDI_VENDOR_RULE);
+		if (!vendor)
+			vendor = CDI_VENDOR_DEFAULT;
+	}
+	ret = zsvctl_connect(ctl);
+	if (ret)
+		return ret;
+	err = cdi_spec_make(ctl, vendor, &spec, &text);
+	if (err)
+		return zsvctl_fail(ctl, err, "cannot list slices");
+	if (a.output) {
+		err = cdi_spec_write(a.output, text);
+		if (err)
+			ret = zsvctl_fail(ctl, err, "cannot write '%s'",
+					  a.output);
+	} else {
+		puts(text);
+	}
+	json_object_put(spec);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keeping CDI_SPEC_PATH current */
+
+/* The text of the file open as @fd, NUL-terminated; NULL on failure. */
+static char *read_text(int fd)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *bigger;
+	ssize_t n;
+
+	while (buf) {
+		if (len + 1 == size) {
+			bigger = realloc(buf, size * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (!n) {
+			buf[len] = '\0';
+			return buf;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	return NULL;
+}
+
+void cdi_refresh(struct zsvctl *ctl)
+{
+	char vendor[CDI_VENDOR_MAX + 1];
+	struct json_object *spec;
+	const char *text;
+	int dir_fd, fd, err;
+	char *old;
+
+	dir_fd = open(CDI_SPEC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return; /* no CDI directory: nobody asked for a spec */
+	/* One zsvctl at a time rewrites it, each from a dump of its own. */
+	if (flock(dir_fd, LOCK_EX) < 0) {
+		zsvctl_warn("cannot update the CDI spec %s: cannot lock %s: %s",
+			    CDI_SPEC_PATH, CDI_SPEC_DIR, strerror(errno));
+		goto out;
+	}
+	fd = open(CDI_SPEC_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			zsvctl_warn("cannot update the CDI spec %s: %s",
+				    CDI_SPEC_PATH, strerror(errno));
+		goto out;
+	}
+	old = read_text(fd);
+	close(fd);
+	if (!old) {
+		zsvctl_warn("cannot update the CDI spec %s: cannot read it",
+			    CDI_SPEC_PATH);
+		goto out;
+	}
+	err = cdi_spec_vendor(old, vendor, sizeof(vendor));
+	free(old);
+	if (err) {
+		zsvctl_warn(
+			"cannot update the CDI spec %s: it has no kind VENDOR/" CDI_CLASS
+			"; left as it is",
+			CDI_SPEC_PATH);
+		goto out;
+	}
+	err = cdi_spec_make(ctl, vendor, &spec, &text);
+	if (err) {
+		zsvctl_warn(
+			"cannot update the CDI spec %s: cannot list slices: %s",
+			CDI_SPEC_PATH, zsv_error(ctl->zh, err));
+		goto out;
+	}
+	err = cdi_spec_write(CDI_SPEC_PATH, text);
+	if (err)
+		zsvctl_warn("cannot update the CDI spec %s: %s", CDI_SPEC_PATH,
+			    strerror(-err));
+	json_object_put(spec);
+out:
+	close(dir_fd); /* drops the lock */
+}
