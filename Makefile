@@ -4,6 +4,7 @@
 #
 #   make               build zsv.ko and zsv_sim.ko for one kernel, libzsv and zsvctl
 #   make demo          boot the test VM and show zsv carving its sim devices
+#   make bench         boot the test VM and run zsv-bench (BENCH_ARGS=...)
 #   make check         build for every supported kernel and run all tests
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
 #   make install       install the userspace (modules go through DKMS)
@@ -49,7 +50,7 @@ LSRC_STAMP := $(LSRC)/.extracted
 all: modules userspace tests
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -81,6 +82,7 @@ modules-all:
 
 userspace:
 	$(MAKE) -C userspace
+	$(MAKE) -C userspace/bench
 
 $(LSRC_STAMP):
 	@test -n "$(LINUX_SOURCE_TAR)" || \
@@ -104,6 +106,7 @@ tests: userspace $(LSRC_STAMP)
 # --- running -------------------------------------------------------------
 
 demo: deps
+	@mkdir -p $(BUILD)
 	@$(MAKE) --no-print-directory modules userspace >$(BUILD)/demo-build.log 2>&1 || \
 		{ mkdir -p $(BUILD); cat $(BUILD)/demo-build.log; exit 1; }
 	@$(TOP)/tests/demo --kernel $(KERNELRELEASE)
@@ -111,6 +114,14 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check
+
+# zsv-bench in the VM; BENCH_ARGS go to it (default: churn).
+.PHONY: bench
+bench: deps
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory modules userspace >$(BUILD)/bench-build.log 2>&1 || \
+		{ cat $(BUILD)/bench-build.log; exit 1; }
+	@$(TOP)/tests/bench --kernel $(KERNELRELEASE) $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 lint: $(LSRC_STAMP)
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/lint
@@ -121,5 +132,6 @@ install: userspace
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
 	-$(MAKE) -C tests/unit clean
