@@ -44,8 +44,10 @@
  *   Reply: the new pdev, as for ZSV_CMD_DEV_GET
  *
  * ZSV_CMD_DEV_DEL (do; CAP_NET_ADMIN)
- *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME of a pdev made by
- *     ZSV_CMD_DEV_NEW; EBUSY while it has slices
+ *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME of a pdev whose backend
+ *     can remove pdevs at run time (sim: any of its pdevs, including those
+ *     made at load time); EBUSY while it has slices, EOPNOTSUPP for other
+ *     backends
  *
  * ZSV_CMD_SLICE_NEW (do; CAP_NET_ADMIN)
  *   Request:
