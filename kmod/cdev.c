@@ -6,8 +6,8 @@
  * the slice id. Each slice has a device in class zsv_slice (a child of its
  * pdev's device) that makes devtmpfs create the node with the slice's
  * owner, group and mode. Opening the node creates a context, which holds
- * a reference on the slice; the context's calls hold the slice's
- * revoke_sem for reading and fail -ENODEV once the slice is destroyed.
+ * a reference on the slice; its calls fail -ENODEV once the slice is
+ * destroyed, and its mappings are zapped.
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
@@ -126,7 +126,12 @@ static int zsv_slice_uevent(zsv_uevent_device *dev,
 	       add_uevent_var(env, "ZSV_PDEV=%s", dev_name(&slice->pdev->dev));
 }
 
-/* Called by devtmpfs as the node is made and removed, under zsv_lock. */
+/*
+ * Called by devtmpfs as the node is made and removed (under zsv_lock) and
+ * by uevent reads (without it); the fields change only while the node is
+ * being remade, so a racing reader sees old or new values, never a mix
+ * that matters.
+ */
 static char *zsv_slice_devnode(zsv_devnode_device *dev, umode_t *mode,
 			       kuid_t *uid, kgid_t *gid)
 {
@@ -170,7 +175,12 @@ int zsv_slice_node_add_locked(struct zsv_slice *slice)
 	device_initialize(dev);
 	dev->class = &zsv_slice_class;
 	dev->type = &zsv_slice_node_type;
-	dev->parent = &slice->pdev->dev;
+	/*
+	 * Not a child of the pdev's device: as a class device without a glue
+	 * directory, the pdev would share its sysfs directory with its
+	 * slices, and a slice named like a pdev attribute would clash.
+	 */
+	dev->parent = NULL;
 	dev->devt = MKDEV(MAJOR(zsv_slice_devt_base), slice->id);
 	dev_set_drvdata(dev, slice);
 	err = dev_set_name(dev, "%s", slice->name);
@@ -197,11 +207,33 @@ void zsv_slice_node_del_locked(struct zsv_slice *slice)
 	}
 }
 
-/* Remake the node so that devtmpfs applies a new owner, group or mode. */
-int zsv_slice_node_replace_locked(struct zsv_slice *slice)
+/**
+ * zsv_slice_node_replace_locked() - remake the node with a new owner or mode
+ * @slice: the slice, whose uid, gid and node_mode hold the new values
+ * @old_uid: the values the current node was made with
+ * @old_gid: see @old_uid
+ * @old_mode: see @old_uid
+ *
+ * devtmpfs sets owner and mode only when it makes a node. When the new
+ * node cannot be made, the old values are restored and the old node made
+ * again, so the slice is never left without one.
+ * Return: 0 or a negative errno (with the old values back in place).
+ */
+int zsv_slice_node_replace_locked(struct zsv_slice *slice, kuid_t old_uid,
+				  kgid_t old_gid, umode_t old_mode)
 {
+	int err;
+
 	zsv_slice_node_del_locked(slice);
-	return zsv_slice_node_add_locked(slice);
+	err = zsv_slice_node_add_locked(slice);
+	if (!err)
+		return 0;
+	slice->uid = old_uid;
+	slice->gid = old_gid;
+	slice->node_mode = old_mode;
+	if (zsv_slice_node_add_locked(slice))
+		pr_err("slice %s lost its device node\n", slice->name);
+	return err;
 }
 
 static int zsv_cdev_open(struct inode *inode, struct file *file)
@@ -236,14 +268,19 @@ static int zsv_cdev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * INFO is served from the status page, without zsv_lock or revoke_sem:
+ * a tenant calling it in a loop contends with nobody, and the copy to
+ * user memory (which may fault for as long as the tenant likes) holds no
+ * lock at all.
+ */
 static long zsv_ioctl_info(struct zsv_ctx *ctx, void __user *uarg,
 			   unsigned int usize)
 {
-	struct zsv_info info = {};
+	struct zsv_info info;
 
-	mutex_lock(&zsv_lock);
-	zsv_slice_info_locked(ctx->slice, &info);
-	mutex_unlock(&zsv_lock);
+	if (!zsv_slice_status_read(ctx->slice, &info))
+		return -ENODEV;
 
 	/* An older caller gets a prefix; a newer one, zeroes past ours. */
 	if (usize > sizeof(info) && clear_user(uarg + sizeof(info),
@@ -254,40 +291,32 @@ static long zsv_ioctl_info(struct zsv_ctx *ctx, void __user *uarg,
 	return 0;
 }
 
+/*
+ * Data-plane calls check for revocation themselves and never hold
+ * revoke_sem (which only orders page faults against forced deletion)
+ * across a copy to or from user memory.
+ */
 static long zsv_cdev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	struct zsv_ctx *ctx = file->private_data;
-	struct zsv_slice *slice = ctx->slice;
 	void __user *uarg = (void __user *)arg;
 	unsigned int usize = _IOC_SIZE(cmd);
-	long ret;
 
 	if (_IOC_TYPE(cmd) != ZSV_IOCTL_BASE)
 		return -ENOTTY;
-
-	down_read(&slice->revoke_sem);
-	if (slice->dead) {
-		ret = -ENODEV;
-		goto out;
-	}
+	if (READ_ONCE(ctx->slice->dead))
+		return -ENODEV;
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(ZSV_IOCTL_INFO):
 		if (_IOC_DIR(cmd) != _IOC_READ ||
-		    usize < offsetofend(struct zsv_info, dev_name)) {
-			ret = -EINVAL;
-			break;
-		}
-		ret = zsv_ioctl_info(ctx, uarg, usize);
-		break;
+		    usize < offsetofend(struct zsv_info, dev_name))
+			return -EINVAL;
+		return zsv_ioctl_info(ctx, uarg, usize);
 	default:
-		ret = -ENOTTY;
-		break;
+		return -ENOTTY;
 	}
-out:
-	up_read(&slice->revoke_sem);
-	return ret;
 }
 
 /*
@@ -318,23 +347,22 @@ static const struct vm_operations_struct zsv_status_vm_ops = {
 static int zsv_cdev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct zsv_ctx *ctx = file->private_data;
-	struct zsv_slice *slice = ctx->slice;
-	int ret = 0;
 
-	down_read(&slice->revoke_sem);
-	if (slice->dead)
-		ret = -ENODEV;
-	else if (vma->vm_pgoff != ZSV_STATUS_OFFSET >> PAGE_SHIFT ||
-		 vma->vm_end - vma->vm_start != PAGE_SIZE)
-		ret = -EINVAL;
-	else if (vma->vm_flags & VM_WRITE)
-		ret = -EPERM;
-	up_read(&slice->revoke_sem);
-	if (ret)
-		return ret;
+	/*
+	 * No revoke_sem here (mmap_lock is held for writing): a deletion
+	 * racing with this is caught by the fault handler, which maps zeroes
+	 * once the slice is dead.
+	 */
+	if (READ_ONCE(ctx->slice->dead))
+		return -ENODEV;
+	if (vma->vm_pgoff != ZSV_STATUS_OFFSET >> PAGE_SHIFT ||
+	    vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
 
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
-	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
 	vma->vm_ops = &zsv_status_vm_ops;
 	vma->vm_private_data = ctx;
 	return 0;
@@ -353,14 +381,14 @@ int zsv_cdev_init(void)
 {
 	int err;
 
-	err = alloc_chrdev_region(&zsv_slice_devt_base, 0, ZSV_SLICES_MAX,
+	err = alloc_chrdev_region(&zsv_slice_devt_base, 0, ZSV_SLICE_MINORS,
 				  "zsv");
 	if (err)
 		goto err_region;
 
 	cdev_init(&zsv_slice_cdev, &zsv_cdev_fops);
 	zsv_slice_cdev.owner = THIS_MODULE;
-	err = cdev_add(&zsv_slice_cdev, zsv_slice_devt_base, ZSV_SLICES_MAX);
+	err = cdev_add(&zsv_slice_cdev, zsv_slice_devt_base, ZSV_SLICE_MINORS);
 	if (err)
 		goto err_cdev;
 
@@ -372,7 +400,7 @@ int zsv_cdev_init(void)
 err_class:
 	cdev_del(&zsv_slice_cdev);
 err_cdev:
-	unregister_chrdev_region(zsv_slice_devt_base, ZSV_SLICES_MAX);
+	unregister_chrdev_region(zsv_slice_devt_base, ZSV_SLICE_MINORS);
 err_region:
 	return err;
 }
@@ -381,5 +409,5 @@ void zsv_cdev_exit(void)
 {
 	class_unregister(&zsv_slice_class);
 	cdev_del(&zsv_slice_cdev);
-	unregister_chrdev_region(zsv_slice_devt_base, ZSV_SLICES_MAX);
+	unregister_chrdev_region(zsv_slice_devt_base, ZSV_SLICE_MINORS);
 }

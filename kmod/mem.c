@@ -9,7 +9,7 @@
  * and never more. Both sums live in the pdev and change only under
  * zsv_lock, through zsv_mem_admit_locked() and zsv_mem_account_locked().
  */
-#include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/netlink.h>
 
 #include "compat.h"
@@ -36,9 +36,27 @@ int zsv_fmt_bytes(char *buf, size_t len, u64 bytes)
 	return scnprintf(buf, len, "%llu%c", bytes, units[unit]);
 }
 
+/**
+ * zsv_mem_pct() - @pct percent of @bytes, saturating at U64_MAX
+ * @bytes: a byte count
+ * @pct: a percentage, up to ZSV_OVERSUB_PCT_MAX
+ *
+ * mul_u64_u32_div() traps when the quotient overflows (a pdev of 8E at
+ * 200%), so split @bytes to keep every step in range.
+ */
+u64 zsv_mem_pct(u64 bytes, u32 pct)
+{
+	u64 whole, part;
+
+	if (check_mul_overflow(bytes / 100, (u64)pct, &whole) ||
+	    check_add_overflow(whole, (bytes % 100) * pct / 100, &part))
+		return U64_MAX;
+	return part;
+}
+
 static u64 zsv_mem_shared_limit(u64 pool_bytes, u32 oversub_pct)
 {
-	return mul_u64_u32_div(pool_bytes, oversub_pct, 100);
+	return zsv_mem_pct(pool_bytes, oversub_pct);
 }
 
 /**

@@ -26,12 +26,13 @@ enum {
  * Bumped under zsv_lock whenever the set of pdevs or slices changes, so
  * that a dump spanning several messages can flag NLM_F_DUMP_INTR.
  */
-static unsigned int zsv_nl_generation;
+static unsigned int zsv_nl_generation = 1;
 
 void zsv_nl_objects_changed_locked(void)
 {
 	lockdep_assert_held(&zsv_lock);
-	zsv_nl_generation++;
+	/* 0 means "not tracked" to the dump consistency check. */
+	zsv_nl_generation = zsv_nl_generation + 1 ?: 1;
 }
 
 /* --- policies ----------------------------------------------------------- */
@@ -285,12 +286,12 @@ static struct zsv_pdev *zsv_nl_pdev_lookup_locked(struct nlattr *id_attr,
 		named = zsv_pdev_find_by_name_locked(name);
 		if (!named) {
 			NL_SET_ERR_MSG_ATTR_FMT(extack, name_attr,
-						"no device named '%s'", name);
+						"no device named '%.40s'", name);
 			return ERR_PTR(-ENODEV);
 		}
 		if (pdev && pdev != named) {
 			NL_SET_ERR_MSG_ATTR_FMT(extack, name_attr,
-						"device id %u is not named '%s'",
+						"device id %u is not named '%.40s'",
 						pdev->id, name);
 			return ERR_PTR(-EINVAL);
 		}
@@ -340,12 +341,12 @@ static struct zsv_slice *zsv_nl_slice_lookup_locked(struct genl_info *info)
 		named = zsv_slice_find_by_name_locked(name);
 		if (!named) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
-						"no slice named '%s'", name);
+						"no slice named '%.40s'", name);
 			return ERR_PTR(-ENOENT);
 		}
 		if (slice && slice != named) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
-						"slice id %u is not named '%s'",
+						"slice id %u is not named '%.40s'",
 						slice->id, name);
 			return ERR_PTR(-EINVAL);
 		}
@@ -558,7 +559,7 @@ static int zsv_nl_slice_config(struct genl_info *info,
 	attr = attrs[ZSV_A_SLICE_UID];
 	if (attr) {
 		cfg->set |= BIT_ULL(ZSV_A_SLICE_UID);
-		cfg->uid = make_kuid(current_user_ns(), nla_get_u32(attr));
+		cfg->uid = make_kuid(&init_user_ns, nla_get_u32(attr));
 		if (!uid_valid(cfg->uid)) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, attr,
 						"uid %u is not mapped",
@@ -569,7 +570,7 @@ static int zsv_nl_slice_config(struct genl_info *info,
 	attr = attrs[ZSV_A_SLICE_GID];
 	if (attr) {
 		cfg->set |= BIT_ULL(ZSV_A_SLICE_GID);
-		cfg->gid = make_kgid(current_user_ns(), nla_get_u32(attr));
+		cfg->gid = make_kgid(&init_user_ns, nla_get_u32(attr));
 		if (!gid_valid(cfg->gid)) {
 			NL_SET_ERR_MSG_ATTR_FMT(info->extack, attr,
 						"gid %u is not mapped",
@@ -857,6 +858,11 @@ static struct genl_family zsv_nl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(zsv_nl_mcgrps),
 	/* Strict header and attribute validation for every command. */
 	.resv_start_op = ZSV_CMD_DEV_GET,
+	/*
+	 * zsv_lock serialises what needs it; without this, a request that
+	 * waits would hold the genetlink mutex of every family with it.
+	 */
+	.parallel_ops = true,
 };
 
 int __init zsv_netlink_init(void)

@@ -9,7 +9,6 @@
  * while holding it, so they need no reference of their own.
  */
 #include <linux/kobject.h>
-#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -156,37 +155,42 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 	pdev->dev.parent = desc->parent;
 
 	/*
-	 * Hold zsv_lock from id allocation to publication so that nobody sees
-	 * a half-made pdev; device_add() does not wait on sysfs readers.
+	 * Reserve the id (a NULL entry: invisible to lookups), add the device
+	 * without zsv_lock (a failing device_add() waits for sysfs readers,
+	 * which take it), then publish it. Nobody sees a half-made pdev.
 	 */
 	mutex_lock(&zsv_lock);
-	err = xa_alloc(&zsv_pdevs, &id, pdev, XA_LIMIT(0, ZSV_PDEVS_MAX - 1),
+	err = xa_alloc(&zsv_pdevs, &id, NULL, XA_LIMIT(0, ZSV_PDEVS_MAX - 1),
 		       GFP_KERNEL);
+	mutex_unlock(&zsv_lock);
 	if (err) {
 		err = err == -EBUSY ? -ENOSPC : err;
-		goto err_unlock;
+		goto err_put;
 	}
 	pdev->id = id;
 
 	err = dev_set_name(&pdev->dev, "zsv%u", id);
 	if (err)
 		goto err_erase;
-
 	err = device_add(&pdev->dev);
 	if (err)
 		goto err_erase;
-	zsv_nl_objects_changed_locked();
-	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_NEW);
-	mutex_unlock(&zsv_lock);
 
 	dev_info(&pdev->dev, "registered by %s: %llu bytes, %u engines\n",
 		 backend->name, pdev->mem_total_bytes, pdev->engines);
+
+	mutex_lock(&zsv_lock);
+	WARN_ON(xa_err(xa_store(&zsv_pdevs, id, pdev, GFP_KERNEL)));
+	zsv_nl_objects_changed_locked();
+	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_NEW);
+	mutex_unlock(&zsv_lock);
 	return pdev;
 
 err_erase:
+	mutex_lock(&zsv_lock);
 	xa_erase(&zsv_pdevs, id);
-err_unlock:
 	mutex_unlock(&zsv_lock);
+err_put:
 	put_device(&pdev->dev);
 	return ERR_PTR(err);
 }
@@ -197,14 +201,25 @@ EXPORT_SYMBOL_GPL(zsv_pdev_register);
  * @pdev: a pdev returned by zsv_pdev_register()
  *
  * The pdev disappears from the registry, sysfs and netlink before this
- * returns; the backend may free @pdev's private data afterwards.
+ * returns; the backend may free @pdev's private data afterwards. Slices
+ * still carved from it are destroyed with force, as for slice-del: their
+ * contexts are revoked. (For zsv_sim this cannot happen, since slices pin
+ * its module and dev-del refuses a pdev with slices; a hardware backend's
+ * device can go away at any time.)
  */
 void zsv_pdev_unregister(struct zsv_pdev *pdev)
 {
+	struct zsv_slice *slice, *next;
+	u32 id = pdev->id;
+
 	mutex_lock(&zsv_lock);
-	/* Slices pin their backend's module and block dev-del. */
-	WARN_ON(!list_empty(&pdev->slices));
-	xa_erase(&zsv_pdevs, pdev->id);
+	list_for_each_entry_safe(slice, next, &pdev->slices, pdev_link)
+		zsv_slice_del_locked(slice, true, NULL);
+	/*
+	 * Keep the id reserved until the sysfs directory "zsv<id>" is gone,
+	 * so that a new pdev cannot be given the same name before.
+	 */
+	xa_store(&zsv_pdevs, id, NULL, GFP_KERNEL);
 	zsv_nl_objects_changed_locked();
 	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_DEL);
 	mutex_unlock(&zsv_lock);
@@ -212,6 +227,10 @@ void zsv_pdev_unregister(struct zsv_pdev *pdev)
 	dev_info(&pdev->dev, "unregistered\n");
 	/* Waits for sysfs readers, which take zsv_lock: call it unlocked. */
 	device_unregister(&pdev->dev);
+
+	mutex_lock(&zsv_lock);
+	xa_erase(&zsv_pdevs, id);
+	mutex_unlock(&zsv_lock);
 }
 EXPORT_SYMBOL_GPL(zsv_pdev_unregister);
 
@@ -220,6 +239,12 @@ void *zsv_pdev_priv(const struct zsv_pdev *pdev)
 	return pdev->priv;
 }
 EXPORT_SYMBOL_GPL(zsv_pdev_priv);
+
+u32 zsv_pdev_id(const struct zsv_pdev *pdev)
+{
+	return pdev->id;
+}
+EXPORT_SYMBOL_GPL(zsv_pdev_id);
 
 const char *zsv_pdev_name(const struct zsv_pdev *pdev)
 {
@@ -241,9 +266,12 @@ int zsv_backend_register(struct zsv_backend *backend)
 	if (!backend->name || strlen(backend->name) > ZSV_NAME_MAX)
 		return -EINVAL;
 	mutex_lock(&zsv_lock);
-	list_for_each_entry(b, &zsv_backends, link)
-		if (!strcmp(b->name, backend->name))
+	list_for_each_entry(b, &zsv_backends, link) {
+		if (!strcmp(b->name, backend->name)) {
 			err = -EEXIST;
+			break;
+		}
+	}
 	if (!err)
 		list_add_tail(&backend->link, &zsv_backends);
 	mutex_unlock(&zsv_lock);
@@ -276,8 +304,7 @@ int zsv_pdev_new(const char *backend, u64 mem_bytes, u32 engines,
 	struct zsv_pdev_desc desc = { .mem_bytes = mem_bytes,
 				      .engines = engines };
 	struct zsv_backend *b, *found = NULL;
-	struct zsv_pdev *pdev;
-	u32 id;
+	int id;
 
 	if (!mem_bytes) {
 		NL_SET_ERR_MSG(extack, "mem-total must be nonzero");
@@ -309,13 +336,9 @@ int zsv_pdev_new(const char *backend, u64 mem_bytes, u32 engines,
 		return -EOPNOTSUPP;
 	}
 
-	pdev = found->ops->dev_new(&desc);
-	if (IS_ERR(pdev)) {
+	id = found->ops->dev_new(&desc);
+	if (id < 0)
 		NL_SET_ERR_MSG(extack, "the backend could not add the device");
-		module_put(found->owner);
-		return PTR_ERR(pdev);
-	}
-	id = pdev->id;
 	module_put(found->owner);
 	return id;
 }
@@ -423,9 +446,8 @@ int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
 					   ZSV_OVERSUB_PCT_MAX);
 			return -ERANGE;
 		}
-		cap = mul_u64_u32_div(pdev->mem_total_bytes -
-				      pdev->mem_reserved_bytes,
-				      cfg->oversub_pct, 100);
+		cap = zsv_mem_pct(pdev->mem_total_bytes -
+				  pdev->mem_reserved_bytes, cfg->oversub_pct);
 		if (pdev->mem_shared_bytes > cap) {
 			zsv_fmt_bytes(need, sizeof(need), pdev->mem_shared_bytes);
 			zsv_fmt_bytes(limit, sizeof(limit), cap);

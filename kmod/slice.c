@@ -28,6 +28,8 @@
 
 /* Slices by id; changed under zsv_lock, read under it or RCU. */
 static DEFINE_XARRAY_ALLOC(zsv_slices);
+static u32 zsv_slice_next_id;	/* cyclic id allocation; zsv_lock */
+static u32 zsv_slice_count;	/* live slices; zsv_lock */
 
 static const struct rhashtable_params zsv_slice_name_params = {
 	.key_len = sizeof_field(struct zsv_slice, name),
@@ -154,15 +156,40 @@ void zsv_slice_info_locked(const struct zsv_slice *slice,
 void zsv_slice_status_update_locked(struct zsv_slice *slice)
 {
 	struct zsv_status *status = page_address(slice->status_page);
+	u32 seq = status->seq;
 	struct zsv_info info;
 
 	lockdep_assert_held(&zsv_lock);
 	zsv_slice_info_locked(slice, &info);
-	WRITE_ONCE(status->seq, status->seq + 1);
+	WRITE_ONCE(status->seq, seq + 1);
 	smp_wmb();	/* odd seq before the new info; pairs with the reader */
 	memcpy(&status->info, &info, sizeof(info));
 	smp_wmb();	/* new info before the even seq */
-	WRITE_ONCE(status->seq, status->seq + 1);
+	/* 0 means "destroyed" to readers, so a wrapping seq skips it. */
+	WRITE_ONCE(status->seq, seq + 2 ?: 2);
+}
+
+/**
+ * zsv_slice_status_read() - a consistent copy of the status page's info
+ * @slice: the slice
+ * @info: the copy
+ *
+ * Lockless, like a reader in userspace.
+ * Return: false when the slice was destroyed.
+ */
+bool zsv_slice_status_read(const struct zsv_slice *slice,
+			   struct zsv_info *info)
+{
+	const struct zsv_status *status = page_address(slice->status_page);
+	u32 seq;
+
+	do {
+		seq = READ_ONCE(status->seq);
+		smp_rmb();	/* seq before info; pairs with the update */
+		memcpy(info, &status->info, sizeof(*info));
+		smp_rmb();	/* info before the seq check */
+	} while ((seq & 1) || seq != READ_ONCE(status->seq));
+	return !READ_ONCE(slice->dead);
 }
 
 /* A pdev's settings show in each of its slices' status pages. */
@@ -170,6 +197,7 @@ void zsv_pdev_status_update_locked(struct zsv_pdev *pdev)
 {
 	struct zsv_slice *slice;
 
+	lockdep_assert_held(&zsv_lock);
 	list_for_each_entry(slice, &pdev->slices, pdev_link)
 		zsv_slice_status_update_locked(slice);
 }
@@ -257,6 +285,11 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 		NL_SET_ERR_MSG(extack, "the device is being removed");
 		return ERR_PTR(-ENODEV);
 	}
+	if (zsv_slice_count >= ZSV_SLICES_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "the host has the most slices it can (%u)",
+				   ZSV_SLICES_MAX);
+		return ERR_PTR(-ENOSPC);
+	}
 	if (pdev->slice_count >= ZSV_SLICES_PER_PDEV_MAX) {
 		NL_SET_ERR_MSG_FMT(extack, "the device has the most slices it can (%u)",
 				   ZSV_SLICES_PER_PDEV_MAX);
@@ -302,16 +335,11 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	slice->node_mode = cfg->set & BIT_ULL(ZSV_A_SLICE_NODE_MODE) ?
 			   cfg->node_mode : ZSV_NODE_MODE_DEFAULT;
 
-	err = xa_alloc(&zsv_slices, &id, NULL, XA_LIMIT(0, ZSV_SLICES_MAX - 1),
-		       GFP_KERNEL);
-	if (err) {
-		if (err == -EBUSY) {
-			NL_SET_ERR_MSG_FMT(extack, "the host has the most slices it can (%u)",
-					   ZSV_SLICES_MAX);
-			err = -ENOSPC;
-		}
+	err = xa_alloc_cyclic(&zsv_slices, &id, NULL,
+			      XA_LIMIT(0, ZSV_SLICE_MINORS - 1),
+			      &zsv_slice_next_id, GFP_KERNEL);
+	if (err < 0)
 		goto err_free;
-	}
 	slice->id = id;
 
 	err = rhashtable_insert_fast(&zsv_slice_names, &slice->hash_node,
@@ -323,8 +351,9 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	if (err)
 		goto err_unhash;
 
-	/* Published: opens find it from here on. */
-	xa_store(&zsv_slices, id, slice, GFP_KERNEL);
+	/* Published: opens find it from here on. The slot is reserved. */
+	WARN_ON(xa_err(xa_store(&zsv_slices, id, slice, GFP_KERNEL)));
+	zsv_slice_count++;
 	get_device(&pdev->dev);
 	list_add_tail(&slice->pdev_link, &pdev->slices);
 	pdev->slice_count++;
@@ -398,12 +427,13 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 			slice->gid = cfg->gid;
 		if (cfg->set & BIT_ULL(ZSV_A_SLICE_NODE_MODE))
 			slice->node_mode = cfg->node_mode;
-		/* devtmpfs sets owner and mode only when it makes a node. */
-		err = zsv_slice_node_replace_locked(slice);
+	}
+	/* Remake the node only when what devtmpfs applies changed. */
+	if (!uid_eq(slice->uid, old_uid) || !gid_eq(slice->gid, old_gid) ||
+	    slice->node_mode != old_mode) {
+		err = zsv_slice_node_replace_locked(slice, old_uid, old_gid,
+						    old_mode);
 		if (err) {
-			slice->uid = old_uid;
-			slice->gid = old_gid;
-			slice->node_mode = old_mode;
 			NL_SET_ERR_MSG(extack, "cannot remake the device node");
 			return err;
 		}
@@ -452,6 +482,7 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	}
 
 	xa_erase(&zsv_slices, slice->id);
+	zsv_slice_count--;
 	rhashtable_remove_fast(&zsv_slice_names, &slice->hash_node,
 			       zsv_slice_name_params);
 	list_del(&slice->pdev_link);

@@ -18,7 +18,14 @@
 
 #include "zsv_backend.h"
 
-/* Limits of the registries; slice ids are also device minors. */
+/*
+ * Limits of the registries. Slice ids are also device minors, handed out
+ * cyclically from ZSV_SLICE_MINORS so that a destroyed slice's device
+ * number comes back only after about a million creations: a container
+ * that kept the old number in its own node and its devices cgroup must
+ * not reach the next tenant's slice. ZSV_SLICES_MAX bounds live slices.
+ */
+#define ZSV_SLICE_MINORS		BIT(MINORBITS)
 #define ZSV_SLICES_MAX			65536
 #define ZSV_SLICES_PER_PDEV_MAX		4096
 
@@ -96,9 +103,13 @@ struct zsv_pdev {
  * @status_page: the page behind struct zsv_status; written under zsv_lock
  * @inode: gives every context's file one address space, so that
  *	destruction can zap every mapping of the slice at once
- * @revoke_sem: data-plane calls hold it for reading and fail once @dead is
- *	set; forced deletion sets @dead holding it for writing
- * @dead: the slice was destroyed; its contexts answer -ENODEV
+ * @revoke_sem: page faults on the slice's mappings hold it for reading;
+ *	forced deletion sets @dead holding it for writing, then zaps every
+ *	mapping, so no fault maps slice memory after deletion. It nests
+ *	inside zsv_lock and mmap_lock: nothing may take zsv_lock, touch user
+ *	memory or wait for long while holding it.
+ * @dead: the slice was destroyed; its contexts answer -ENODEV. Written
+ *	under zsv_lock and revoke_sem, read with READ_ONCE() elsewhere
  */
 struct zsv_slice {
 	struct kref ref;
@@ -201,7 +212,11 @@ struct inode *zsv_fs_inode_new(void);
 void zsv_fs_inode_put(struct inode *inode);
 void zsv_slice_revoke_mappings(struct zsv_slice *slice);
 int zsv_slice_node_add_locked(struct zsv_slice *slice);
-int zsv_slice_node_replace_locked(struct zsv_slice *slice);
+int zsv_slice_node_replace_locked(struct zsv_slice *slice, kuid_t old_uid,
+				  kgid_t old_gid, umode_t old_mode);
+bool zsv_slice_status_read(const struct zsv_slice *slice,
+			   struct zsv_info *info);
+u64 zsv_mem_pct(u64 bytes, u32 pct);
 void zsv_slice_node_del_locked(struct zsv_slice *slice);
 int zsv_fmt_bytes(char *buf, size_t len, u64 bytes);
 int zsv_mem_admit_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,

@@ -18,8 +18,10 @@ struct zsv_pdev_desc;
 
 /**
  * struct zsv_backend_ops - what the core may ask of a backend
- * @dev_new: make a new pdev as described and register it; optional, for
- *	backends whose devices exist in software (dev-new)
+ * @dev_new: make a new pdev as described and register it, and return its
+ *	id (zsv_pdev_id(), read while the backend still knows the pdev
+ *	exists) or a negative errno; optional, for backends whose devices
+ *	exist in software (dev-new)
  * @dev_del: unregister and free a pdev made by @dev_new, or any pdev of
  *	this backend; optional (dev-del). The pdev has no slices.
  *
@@ -27,7 +29,7 @@ struct zsv_pdev_desc;
  * backend's module.
  */
 struct zsv_backend_ops {
-	struct zsv_pdev *(*dev_new)(const struct zsv_pdev_desc *desc);
+	int (*dev_new)(const struct zsv_pdev_desc *desc);
 	int (*dev_del)(struct zsv_pdev *pdev);
 };
 
@@ -72,6 +74,7 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 				   const struct zsv_pdev_desc *desc);
 void zsv_pdev_unregister(struct zsv_pdev *pdev);
 void *zsv_pdev_priv(const struct zsv_pdev *pdev);
+u32 zsv_pdev_id(const struct zsv_pdev *pdev);
 const char *zsv_pdev_name(const struct zsv_pdev *pdev);
 
 #endif /* _ZSV_BACKEND_H */

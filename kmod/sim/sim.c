@@ -55,7 +55,7 @@ struct zsv_sim_dev {
 static LIST_HEAD(zsv_sim_devs);
 static DEFINE_MUTEX(zsv_sim_lock);
 
-static struct zsv_pdev *zsv_sim_dev_new(const struct zsv_pdev_desc *desc);
+static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc);
 static int zsv_sim_dev_del(struct zsv_pdev *pdev);
 
 static const struct zsv_backend_ops zsv_sim_ops = {
@@ -107,28 +107,31 @@ static int zsv_sim_parse_size(const char *str, u64 *bytes)
 	return 0;
 }
 
-static struct zsv_pdev *zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
+/* Return: the new pdev's id, read before anyone can remove it, or -errno. */
+static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
 {
 	struct zsv_pdev_desc d = *desc;
 	struct zsv_sim_dev *sim;
+	struct zsv_pdev *pdev;
+	int id;
 
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 	if (!sim)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	d.priv = sim;
 
 	mutex_lock(&zsv_sim_lock);
-	sim->pdev = zsv_pdev_register(&zsv_sim_backend, &d);
-	if (IS_ERR(sim->pdev)) {
-		struct zsv_pdev *err = sim->pdev;
-
+	pdev = zsv_pdev_register(&zsv_sim_backend, &d);
+	if (IS_ERR(pdev)) {
 		mutex_unlock(&zsv_sim_lock);
 		kfree(sim);
-		return err;
+		return PTR_ERR(pdev);
 	}
+	sim->pdev = pdev;
 	list_add_tail(&sim->link, &zsv_sim_devs);
+	id = zsv_pdev_id(pdev);
 	mutex_unlock(&zsv_sim_lock);
-	return sim->pdev;
+	return id;
 }
 
 static void zsv_sim_dev_free_locked(struct zsv_sim_dev *sim)
@@ -160,7 +163,6 @@ static void zsv_sim_remove_all(void)
 static int __init zsv_sim_init(void)
 {
 	struct zsv_pdev_desc desc = {};
-	struct zsv_pdev *pdev;
 	unsigned int i;
 	int err;
 
@@ -189,9 +191,8 @@ static int __init zsv_sim_init(void)
 	}
 
 	for (i = 0; i < devices; i++) {
-		pdev = zsv_sim_dev_new(&desc);
-		if (IS_ERR(pdev)) {
-			err = PTR_ERR(pdev);
+		err = zsv_sim_dev_new(&desc);
+		if (err < 0) {
 			pr_err("cannot register sim device %u: %d\n", i, err);
 			goto err_remove;
 		}

@@ -656,6 +656,9 @@ TEST_F(slice, status_page_rejects_bad_mappings)
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
 				   MAP_SHARED, fd, 0));
 	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ | PROT_EXEC,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED,
 				   fd, getpagesize()));
 	EXPECT_EQ(EINVAL, errno);
@@ -694,6 +697,102 @@ TEST_F(slice, forced_del_zaps_live_mappings)
 	EXPECT_EQ(0, munmap((void *)st, getpagesize()));
 	EXPECT_EQ(0, close(fd));
 	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+}
+
+struct info_hammer {
+	int fd;
+	int calls;
+	int enodev;
+};
+
+static void *hammer_info(void *p)
+{
+	struct info_hammer *h = p;
+	struct zsv_info info;
+
+	for (;;) {
+		h->calls++;
+		if (ioctl(h->fd, ZSV_IOCTL_INFO, &info)) {
+			h->enodev = errno == ENODEV;
+			return NULL;
+		}
+	}
+}
+
+TEST_F_TIMEOUT(slice, forced_del_while_info_is_hammered_completes, 60)
+{
+	struct info_hammer h[2];
+	pthread_t t[2];
+
+	ASSERT_EQ(0, XFER(NEW("t-a", "zsv0", GiB)));
+	for (int i = 0; i < 2; i++) {
+		h[i] = (struct info_hammer){ .fd = open("/dev/zsv/t-a", O_RDONLY) };
+		ASSERT_LE(0, h[i].fd);
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, hammer_info, &h[i]));
+	}
+	usleep(200000);
+	/* A deletion that deadlocked against INFO would never return. */
+	EXPECT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-a", true));
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_TRUE(h[i].enodev);
+		EXPECT_LT(1, h[i].calls);
+		close(h[i].fd);
+	}
+}
+
+TEST_F(slice, device_numbers_are_not_reused_at_once)
+{
+	struct stat a, b;
+
+	ASSERT_EQ(0, XFER(NEW("t-a", "zsv0", GiB)));
+	ASSERT_EQ(0, stat("/dev/zsv/t-a", &a));
+	ASSERT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-a", false));
+	ASSERT_EQ(0, XFER(NEW("t-b", "zsv0", GiB)));
+	ASSERT_EQ(0, stat("/dev/zsv/t-b", &b));
+	/* A container that kept t-a's number must not reach t-b. */
+	EXPECT_NE(a.st_rdev, b.st_rdev);
+}
+
+TEST_F(slice, names_may_match_sysfs_attribute_names)
+{
+	static const char *const names[] = { "power", "uevent", "id", "policy",
+					     "subsystem", "engines" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[64];
+
+		EXPECT_EQ(0, XFER(NEW(names[i], "zsv0", MiB)))
+			TH_LOG("%s: %s", names[i], self->r->extack);
+		snprintf(path, sizeof(path), "/dev/zsv/%s", names[i]);
+		EXPECT_EQ(0, access(path, F_OK));
+		EXPECT_EQ(0, zsv_slice_del(&self->nl, self->r, names[i], true));
+	}
+	EXPECT_EQ(0, access("/sys/class/zsv/zsv0/engines", F_OK));
+}
+
+TEST_F(slice, huge_device_oversubscription_saturates)
+{
+	struct nl_msg *msg;
+	char name[16];
+
+	/* 8E at 200% overflows 64 bits: admission saturates, never traps. */
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_NEW, 0);
+	nla_put_u64(msg, ZSV_A_DEV_MEM_TOTAL, 8ULL << 60);
+	ASSERT_EQ(0, XFER(msg));
+	snprintf(name, sizeof(name), "%s",
+		 nla_get_string(self->r->attrs[0][ZSV_A_DEV_NAME]));
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_SET, 0);
+	nla_put_string(msg, ZSV_A_DEV_NAME, name);
+	nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, 10000);
+	EXPECT_EQ(0, XFER(msg));
+	msg = NEW("t-huge", name, 15ULL << 60);
+	nla_put_u32(msg, ZSV_A_SLICE_MEM_MODE, ZSV_MEM_MODE_SHARED);
+	EXPECT_EQ(0, XFER(msg));
+	EXPECT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-huge", false));
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_DEL, 0);
+	nla_put_string(msg, ZSV_A_DEV_NAME, name);
+	EXPECT_EQ(0, XFER(msg));
 }
 
 TEST_F(slice, node_permissions_keep_others_out)
