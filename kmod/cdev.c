@@ -6,8 +6,8 @@
  * the slice id. Each slice has a device in class zsv_slice (a child of its
  * pdev's device) that makes devtmpfs create the node with the slice's
  * owner, group and mode. Opening the node creates a context, which holds
- * a reference on the slice; its calls fail -ENODEV once the slice is
- * destroyed, and its mappings are zapped.
+ * a reference on the slice and owns buffer objects (mem.c); its calls
+ * fail -ENODEV once the slice is destroyed, and its mappings are zapped.
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
@@ -76,14 +76,6 @@ void zsv_slice_revoke_mappings(struct zsv_slice *slice)
 {
 	unmap_mapping_range(slice->inode->i_mapping, 0, 0, 1);
 }
-
-/**
- * struct zsv_ctx - one open file of a slice node
- * @slice: the slice; a reference
- */
-struct zsv_ctx {
-	struct zsv_slice *slice;
-};
 
 /* sysfs: /sys/class/zsv_slice/<name>/, read without zsv_lock. */
 #define ZSV_SLICE_ATTR(_name, _fmt, _expr)				\
@@ -241,15 +233,16 @@ static int zsv_cdev_open(struct inode *inode, struct file *file)
 	struct zsv_slice *slice;
 	struct zsv_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
-	slice = zsv_slice_get_by_minor(iminor(inode));
+	xa_init_flags(&ctx->bos, XA_FLAGS_ALLOC1);
+	init_rwsem(&ctx->bo_sem);
+	slice = zsv_slice_get_by_minor(iminor(inode), ctx);
 	if (!slice) {
 		kfree(ctx);
 		return -ENODEV;
 	}
-	ctx->slice = slice;
 	file->private_data = ctx;
 	file->f_mapping = slice->inode->i_mapping;
 	return nonseekable_open(inode, file);
@@ -261,8 +254,12 @@ static int zsv_cdev_release(struct inode *inode, struct file *file)
 	struct zsv_slice *slice = ctx->slice;
 
 	mutex_lock(&zsv_lock);
+	list_del(&ctx->slice_link);
 	slice->nr_contexts--;
 	mutex_unlock(&zsv_lock);
+	/* A forced deletion has already taken them, or cannot now. */
+	zsv_ctx_destroy_bos(ctx);
+	xa_destroy(&ctx->bos);
 	zsv_slice_put(slice);
 	kfree(ctx);
 	return 0;
@@ -292,6 +289,81 @@ static long zsv_ioctl_info(struct zsv_ctx *ctx, void __user *uarg,
 }
 
 /*
+ * Input structs are read as copy_struct_from_user() does: a caller's
+ * longer struct must be zero past ours (-E2BIG), a shorter one than the
+ * first version is refused (-EINVAL, checked by the caller).
+ */
+static long zsv_ioctl_bo_create(struct zsv_ctx *ctx, void __user *uarg,
+				unsigned int usize)
+{
+	struct zsv_bo_create args;
+	struct zsv_bo *bo;
+	long err;
+
+	err = copy_struct_from_user(&args, sizeof(args), uarg, usize);
+	if (err)
+		return err;
+	if (args.flags || !args.size || args.size > ZSV_BO_SIZE_MAX)
+		return -EINVAL;
+
+	bo = zsv_bo_create(ctx, args.size);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	args.handle = bo->handle;
+	err = 0;
+	/* A handle the caller never learns would hold its bytes till close. */
+	if (copy_to_user(uarg, &args, sizeof(args))) {
+		zsv_bo_destroy(ctx, args.handle, bo);
+		err = -EFAULT;
+	}
+	zsv_bo_put(bo);
+	return err;
+}
+
+static long zsv_ioctl_bo_destroy(struct zsv_ctx *ctx, void __user *uarg,
+				 unsigned int usize)
+{
+	struct zsv_bo_destroy args;
+	long err;
+
+	err = copy_struct_from_user(&args, sizeof(args), uarg, usize);
+	if (err)
+		return err;
+	if (args.pad)
+		return -EINVAL;
+	return zsv_bo_destroy(ctx, args.handle, NULL);
+}
+
+static long zsv_ioctl_bo_mmap_offset(struct zsv_ctx *ctx, void __user *uarg,
+				     unsigned int usize)
+{
+	struct zsv_bo_mmap_offset args;
+	struct zsv_bo *bo;
+	long err;
+
+	err = copy_struct_from_user(&args, sizeof(args), uarg, usize);
+	if (err)
+		return err;
+	if (args.pad)
+		return -EINVAL;
+	bo = zsv_bo_lookup(ctx, args.handle);
+	if (!bo)
+		return -ENOENT;
+	zsv_bo_put(bo);
+	args.offset = zsv_bo_offset(args.handle);
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Direction and minimum size of each command's struct. */
+static bool zsv_ioctl_shape_ok(unsigned int cmd, unsigned int dir,
+			       unsigned int min_size)
+{
+	return _IOC_DIR(cmd) == dir && _IOC_SIZE(cmd) >= min_size;
+}
+
+/*
  * Data-plane calls check for revocation themselves and never hold
  * revoke_sem (which only orders page faults against forced deletion)
  * across a copy to or from user memory.
@@ -310,10 +382,26 @@ static long zsv_cdev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(ZSV_IOCTL_INFO):
-		if (_IOC_DIR(cmd) != _IOC_READ ||
-		    usize < offsetofend(struct zsv_info, dev_name))
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_READ,
+					offsetofend(struct zsv_info, dev_name)))
 			return -EINVAL;
 		return zsv_ioctl_info(ctx, uarg, usize);
+	case _IOC_NR(ZSV_IOCTL_BO_CREATE):
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_READ | _IOC_WRITE,
+					offsetofend(struct zsv_bo_create, handle)))
+			return -EINVAL;
+		return zsv_ioctl_bo_create(ctx, uarg, usize);
+	case _IOC_NR(ZSV_IOCTL_BO_DESTROY):
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_WRITE,
+					offsetofend(struct zsv_bo_destroy, pad)))
+			return -EINVAL;
+		return zsv_ioctl_bo_destroy(ctx, uarg, usize);
+	case _IOC_NR(ZSV_IOCTL_BO_MMAP_OFFSET):
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_READ | _IOC_WRITE,
+					offsetofend(struct zsv_bo_mmap_offset,
+						    offset)))
+			return -EINVAL;
+		return zsv_ioctl_bo_mmap_offset(ctx, uarg, usize);
 	default:
 		return -ENOTTY;
 	}
@@ -355,6 +443,8 @@ static int zsv_cdev_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	if (READ_ONCE(ctx->slice->dead))
 		return -ENODEV;
+	if (vma->vm_pgoff >> ZSV_BO_PGOFF_SHIFT)
+		return zsv_bo_mmap(ctx, vma);
 	if (vma->vm_pgoff != ZSV_STATUS_OFFSET >> PAGE_SHIFT ||
 	    vma->vm_end - vma->vm_start != PAGE_SIZE)
 		return -EINVAL;

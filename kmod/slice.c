@@ -89,13 +89,15 @@ struct zsv_slice *zsv_slice_next_locked(unsigned long *index)
 }
 
 /**
- * zsv_slice_get_by_minor() - take a context's reference on a live slice
+ * zsv_slice_get_by_minor() - attach a new context to a live slice
  * @minor: minor of the device node being opened
+ * @ctx: the context, which gets the slice and joins its contexts
  *
- * Return: the slice with a reference and one more context counted, or
- * NULL when no live slice has that minor.
+ * Return: the slice with a reference for @ctx and one more context
+ * counted, or NULL when no live slice has that minor.
  */
-struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor)
+struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor,
+					 struct zsv_ctx *ctx)
 {
 	struct zsv_slice *slice;
 
@@ -104,6 +106,8 @@ struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor)
 	if (slice) {
 		kref_get(&slice->ref);
 		slice->nr_contexts++;
+		ctx->slice = slice;
+		list_add_tail(&ctx->slice_link, &slice->contexts);
 	}
 	mutex_unlock(&zsv_lock);
 	return slice;
@@ -115,6 +119,8 @@ static void zsv_slice_free(struct zsv_slice *slice)
 		zsv_fs_inode_put(slice->inode);
 	if (slice->status_page)
 		__free_page(slice->status_page);
+	if (slice->dummy_page)
+		__free_page(slice->dummy_page);
 	kfree(slice);
 }
 
@@ -319,6 +325,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	}
 	kref_init(&slice->ref);
 	init_rwsem(&slice->revoke_sem);
+	INIT_LIST_HEAD(&slice->contexts);
 	strscpy(slice->name, cfg->name, sizeof(slice->name));
 	slice->pdev = pdev;
 	slice->mem_bytes = cfg->mem_bytes;
@@ -463,14 +470,16 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
  * @extack: the reason for a refusal
  *
  * Once this returns, the slice is gone from the registry, sysfs and /dev,
- * and every call on a context still open answers -ENODEV. The memory goes
- * with the last context.
+ * every call on a context still open answers -ENODEV, and the contexts'
+ * BOs are destroyed: their pages are freed and their mappings show a
+ * dummy page. The slice's own memory goes with the last context.
  * Return: 0, or -EBUSY when contexts are open and @force is false.
  */
 int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 			 struct netlink_ext_ack *extack)
 {
 	struct zsv_pdev *pdev = slice->pdev;
+	LIST_HEAD(bos);
 
 	lockdep_assert_held(&zsv_lock);
 
@@ -490,13 +499,17 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	zsv_mem_account_locked(pdev, slice->mem_mode, slice->mem_bytes, 0);
 
 	/*
-	 * Wait for data-plane calls and page faults in flight; later ones
-	 * see @dead. Then take every mapping away: refaults get zeroes.
+	 * Wait for status-page faults in flight; later ones see @dead. Take
+	 * every BO from its context, so that BO faults see it revoked. Then
+	 * take every mapping away (refaults get zeroes), and only then free
+	 * the BOs' pages.
 	 */
 	down_write(&slice->revoke_sem);
 	slice->dead = true;
 	up_write(&slice->revoke_sem);
+	zsv_slice_revoke_bos_locked(slice, &bos);
 	zsv_slice_revoke_mappings(slice);
+	zsv_bos_unpin_locked(&bos);
 
 	zsv_slice_node_del_locked(slice);
 	zsv_nl_objects_changed_locked();

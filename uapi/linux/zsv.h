@@ -283,4 +283,79 @@ struct zsv_status {
 
 #define ZSV_STATUS_OFFSET	0
 
+/*
+ * Buffer objects (BOs): device memory of the slice, addressed by a handle
+ * that is private to the context that made it (another context, of this
+ * slice or any other, cannot name it). A BO's bytes count against the
+ * slice's memory partition from creation to destruction; they are backed
+ * lazily, on first touch, and read as zeroes until written. Closing the
+ * context destroys its BOs.
+ *
+ * The calls below take their struct as the caller's ioctl number sizes it:
+ * a larger struct (from a newer header) is accepted when the bytes past
+ * ours are zero, else E2BIG; a smaller one than the first version, or the
+ * wrong direction, fails EINVAL. Unknown flags and nonzero padding fail
+ * EINVAL, a handle the context does not hold ENOENT.
+ */
+
+/* Largest BO, in bytes: 1 TiB. */
+#define ZSV_BO_SIZE_MAX		0x10000000000ULL
+
+/**
+ * struct zsv_bo_create - make a BO (ZSV_IOCTL_BO_CREATE)
+ * @size: in: bytes, 1 to ZSV_BO_SIZE_MAX, rounded up to whole pages
+ * @flags: in: 0
+ * @handle: out: the BO's handle, nonzero, valid in this context only
+ *
+ * The rounded size is taken from the slice's partition: past the
+ * partition the call fails EDQUOT (counted as a quota hit); for a shared
+ * slice, when the pdev's shared pool (its memory less what reserved
+ * slices carve) is used up by the BOs of all its shared slices, ENOMEM,
+ * even under the slice's own quota.
+ */
+struct zsv_bo_create {
+	__u64 size;
+	__u32 flags;
+	__u32 handle;
+};
+
+/**
+ * struct zsv_bo_destroy - destroy a BO (ZSV_IOCTL_BO_DESTROY)
+ * @handle: the BO
+ * @pad: zero
+ *
+ * Its bytes go back to the partition at once: every mapping of the BO is
+ * zapped first, and touching one afterwards raises SIGBUS. The handle may
+ * be given to a later BO.
+ */
+struct zsv_bo_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct zsv_bo_mmap_offset - where to map a BO (ZSV_IOCTL_BO_MMAP_OFFSET)
+ * @handle: in: the BO
+ * @pad: in: zero
+ * @offset: out: the offset to give mmap()
+ *
+ * mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset + off)
+ * maps @len bytes of the BO from byte @off (both multiples of the page
+ * size). A range past the BO's end, an offset that names no BO of this
+ * context and a copy-on-write (MAP_PRIVATE) mapping of a writable file
+ * fail EINVAL, an executable mapping EPERM. The offset of a handle never
+ * changes. After the slice is destroyed with force, its BOs' mappings
+ * read as zeroes and take writes into a scratch page; the process is not
+ * killed.
+ */
+struct zsv_bo_mmap_offset {
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;
+};
+
+#define ZSV_IOCTL_BO_CREATE	 _IOWR(ZSV_IOCTL_BASE, 0x41, struct zsv_bo_create)
+#define ZSV_IOCTL_BO_DESTROY	 _IOW(ZSV_IOCTL_BASE, 0x42, struct zsv_bo_destroy)
+#define ZSV_IOCTL_BO_MMAP_OFFSET _IOWR(ZSV_IOCTL_BASE, 0x43, struct zsv_bo_mmap_offset)
+
 #endif /* _UAPI_LINUX_ZSV_H */
