@@ -456,10 +456,7 @@ static int dev_set_main(struct zsvctl *ctl, int argc, char **argv)
 
 	if (args_dev_set(argc, argv, &a, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(dev_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_dev_set(ctl->zh, a.name, &a.params);
@@ -480,10 +477,7 @@ static int dev_add_main(struct zsvctl *ctl, int argc, char **argv)
 
 	if (args_dev_add(argc, argv, &p, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(dev_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_dev_new(ctl->zh, &p, &dev);
@@ -512,10 +506,7 @@ static int dev_del_main(struct zsvctl *ctl, int argc, char **argv)
 					  argv[1]);
 	if (args_name("device", argv[0], err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(dev_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_dev_del(ctl->zh, argv[0]);

@@ -396,10 +396,7 @@ static int slice_create_main(struct zsvctl *ctl, int argc, char **argv)
 
 	if (args_slice_create(argc, argv, &a, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(slice_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_slice_create(ctl->zh, a.dev, a.name, &a.params, &slice);
@@ -551,10 +548,7 @@ static int slice_set_main(struct zsvctl *ctl, int argc, char **argv)
 
 	if (args_slice_set(argc, argv, &a, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(slice_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_slice_set(ctl->zh, a.name, &a.params);
@@ -575,10 +569,7 @@ static int slice_destroy_main(struct zsvctl *ctl, int argc, char **argv)
 
 	if (args_slice_destroy(argc, argv, &a, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(slice_usage, "%s", err_msg);
-	ret = zsvctl_need_admin(doing);
-	if (ret)
-		return ret;
-	ret = zsvctl_connect(ctl);
+	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
 	err = zsv_slice_destroy(ctl->zh, a.name, a.force);

@@ -114,6 +114,14 @@ int zsvctl_connect(struct zsvctl *ctl)
 	return ZSVCTL_EXIT_OK;
 }
 
+/* The prologue of every mutation: the capability check, then the socket. */
+int zsvctl_connect_admin(struct zsvctl *ctl, const char *doing)
+{
+	int ret = zsvctl_need_admin(doing);
+
+	return ret ? ret : zsvctl_connect(ctl);
+}
+
 int zsvctl_json_print(struct zsvctl *ctl, struct json_object *obj)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;

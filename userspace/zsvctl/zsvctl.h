@@ -98,6 +98,7 @@ void zsvctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the same when the kernel refused with EPERM.
  */
 int zsvctl_need_admin(const char *doing);
+int zsvctl_connect_admin(struct zsvctl *ctl, const char *doing);
 int zsvctl_no_admin(const char *doing);
 
 /*
