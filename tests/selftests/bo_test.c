@@ -956,23 +956,27 @@ TEST_F_TIMEOUT(bo, racing_shared_slices_never_overflow_the_pool, 120)
 	struct creator c[4] = {};
 	struct nl_msg *msg;
 	pthread_t t[4];
-	uint64_t pool = 32 * MiB, made = 0;
+	uint64_t pool = 32 * MiB, quota = 48 * MiB, made = 0;
 	int fd[2];
 
-	/* Leave a 32 MiB pool, and give two shared slices 32 MiB each. */
+	/*
+	 * Leave a 32 MiB pool and give two shared slices 48 MiB each, so
+	 * neither can reach its quota even if it wins every race: only the
+	 * pool can say no.
+	 */
 	msg = zsv_slice_new_msg(&self->nl, "t-r", "zsv1", 16 * GiB - pool);
 	ASSERT_EQ(0, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_SLICE_MAX));
-	dev_set_oversub(&self->nl, "zsv1", 200);
-	fd[0] = new_slice_fd(&self->nl, "t-s1", "zsv1", pool,
+	dev_set_oversub(&self->nl, "zsv1", 300);
+	fd[0] = new_slice_fd(&self->nl, "t-s1", "zsv1", quota,
 			     ZSV_MEM_MODE_SHARED);
 	ASSERT_LE(0, fd[0]);
-	fd[1] = new_slice_fd(&self->nl, "t-s2", "zsv1", pool,
+	fd[1] = new_slice_fd(&self->nl, "t-s2", "zsv1", quota,
 			     ZSV_MEM_MODE_SHARED);
 	ASSERT_LE(0, fd[1]);
 	for (int i = 0; i < 4; i++) {
 		c[i].fd = fd[i & 1];
 		c[i].size = 4 * page_size;
-		c[i].quota = pool;
+		c[i].quota = quota;
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, create_until_full,
 					    &c[i]));
 	}
