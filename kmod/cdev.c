@@ -236,8 +236,12 @@ static int zsv_cdev_open(struct inode *inode, struct file *file)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
+	kref_init(&ctx->ref);
 	xa_init_flags(&ctx->bos, XA_FLAGS_ALLOC1);
 	init_rwsem(&ctx->bo_sem);
+	spin_lock_init(&ctx->job_lock);
+	INIT_LIST_HEAD(&ctx->jobs);
+	init_waitqueue_head(&ctx->wq);
 	slice = zsv_slice_get_by_minor(iminor(inode), ctx);
 	if (!slice) {
 		kfree(ctx);
@@ -257,11 +261,14 @@ static int zsv_cdev_release(struct inode *inode, struct file *file)
 	list_del(&ctx->slice_link);
 	slice->nr_contexts--;
 	mutex_unlock(&zsv_lock);
+	/*
+	 * Queued jobs go now, running ones when their engines come back;
+	 * they keep the context (and their BOs' pages) until then.
+	 */
+	zsv_ctx_cancel_jobs(ctx);
 	/* A forced deletion has already taken them, or cannot now. */
 	zsv_ctx_destroy_bos(ctx);
-	xa_destroy(&ctx->bos);
-	zsv_slice_put(slice);
-	kfree(ctx);
+	zsv_ctx_put(ctx);
 	return 0;
 }
 
@@ -402,6 +409,16 @@ static long zsv_cdev_ioctl(struct file *file, unsigned int cmd,
 						    offset)))
 			return -EINVAL;
 		return zsv_ioctl_bo_mmap_offset(ctx, uarg, usize);
+	case _IOC_NR(ZSV_IOCTL_SUBMIT):
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_READ | _IOC_WRITE,
+					offsetofend(struct zsv_submit, seqno)))
+			return -EINVAL;
+		return zsv_ioctl_submit(ctx, uarg, usize);
+	case _IOC_NR(ZSV_IOCTL_WAIT):
+		if (!zsv_ioctl_shape_ok(cmd, _IOC_READ | _IOC_WRITE,
+					offsetofend(struct zsv_wait, pad2)))
+			return -EINVAL;
+		return zsv_ioctl_wait(ctx, uarg, usize);
 	default:
 		return -ENOTTY;
 	}
@@ -458,12 +475,19 @@ static int zsv_cdev_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+static __poll_t zsv_cdev_poll(struct file *file,
+			      struct poll_table_struct *wait)
+{
+	return zsv_ctx_poll(file->private_data, file, wait);
+}
+
 static const struct file_operations zsv_cdev_fops = {
 	.owner = THIS_MODULE,
 	.open = zsv_cdev_open,
 	.release = zsv_cdev_release,
 	.unlocked_ioctl = zsv_cdev_ioctl,
 	.mmap = zsv_cdev_mmap,
+	.poll = zsv_cdev_poll,
 	.compat_ioctl = compat_ptr_ioctl,
 };
 

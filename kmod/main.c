@@ -53,6 +53,7 @@ err_pdev:
 static void __exit zsv_exit(void)
 {
 	zsv_netlink_exit();
+	zsv_job_exit();
 	zsv_slice_exit();
 	zsv_cdev_exit();
 	zsv_pdev_exit();

@@ -270,6 +270,20 @@ void zsv_bos_unpin_locked(struct list_head *revoked)
 }
 
 /**
+ * zsv_bo_peek_page() - a BO's page if it is backed
+ * @bo: the BO, pinned
+ * @index: page index inside it
+ *
+ * For readers, to which an unbacked page reads as zeroes.
+ * Return: the page, or NULL when it has never been touched.
+ */
+struct page *zsv_bo_peek_page(struct zsv_bo *bo, pgoff_t index)
+{
+	return xa_load(&bo->pages, index);
+}
+EXPORT_SYMBOL_GPL(zsv_bo_peek_page);
+
+/**
  * zsv_bo_page() - the page backing one page of a BO, allocated on demand
  * @bo: the BO; the caller keeps its backing alive, with a pin or with the
  *	owning context's bo_sem held and @bo not revoked
@@ -298,6 +312,7 @@ struct page *zsv_bo_page(struct zsv_bo *bo, pgoff_t index)
 	__free_page(page);
 	return xa_is_err(old) ? NULL : old;
 }
+EXPORT_SYMBOL_GPL(zsv_bo_page);
 
 /**
  * zsv_bo_create() - make a BO in a context, charged to its slice

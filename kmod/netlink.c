@@ -99,12 +99,14 @@ static const struct nla_policy zsv_slice_get_policy[ZSV_A_SLICE_DEV_NAME + 1] = 
 
 /* --- replies -------------------------------------------------------------- */
 
-static int zsv_nl_fill_dev(struct sk_buff *skb, const struct zsv_pdev *pdev,
+static int zsv_nl_fill_dev(struct sk_buff *skb, struct zsv_pdev *pdev,
 			   u32 portid, u32 seq, int flags, u8 cmd,
 			   struct netlink_callback *cb)
 {
+	u64 busy_ns, jobs;
 	void *hdr;
 
+	zsv_sched_pdev_stats(pdev, &busy_ns, &jobs);
 	hdr = genlmsg_put(skb, portid, seq, &zsv_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -129,6 +131,9 @@ static int zsv_nl_fill_dev(struct sk_buff *skb, const struct zsv_pdev *pdev,
 	    nla_put_u32(skb, ZSV_A_DEV_SLICE_COUNT, pdev->slice_count) ||
 	    nla_put_u32(skb, ZSV_A_DEV_OVERSUB_PCT, pdev->oversub_pct) ||
 	    nla_put_u64_64bit(skb, ZSV_A_DEV_MEM_SHARED, pdev->mem_shared_bytes,
+			      ZSV_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_DEV_BUSY_NS, busy_ns, ZSV_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_DEV_JOBS_COMPLETED, jobs,
 			      ZSV_A_DEV_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -139,11 +144,12 @@ static int zsv_nl_fill_dev(struct sk_buff *skb, const struct zsv_pdev *pdev,
 }
 
 static int zsv_nl_fill_slice(struct sk_buff *skb,
-			     const struct zsv_slice *slice, u32 portid,
+			     struct zsv_slice *slice, u32 portid,
 			     u32 seq, int flags, u8 cmd,
 			     struct netlink_callback *cb)
 {
 	char node[sizeof("/dev/zsv/") + ZSV_NAME_MAX];
+	struct zsv_slice_stats st;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &zsv_nl_family, flags, cmd);
@@ -153,6 +159,7 @@ static int zsv_nl_fill_slice(struct sk_buff *skb,
 		genl_dump_check_consistent(cb, hdr);
 
 	snprintf(node, sizeof(node), "/dev/zsv/%s", slice->name);
+	zsv_sched_slice_stats(slice, &st);
 	if (nla_put_u32(skb, ZSV_A_SLICE_ID, slice->id) ||
 	    nla_put_string(skb, ZSV_A_SLICE_NAME, slice->name) ||
 	    nla_put_u32(skb, ZSV_A_SLICE_DEV_ID, slice->pdev->id) ||
@@ -173,7 +180,26 @@ static int zsv_nl_fill_slice(struct sk_buff *skb,
 	    nla_put_string(skb, ZSV_A_SLICE_NODE, node) ||
 	    nla_put_u32(skb, ZSV_A_SLICE_CONTEXTS, slice->nr_contexts) ||
 	    nla_put_u64_64bit(skb, ZSV_A_SLICE_MEM_USED, slice->mem_used_bytes,
-			      ZSV_A_SLICE_PAD)) {
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_MEM_PEAK, slice->mem_peak_bytes,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_QUOTA_HITS, slice->quota_hits,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_BUSY_NS, st.busy_ns,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_JOBS_SUBMITTED,
+			      st.jobs_submitted, ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_JOBS_COMPLETED,
+			      st.jobs_completed, ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_JOBS_FAILED, st.jobs_failed,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_THROTTLED_NS, st.throttled_ns,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_SLICE_CTX_SWITCHES, st.ctx_switches,
+			      ZSV_A_SLICE_PAD) ||
+	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_PROMISED_PPM, st.promised_ppm) ||
+	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_DELIVERED_PPM,
+			st.delivered_ppm)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -195,7 +221,7 @@ static void zsv_nl_multicast(struct sk_buff *skb)
  * @pdev: the pdev, in its new state (its last, for a removal)
  * @cmd: ZSV_CMD_DEV_NEW, ZSV_CMD_DEV_SET or ZSV_CMD_DEV_DEL
  */
-void zsv_nl_notify_dev_locked(const struct zsv_pdev *pdev, u8 cmd)
+void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd)
 {
 	struct sk_buff *skb;
 
@@ -214,7 +240,7 @@ void zsv_nl_notify_dev_locked(const struct zsv_pdev *pdev, u8 cmd)
 }
 
 /* Like zsv_nl_notify_dev_locked(), for ZSV_CMD_SLICE_NEW/_SET/_DEL. */
-void zsv_nl_notify_slice_locked(const struct zsv_slice *slice, u8 cmd)
+void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd)
 {
 	struct sk_buff *skb;
 

@@ -98,7 +98,10 @@ static int zsv_pdev_uevent(zsv_uevent_device *dev, struct kobj_uevent_env *env)
 
 static void zsv_pdev_release(struct device *dev)
 {
-	kfree(to_zsv_pdev(dev));
+	struct zsv_pdev *pdev = to_zsv_pdev(dev);
+
+	zsv_sched_pdev_free(pdev);
+	kfree(pdev);
 }
 
 static const struct device_type zsv_pdev_type = {
@@ -148,6 +151,11 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 	pdev->period_ns = ZSV_PERIOD_DEFAULT_NS;
 	pdev->oversub_pct = ZSV_OVERSUB_PCT_MIN;
 	INIT_LIST_HEAD(&pdev->slices);
+	err = zsv_sched_pdev_init(pdev);
+	if (err) {
+		kfree(pdev);
+		return ERR_PTR(err);
+	}
 
 	device_initialize(&pdev->dev);
 	pdev->dev.class = &zsv_class;
@@ -224,6 +232,9 @@ void zsv_pdev_unregister(struct zsv_pdev *pdev)
 	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_DEL);
 	mutex_unlock(&zsv_lock);
 
+	/* The slices' jobs are cancelled: wait for the engines to be idle. */
+	zsv_sched_pdev_stop(pdev);
+
 	dev_info(&pdev->dev, "unregistered\n");
 	/* Waits for sysfs readers, which take zsv_lock: call it unlocked. */
 	device_unregister(&pdev->dev);
@@ -263,7 +274,8 @@ int zsv_backend_register(struct zsv_backend *backend)
 	struct zsv_backend *b;
 	int err = 0;
 
-	if (!backend->name || strlen(backend->name) > ZSV_NAME_MAX)
+	if (!backend->name || strlen(backend->name) > ZSV_NAME_MAX ||
+	    !backend->ops || !backend->ops->run)
 		return -EINVAL;
 	mutex_lock(&zsv_lock);
 	list_for_each_entry(b, &zsv_backends, link) {
@@ -464,6 +476,7 @@ int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
 	pdev->period_ns = period;
 	if (cfg->set & BIT_ULL(ZSV_A_DEV_OVERSUB_PCT))
 		pdev->oversub_pct = cfg->oversub_pct;
+	zsv_sched_pdev_config_locked(pdev);
 	zsv_pdev_status_update_locked(pdev);
 	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_SET);
 	return 0;

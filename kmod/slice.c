@@ -358,6 +358,10 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	if (err)
 		goto err_unhash;
 
+	err = zsv_sched_slice_add_locked(slice);
+	if (err)
+		goto err_node;
+
 	/* Published: opens find it from here on. The slot is reserved. */
 	WARN_ON(xa_err(xa_store(&zsv_slices, id, slice, GFP_KERNEL)));
 	zsv_slice_count++;
@@ -370,6 +374,8 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_NEW);
 	return slice;
 
+err_node:
+	zsv_slice_node_del_locked(slice);
 err_unhash:
 	rhashtable_remove_fast(&zsv_slice_names, &slice->hash_node,
 			       zsv_slice_name_params);
@@ -457,6 +463,7 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 		WRITE_ONCE(slice->cap_pct, cfg->cap_pct);
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
 		WRITE_ONCE(slice->timeslice_ns, cfg->timeslice_ns);
+	zsv_sched_slice_config_locked(slice);
 
 	zsv_slice_status_update_locked(slice);
 	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_SET);
@@ -507,6 +514,8 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	down_write(&slice->revoke_sem);
 	slice->dead = true;
 	up_write(&slice->revoke_sem);
+	/* Jobs stop; those on engines keep their BOs pinned until they do. */
+	zsv_sched_slice_del_locked(slice);
 	zsv_slice_revoke_bos_locked(slice, &bos);
 	zsv_slice_revoke_mappings(slice);
 	zsv_bos_unpin_locked(&bos);

@@ -7,14 +7,19 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/zsv.h>
 
@@ -60,7 +65,143 @@
  * and a slice's revoke_sem; the two semaphores never nest in each other,
  * and neither is held across user memory access or while taking zsv_lock.
  */
+struct netlink_ext_ack;
+struct poll_table_struct;
+
 extern struct mutex zsv_lock;
+
+/**
+ * struct zsv_engine - the scheduler's view of one engine of a pdev
+ * @job: the job it runs, or NULL when idle
+ * @dispatched_ns: when @job was given to it
+ * @charged_ns: up to when @job's time has been charged to its slice
+ * @budget_ns: how long @job may run this time
+ * @vcharge: virtual time charged to the slice in advance, at dispatch
+ * @last_slice: id + 1 of the slice it last ran, 0 for none
+ */
+struct zsv_engine {
+	struct zsv_job *job;
+	u64 dispatched_ns;
+	u64 charged_ns;
+	u64 budget_ns;
+	u64 vcharge;
+	u32 last_slice;
+};
+
+/**
+ * struct zsv_sched - the scheduler of one pdev (sched.c)
+ * @lock: protects everything here and every entity of the pdev's slices;
+ *	taken with bottom halves off. Nests outside a context's job lock
+ * @runnable: entities with queued jobs that may run now, by key
+ * @throttled: entities with queued jobs held back until the next period
+ * @entities: every slice of the pdev, by zsv_sched_entity.link
+ * @nr_entities: entries in @entities
+ * @order: scratch for the period's share computation, @order_cap entries
+ * @order_cap: see @order; grown under zsv_lock before an entity is added
+ * @min_vruntime: never decreases; newly busy entities start here
+ * @ticket: round-robin order of best-effort entities
+ * @weight_sum: weights of all entities (policy fixed)
+ * @policy: enum zsv_policy, copied from the pdev
+ * @timeslice_ns: copied from the pdev
+ * @period_ns: copied from the pdev
+ * @nr_engines: of @engine
+ * @busy_engines: engines running a job
+ * @stopped: the pdev is going away; no job starts any more
+ * @timer_armed: @period_timer will fire
+ * @period_start_ns: when the current period began
+ * @busy_ns: engine time charged, all engines, since registration
+ * @jobs_completed: jobs retired by the pdev
+ * @period_timer: ends each period while there is work; queues @tick
+ * @tick: does the period's accounting, in process context
+ * @idle_wq: woken when the last busy engine goes idle
+ * @engine: per engine
+ */
+struct zsv_sched {
+	spinlock_t lock; /* see above */
+	struct rb_root_cached runnable;
+	struct list_head throttled;
+	struct list_head entities;
+	u32 nr_entities;
+	struct zsv_sched_entity **order;
+	u32 order_cap;
+	u64 min_vruntime;
+	u64 ticket;
+	u64 weight_sum;
+	enum zsv_policy policy;
+	u64 timeslice_ns;
+	u64 period_ns;
+	u32 nr_engines;
+	u32 busy_engines;
+	bool stopped;
+	bool timer_armed;
+	u64 period_start_ns;
+	u64 busy_ns;
+	u64 jobs_completed;
+	struct hrtimer period_timer;
+	struct work_struct tick;
+	wait_queue_head_t idle_wq;
+	struct zsv_engine *engine;
+};
+
+/**
+ * struct zsv_sched_entity - a slice as its pdev's scheduler sees it
+ * @node: in the scheduler's runnable tree, when @on_rq
+ * @link: in the scheduler's entities list, until the slice is deleted
+ * @throttle_link: in the scheduler's throttled list, when @throttled
+ * @key: the tree's order: @vruntime, or a round-robin ticket
+ * @vruntime: engine time used, scaled by ZSV_WEIGHT_DEFAULT / @weight
+ * @queue: jobs waiting for an engine, oldest first
+ * @nr_queued: entries in @queue
+ * @nr_running: jobs of the slice on engines
+ * @on_rq: in the runnable tree
+ * @throttled: out of engine time until the next period
+ * @dead: the slice is deleted; nothing is queued or dispatched any more
+ * @active: had work at some time in the current period
+ * @weight: copied from the slice
+ * @cap_pct: copied from the slice
+ * @timeslice_ns: copied from the slice (0: the pdev's)
+ * @period_used_ns: engine time charged in the current period
+ * @reserved_ns: budgets of the slice's jobs on engines, not yet charged
+ * @throttled_since_ns: when @throttled was set
+ * @busy_ns: engine time charged, in all
+ * @jobs_submitted: statistics, see ZSV_A_SLICE_*
+ * @jobs_completed: see @jobs_submitted
+ * @jobs_failed: see @jobs_submitted
+ * @throttled_ns: see @jobs_submitted
+ * @ctx_switches: see @jobs_submitted
+ * @promised_ppm: entitled share of the last period, millionths
+ * @delivered_ppm: used share of the last period, millionths
+ *
+ * All under the scheduler's lock.
+ */
+struct zsv_sched_entity {
+	struct rb_node node;
+	struct list_head link;
+	struct list_head throttle_link;
+	u64 key;
+	u64 vruntime;
+	struct list_head queue;
+	u32 nr_queued;
+	u32 nr_running;
+	bool on_rq;
+	bool throttled;
+	bool dead;
+	bool active;
+	u32 weight;
+	u32 cap_pct;
+	u64 timeslice_ns;
+	u64 period_used_ns;
+	u64 reserved_ns;
+	u64 throttled_since_ns;
+	u64 busy_ns;
+	u64 jobs_submitted;
+	u64 jobs_completed;
+	u64 jobs_failed;
+	u64 throttled_ns;
+	u64 ctx_switches;
+	u32 promised_ppm;
+	u32 delivered_ppm;
+};
 
 /**
  * struct zsv_pdev - one physical accelerator under zsv
@@ -83,6 +224,7 @@ extern struct mutex zsv_lock;
  * @oversub_pct: shared pool oversubscription in percent; zsv_lock
  * @slices: the pdev's slices, by zsv_slice.pdev_link; zsv_lock
  * @removing: dev-del is taking the pdev away, no new slices; zsv_lock
+ * @sched: the scheduler of its engines; see there
  */
 struct zsv_pdev {
 	struct device dev;
@@ -103,6 +245,7 @@ struct zsv_pdev {
 	u32 oversub_pct;
 	struct list_head slices;
 	bool removing;
+	struct zsv_sched sched;
 };
 
 /**
@@ -142,6 +285,7 @@ struct zsv_pdev {
  *	under zsv_lock and revoke_sem, read with READ_ONCE() elsewhere
  * @dummy_page: what BO mappings show once the slice is dead, so that the
  *	tenant is not killed; allocated at the first such fault, set once
+ * @se: the slice in its pdev's scheduler; see there
  */
 struct zsv_slice {
 	struct kref ref;
@@ -171,10 +315,12 @@ struct zsv_slice {
 	struct rw_semaphore revoke_sem;
 	bool dead;
 	struct page *dummy_page;
+	struct zsv_sched_entity se;
 };
 
 /**
  * struct zsv_ctx - one open file of a slice node
+ * @ref: held by the file and by each job not yet freed
  * @slice: the slice; a reference
  * @slice_link: in slice->contexts; zsv_lock
  * @bos: the context's BOs by handle, from 1. Entries are added under
@@ -184,12 +330,68 @@ struct zsv_slice {
  *	that the BO is not revoked and maps a page; revoking a BO holds it
  *	for writing, so no fault maps the BO's pages once its mappings are
  *	zapped. Nests inside zsv_lock; see there.
+ * @job_lock: protects the fields below; nests inside the scheduler's lock
+ * @jobs: submitted jobs not yet retired, by zsv_job.ctx_link, in
+ *	sequence order
+ * @nr_jobs: entries in @jobs
+ * @last_seqno: of the last job submitted
+ * @completed_seqno: every job up to this one has retired
+ * @seen_seqno: @completed_seqno as WAIT last reported it (poll())
+ * @error_seqno: the latest job that failed, or 0
+ * @error: its errno, negative
+ * @closed: the file is released; jobs cannot be submitted
+ * @wq: WAIT and poll() sleep here; woken as jobs retire and when the
+ *	slice is destroyed
  */
 struct zsv_ctx {
+	struct kref ref;
 	struct zsv_slice *slice;
 	struct list_head slice_link;
 	struct xarray bos;
 	struct rw_semaphore bo_sem;
+
+	spinlock_t job_lock; /* see above */
+	struct list_head jobs;
+	u32 nr_jobs;
+	u64 last_seqno;
+	u64 completed_seqno;
+	u64 seen_seqno;
+	u64 error_seqno;
+	int error;
+	bool closed;
+	wait_queue_head_t wq;
+};
+
+enum zsv_job_state {
+	ZSV_JOB_QUEUED,
+	ZSV_JOB_RUNNING,
+	ZSV_JOB_FINISHED,
+};
+
+/**
+ * struct zsv_job - a submitted job (job.c, sched.c)
+ * @exec: what the engine runs; see there
+ * @ctx: the context that submitted it; a reference
+ * @se: its slice's scheduling entity (the slice is held through @ctx)
+ * @queue_link: in @se->queue while queued; on a retire list once finished
+ * @ctx_link: in @ctx->jobs until freed
+ * @free_link: on a list of jobs to free
+ * @seqno: in @ctx; immutable
+ * @state: enum zsv_job_state; the scheduler's lock
+ * @retired: finished and counted; @ctx->job_lock
+ * @cmds: the commands, with their BOs pinned
+ */
+struct zsv_job {
+	struct zsv_job_exec exec;
+	struct zsv_ctx *ctx;
+	struct zsv_sched_entity *se;
+	struct list_head queue_link;
+	struct list_head ctx_link;
+	struct list_head free_link;
+	u64 seqno;
+	enum zsv_job_state state;
+	bool retired;
+	struct zsv_cmd cmds[];
 };
 
 /**
@@ -316,7 +518,6 @@ struct zsv_bo *zsv_bo_lookup(struct zsv_ctx *ctx, u32 handle);
 void zsv_bo_put(struct zsv_bo *bo);
 struct zsv_bo *zsv_bo_pin_handle(struct zsv_ctx *ctx, u32 handle);
 void zsv_bo_unpin(struct zsv_bo *bo);
-struct page *zsv_bo_page(struct zsv_bo *bo, pgoff_t index);
 int zsv_bo_mmap(struct zsv_ctx *ctx, struct vm_area_struct *vma);
 void zsv_ctx_destroy_bos(struct zsv_ctx *ctx);
 void zsv_slice_revoke_bos_locked(struct zsv_slice *slice,
@@ -328,10 +529,51 @@ static inline u64 zsv_bo_offset(u32 handle)
 	return (u64)handle << ZSV_BO_OFFSET_SHIFT;
 }
 
+int zsv_sched_pdev_init(struct zsv_pdev *pdev);
+void zsv_sched_pdev_stop(struct zsv_pdev *pdev);
+void zsv_sched_pdev_free(struct zsv_pdev *pdev);
+void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev);
+int zsv_sched_slice_add_locked(struct zsv_slice *slice);
+void zsv_sched_slice_config_locked(struct zsv_slice *slice);
+void zsv_sched_slice_del_locked(struct zsv_slice *slice);
+int zsv_sched_submit(struct zsv_job *job, u64 *seqno);
+void zsv_sched_cancel_ctx(struct zsv_ctx *ctx, struct list_head *cancelled);
+
+/**
+ * struct zsv_slice_stats - a slice's scheduling statistics
+ */
+struct zsv_slice_stats {
+	u64 busy_ns;
+	u64 jobs_submitted;
+	u64 jobs_completed;
+	u64 jobs_failed;
+	u64 throttled_ns;
+	u64 ctx_switches;
+	u32 promised_ppm;
+	u32 delivered_ppm;
+};
+
+void zsv_sched_slice_stats(struct zsv_slice *slice,
+			   struct zsv_slice_stats *stats);
+void zsv_sched_pdev_stats(struct zsv_pdev *pdev, u64 *busy_ns,
+			  u64 *jobs_completed);
+
+void zsv_ctx_put(struct zsv_ctx *ctx);
+long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
+		      unsigned int usize);
+long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
+		    unsigned int usize);
+__poll_t zsv_ctx_poll(struct zsv_ctx *ctx, struct file *file,
+		      struct poll_table_struct *wait);
+void zsv_jobs_retire(struct list_head *jobs);
+void zsv_jobs_retire_later(struct list_head *jobs);
+void zsv_ctx_cancel_jobs(struct zsv_ctx *ctx);
+void zsv_job_exit(void);
+
 int zsv_netlink_init(void);
 void zsv_nl_objects_changed_locked(void);
-void zsv_nl_notify_dev_locked(const struct zsv_pdev *pdev, u8 cmd);
-void zsv_nl_notify_slice_locked(const struct zsv_slice *slice, u8 cmd);
+void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd);
+void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd);
 void zsv_netlink_exit(void);
 
 #endif /* _ZSV_H */

@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/types.h>
 
+struct zsv_bo;
+struct zsv_job_exec;
 struct zsv_pdev;
 struct zsv_pdev_desc;
 
@@ -25,12 +27,71 @@ struct zsv_pdev_desc;
  * @dev_del: unregister and free a pdev made by @dev_new, or any pdev of
  *	this backend; optional (dev-del). The pdev has no slices.
  *
- * The core calls these without zsv_lock and holding a reference on the
- * backend's module.
+ * @run: run @exec on engine @engine of @pdev for at most @budget_ns of
+ *	engine time, from where it stopped (@exec->cmd and @exec->done), then
+ *	call zsv_engine_done(). Required. Called with the pdev's scheduler
+ *	lock held and bottom halves off: it must not sleep, only start the
+ *	work (the sim backend queues it). The engine is the core's from the
+ *	call until zsv_engine_done(); the core never gives a busy engine a
+ *	second job.
+ *
+ * The core calls @dev_new and @dev_del without zsv_lock and holding a
+ * reference on the backend's module.
  */
 struct zsv_backend_ops {
 	int (*dev_new)(const struct zsv_pdev_desc *desc);
 	int (*dev_del)(struct zsv_pdev *pdev);
+	void (*run)(struct zsv_pdev *pdev, unsigned int engine,
+		    struct zsv_job_exec *exec, u64 budget_ns);
+};
+
+/**
+ * struct zsv_cmd - one command of a job, as a backend runs it
+ * @op: enum zsv_op
+ * @dst: the BO written, or NULL; pinned for the job's life
+ * @src: the BO read, or NULL; pinned for the job's life
+ * @dst_offset: see struct zsv_job_cmd; checked against @dst
+ * @src_offset: see struct zsv_job_cmd; checked against @src
+ * @length: see struct zsv_job_cmd
+ * @arg: see struct zsv_job_cmd
+ *
+ * The core has checked every field: ranges lie inside their BOs, and a
+ * backend need not check them again.
+ */
+struct zsv_cmd {
+	u32 op;
+	struct zsv_bo *dst;
+	struct zsv_bo *src;
+	u64 dst_offset;
+	u64 src_offset;
+	u64 length;
+	u64 arg;
+};
+
+/**
+ * struct zsv_job_exec - a job as its engine sees it
+ * @cmds: the commands, in order; immutable
+ * @ncmds: how many; immutable
+ * @cmd: the next command to run; the backend's while the job runs
+ * @done: progress within @cmds[@cmd] (bytes, or nanoseconds of COMPUTE);
+ *	the backend's while the job runs
+ * @crc: CHECKSUM state between runs; the backend's while the job runs
+ * @error: a negative errno that fails the job (its later commands do not
+ *	run); set by the backend, or by the core before the job runs
+ * @cancel: the job's context or slice is gone: the backend should stop at
+ *	its next chance and call zsv_engine_done(); read with READ_ONCE()
+ *
+ * The job is finished when @cmd reaches @ncmds or @error is set. When it
+ * is not, the core runs it again later, on any engine.
+ */
+struct zsv_job_exec {
+	const struct zsv_cmd *cmds;
+	u32 ncmds;
+	u32 cmd;
+	u64 done;
+	u32 crc;
+	int error;
+	bool cancel;
 };
 
 /**
@@ -76,5 +137,8 @@ void zsv_pdev_unregister(struct zsv_pdev *pdev);
 void *zsv_pdev_priv(const struct zsv_pdev *pdev);
 u32 zsv_pdev_id(const struct zsv_pdev *pdev);
 const char *zsv_pdev_name(const struct zsv_pdev *pdev);
+void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine);
+struct page *zsv_bo_page(struct zsv_bo *bo, pgoff_t index);
+struct page *zsv_bo_peek_page(struct zsv_bo *bo, pgoff_t index);
 
 #endif /* _ZSV_BACKEND_H */

@@ -14,16 +14,33 @@
  *
  * More can be added and removed at run time with dev-new and dev-del
  * (`zsvctl dev add`, `zsvctl dev del`). Memory is never allocated up
- * front, so a sim pdev may be larger than the machine it runs on.
+ * front, so a sim pdev may be larger than the machine it runs on (but a
+ * tenant that touches its memory uses the host's).
+ *
+ * Each engine runs the jobs the core's scheduler gives it from a work
+ * item: FILL, COPY and CHECKSUM do real memory work on the BOs' pages, a
+ * page at a time, checking the budget between pages; COMPUTE holds the
+ * engine for its time with an hrtimer, without using a CPU, so that
+ * contention between slices can be measured on a small machine. An
+ * engine stops when its budget (the quantum the scheduler gave) is spent,
+ * at the next page or at the end of the timer, and hands the engine back
+ * with zsv_engine_done().
  */
+#include <linux/crc32.h>
 #include <linux/ctype.h>
+#include <linux/highmem.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/zsv.h>
 
 #include "../zsv_backend.h"
 
@@ -42,14 +59,44 @@ module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Engines of each sim pdev (1-64, default 4)");
 
 /**
+ * struct zsv_sim_engine - one engine of a sim pdev
+ * @pdev: the pdev, as run() gave it
+ * @index: the engine's number
+ * @exec: the job it runs, from run() to zsv_engine_done()
+ * @deadline_ns: when the job's budget runs out
+ * @compute_ns: the COMPUTE time the armed @timer stands for, 0 if none
+ * @work: runs the job
+ * @timer: ends a COMPUTE stretch
+ *
+ * The fields are the work item's while a job runs: run() sets them before
+ * queueing it, and the core gives the engine no other job until the work
+ * item has called zsv_engine_done().
+ */
+struct zsv_sim_engine {
+	struct zsv_pdev *pdev;
+	unsigned int index;
+	struct zsv_job_exec *exec;
+	u64 deadline_ns;
+	u64 compute_ns;
+	struct work_struct work;
+	struct hrtimer timer;
+};
+
+/**
  * struct zsv_sim_dev - one simulated accelerator
  * @pdev: its registration with the core
  * @link: in zsv_sim_devs
+ * @nr_engines: entries in @engine
+ * @engine: its engines
  */
 struct zsv_sim_dev {
 	struct zsv_pdev *pdev;
 	struct list_head link;
+	unsigned int nr_engines;
+	struct zsv_sim_engine engine[] __counted_by(nr_engines);
 };
+
+static struct workqueue_struct *zsv_sim_wq;
 
 /* Every sim pdev; zsv_sim_lock. */
 static LIST_HEAD(zsv_sim_devs);
@@ -57,10 +104,13 @@ static DEFINE_MUTEX(zsv_sim_lock);
 
 static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc);
 static int zsv_sim_dev_del(struct zsv_pdev *pdev);
+static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
+			struct zsv_job_exec *exec, u64 budget_ns);
 
 static const struct zsv_backend_ops zsv_sim_ops = {
 	.dev_new = zsv_sim_dev_new,
 	.dev_del = zsv_sim_dev_del,
+	.run = zsv_sim_run,
 };
 
 static struct zsv_backend zsv_sim_backend = {
@@ -107,17 +157,187 @@ static int zsv_sim_parse_size(const char *str, u64 *bytes)
 	return 0;
 }
 
+/*
+ * Data commands advance by at most one page of each BO involved; an
+ * unbacked source page reads as zeroes without being allocated.
+ */
+static int zsv_sim_fill_step(const struct zsv_cmd *cmd, u64 done, u64 *len)
+{
+	u64 off = cmd->dst_offset + done;
+	struct page *page;
+	void *addr;
+
+	*len = min(cmd->length - done, PAGE_SIZE - offset_in_page(off));
+	page = zsv_bo_page(cmd->dst, off >> PAGE_SHIFT);
+	if (!page)
+		return -ENOMEM;
+	addr = kmap_local_page(page);
+	/* Offsets and lengths are multiples of 4: whole, aligned words. */
+	memset32(addr + offset_in_page(off),
+		 (__force u32)cpu_to_le32((u32)cmd->arg), *len / 4);
+	kunmap_local(addr);
+	return 0;
+}
+
+static int zsv_sim_copy_step(const struct zsv_cmd *cmd, u64 done, u64 *len)
+{
+	u64 soff = cmd->src_offset + done, doff = cmd->dst_offset + done;
+	struct page *spage, *dpage;
+	void *src, *dst;
+
+	*len = min3(cmd->length - done, PAGE_SIZE - offset_in_page(soff),
+		    PAGE_SIZE - offset_in_page(doff));
+	dpage = zsv_bo_page(cmd->dst, doff >> PAGE_SHIFT);
+	if (!dpage)
+		return -ENOMEM;
+	spage = zsv_bo_peek_page(cmd->src, soff >> PAGE_SHIFT);
+	dst = kmap_local_page(dpage);
+	if (spage) {
+		src = kmap_local_page(spage);
+		memcpy(dst + offset_in_page(doff), src + offset_in_page(soff),
+		       *len);
+		kunmap_local(src);
+	} else {
+		memset(dst + offset_in_page(doff), 0, *len);
+	}
+	kunmap_local(dst);
+	return 0;
+}
+
+static int zsv_sim_checksum_step(const struct zsv_cmd *cmd,
+				 struct zsv_job_exec *exec, u64 *len)
+{
+	u64 off = cmd->src_offset + exec->done;
+	struct page *page;
+	__le32 result;
+	void *addr;
+
+	if (!exec->done)
+		exec->crc = ~0U;
+	*len = min(cmd->length - exec->done, PAGE_SIZE - offset_in_page(off));
+	page = zsv_bo_peek_page(cmd->src, off >> PAGE_SHIFT);
+	addr = kmap_local_page(page ?: ZERO_PAGE(0));
+	exec->crc = crc32_le(exec->crc, addr + (page ? offset_in_page(off) : 0),
+			     *len);
+	kunmap_local(addr);
+	if (exec->done + *len < cmd->length)
+		return 0;
+
+	/* The last piece: store the result, which never crosses a page. */
+	page = zsv_bo_page(cmd->dst, cmd->dst_offset >> PAGE_SHIFT);
+	if (!page)
+		return -ENOMEM;
+	result = cpu_to_le32(~exec->crc);
+	addr = kmap_local_page(page);
+	memcpy(addr + offset_in_page(cmd->dst_offset), &result, sizeof(result));
+	kunmap_local(addr);
+	return 0;
+}
+
+static void zsv_sim_engine_work(struct work_struct *work)
+{
+	struct zsv_sim_engine *e = container_of(work, struct zsv_sim_engine,
+						work);
+	struct zsv_job_exec *exec = e->exec;
+
+	if (e->compute_ns) {
+		exec->done += e->compute_ns;
+		e->compute_ns = 0;
+		if (exec->done >= exec->cmds[exec->cmd].arg) {
+			exec->cmd++;
+			exec->done = 0;
+		}
+	}
+
+	while (exec->cmd < exec->ncmds && !exec->error &&
+	       !READ_ONCE(exec->cancel)) {
+		const struct zsv_cmd *cmd = &exec->cmds[exec->cmd];
+		u64 now = ktime_get_ns(), len = 0;
+		int err = 0;
+
+		if (now >= e->deadline_ns)
+			break;
+		switch (cmd->op) {
+		case ZSV_OP_COMPUTE:
+			e->compute_ns = min(cmd->arg - exec->done,
+					    e->deadline_ns - now);
+			hrtimer_start(&e->timer, ns_to_ktime(e->compute_ns),
+				      HRTIMER_MODE_REL);
+			return;
+		case ZSV_OP_FILL:
+			err = zsv_sim_fill_step(cmd, exec->done, &len);
+			break;
+		case ZSV_OP_COPY:
+			err = zsv_sim_copy_step(cmd, exec->done, &len);
+			break;
+		case ZSV_OP_CHECKSUM:
+			err = zsv_sim_checksum_step(cmd, exec, &len);
+			break;
+		default:
+			err = -EINVAL;
+			break;
+		}
+		if (err) {
+			exec->error = err;
+			break;
+		}
+		exec->done += len;
+		if (exec->done >= cmd->length) {
+			exec->cmd++;
+			exec->done = 0;
+		}
+		cond_resched();
+	}
+	/* The engine may get its next job, and this work item be requeued. */
+	zsv_engine_done(e->pdev, e->index);
+}
+
+static enum hrtimer_restart zsv_sim_engine_timer(struct hrtimer *timer)
+{
+	struct zsv_sim_engine *e = container_of(timer, struct zsv_sim_engine,
+						timer);
+
+	queue_work(zsv_sim_wq, &e->work);
+	return HRTIMER_NORESTART;
+}
+
+/* Called under the core's scheduler lock: only start the work. */
+static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
+			struct zsv_job_exec *exec, u64 budget_ns)
+{
+	struct zsv_sim_dev *sim = zsv_pdev_priv(pdev);
+	struct zsv_sim_engine *e = &sim->engine[engine];
+
+	e->pdev = pdev;
+	e->exec = exec;
+	e->deadline_ns = ktime_get_ns() + budget_ns;
+	e->compute_ns = 0;
+	queue_work(zsv_sim_wq, &e->work);
+}
+
 /* Return: the new pdev's id, read before anyone can remove it, or -errno. */
 static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
 {
 	struct zsv_pdev_desc d = *desc;
 	struct zsv_sim_dev *sim;
 	struct zsv_pdev *pdev;
+	unsigned int i;
 	int id;
 
-	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!desc->engines || desc->engines > ZSV_ENGINES_MAX)
+		return -EINVAL;
+	sim = kzalloc(struct_size(sim, engine, desc->engines), GFP_KERNEL);
 	if (!sim)
 		return -ENOMEM;
+	sim->nr_engines = desc->engines;
+	for (i = 0; i < sim->nr_engines; i++) {
+		struct zsv_sim_engine *e = &sim->engine[i];
+
+		e->index = i;
+		INIT_WORK(&e->work, zsv_sim_engine_work);
+		hrtimer_init(&e->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		e->timer.function = zsv_sim_engine_timer;
+	}
 	d.priv = sim;
 
 	mutex_lock(&zsv_sim_lock);
@@ -136,9 +356,16 @@ static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
 
 static void zsv_sim_dev_free_locked(struct zsv_sim_dev *sim)
 {
+	unsigned int i;
+
 	lockdep_assert_held(&zsv_sim_lock);
 	list_del(&sim->link);
+	/* Returns once every engine is back: nothing requeues the work. */
 	zsv_pdev_unregister(sim->pdev);
+	for (i = 0; i < sim->nr_engines; i++) {
+		hrtimer_cancel(&sim->engine[i].timer);
+		cancel_work_sync(&sim->engine[i].work);
+	}
 	kfree(sim);
 }
 
@@ -184,10 +411,14 @@ static int __init zsv_sim_init(void)
 	}
 	desc.engines = engines;
 
+	zsv_sim_wq = alloc_workqueue("zsv_sim", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	if (!zsv_sim_wq)
+		return -ENOMEM;
+
 	err = zsv_backend_register(&zsv_sim_backend);
 	if (err) {
 		pr_err("cannot register the sim backend: %d\n", err);
-		return err;
+		goto err_wq;
 	}
 
 	for (i = 0; i < devices; i++) {
@@ -205,6 +436,8 @@ static int __init zsv_sim_init(void)
 err_remove:
 	zsv_sim_remove_all();
 	zsv_backend_unregister(&zsv_sim_backend);
+err_wq:
+	destroy_workqueue(zsv_sim_wq);
 	return err;
 }
 
@@ -213,6 +446,7 @@ static void __exit zsv_sim_exit(void)
 {
 	zsv_backend_unregister(&zsv_sim_backend);
 	zsv_sim_remove_all();
+	destroy_workqueue(zsv_sim_wq);
 }
 
 module_init(zsv_sim_init);

@@ -30,6 +30,8 @@
  *     ZSV_A_DEV_SLICE_COUNT: u32         slices carved from the pdev
  *     ZSV_A_DEV_OVERSUB_PCT: u32         shared pool oversubscription, %
  *     ZSV_A_DEV_MEM_SHARED: u64          sum of shared slices' quotas
+ *     ZSV_A_DEV_BUSY_NS: u64             engine time used, all engines
+ *     ZSV_A_DEV_JOBS_COMPLETED: u64      jobs retired by the pdev
  *
  * ZSV_CMD_DEV_SET (do; CAP_NET_ADMIN)
  *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME, and any of
@@ -82,7 +84,16 @@
  *     ZSV_A_SLICE_WEIGHT, ZSV_A_SLICE_CAP_PCT, ZSV_A_SLICE_TIMESLICE_NS,
  *     ZSV_A_SLICE_UID, ZSV_A_SLICE_GID, ZSV_A_SLICE_NODE_MODE,
  *     ZSV_A_SLICE_NODE: string ("/dev/zsv/<name>"),
- *     ZSV_A_SLICE_CONTEXTS: u32, ZSV_A_SLICE_MEM_USED: u64
+ *     ZSV_A_SLICE_CONTEXTS: u32, ZSV_A_SLICE_MEM_USED: u64,
+ *     ZSV_A_SLICE_MEM_PEAK: u64          most bytes ever in use
+ *     ZSV_A_SLICE_QUOTA_HITS: u64        buffer creations refused EDQUOT
+ *     ZSV_A_SLICE_BUSY_NS: u64           engine time charged to the slice
+ *     ZSV_A_SLICE_JOBS_SUBMITTED: u64, ZSV_A_SLICE_JOBS_COMPLETED: u64
+ *     ZSV_A_SLICE_JOBS_FAILED: u64       retired with an error
+ *     ZSV_A_SLICE_THROTTLED_NS: u64      time work waited on the cap
+ *     ZSV_A_SLICE_CTX_SWITCHES: u64      engines switched to the slice
+ *     ZSV_A_SLICE_SHARE_PROMISED_PPM: u32   share of the pdev's engine
+ *     ZSV_A_SLICE_SHARE_DELIVERED_PPM: u32  time, millionths, last period
  *
  * Multicast group "monitor" (ZSV_MCGRP_MONITOR): after every change, one
  * message whose command says what happened (ZSV_CMD_DEV_NEW, _DEV_SET,
@@ -153,6 +164,8 @@ enum zsv_dev_attrs {
 	ZSV_A_DEV_SLICE_COUNT,
 	ZSV_A_DEV_OVERSUB_PCT,
 	ZSV_A_DEV_MEM_SHARED,
+	ZSV_A_DEV_BUSY_NS,
+	ZSV_A_DEV_JOBS_COMPLETED,
 
 	/* private: */
 	__ZSV_A_DEV_MAX
@@ -179,6 +192,16 @@ enum zsv_slice_attrs {
 	ZSV_A_SLICE_FORCE,
 	ZSV_A_SLICE_CONTEXTS,
 	ZSV_A_SLICE_MEM_USED,
+	ZSV_A_SLICE_MEM_PEAK,
+	ZSV_A_SLICE_QUOTA_HITS,
+	ZSV_A_SLICE_BUSY_NS,
+	ZSV_A_SLICE_JOBS_SUBMITTED,
+	ZSV_A_SLICE_JOBS_COMPLETED,
+	ZSV_A_SLICE_JOBS_FAILED,
+	ZSV_A_SLICE_THROTTLED_NS,
+	ZSV_A_SLICE_CTX_SWITCHES,
+	ZSV_A_SLICE_SHARE_PROMISED_PPM,
+	ZSV_A_SLICE_SHARE_DELIVERED_PPM,
 
 	/* private: */
 	__ZSV_A_SLICE_MAX
@@ -357,5 +380,136 @@ struct zsv_bo_mmap_offset {
 #define ZSV_IOCTL_BO_CREATE	 _IOWR(ZSV_IOCTL_BASE, 0x41, struct zsv_bo_create)
 #define ZSV_IOCTL_BO_DESTROY	 _IOW(ZSV_IOCTL_BASE, 0x42, struct zsv_bo_destroy)
 #define ZSV_IOCTL_BO_MMAP_OFFSET _IOWR(ZSV_IOCTL_BASE, 0x43, struct zsv_bo_mmap_offset)
+
+/*
+ * Jobs: a list of commands over the context's BOs, run on one of the
+ * pdev's engines when the scheduler gives the slice engine time. SUBMIT
+ * checks the whole job before queueing it: any bad command fails the call
+ * (EINVAL, or ENOENT for a handle the context does not hold) and nothing
+ * of the job runs. A job keeps the BOs it names alive until it retires,
+ * even if they are destroyed meanwhile.
+ *
+ * Each job gets the context's next sequence number, from 1. Jobs may run
+ * at once on several engines, but they retire in order: sequence number N
+ * retires when jobs 1 to N have all finished, so "completed up to N" is
+ * one number. Once WAIT reports N retired, what jobs up to N wrote is
+ * visible in the BOs' mappings.
+ *
+ * A job fails (and its later commands do not run) when the backing of a
+ * BO cannot be allocated (ENOMEM), when its context is closed (ECANCELED)
+ * or when the slice is destroyed with force (ENODEV). WAIT reports the
+ * latest failure.
+ */
+
+/**
+ * enum zsv_op - what a job command does
+ * @ZSV_OP_FILL: write the 32-bit pattern @arg, little-endian, over
+ *	@length bytes of @dst from @dst_offset; both multiples of 4
+ * @ZSV_OP_COPY: copy @length bytes of @src from @src_offset to @dst at
+ *	@dst_offset; the two ranges may not overlap
+ * @ZSV_OP_COMPUTE: hold an engine for @arg nanoseconds (1 to
+ *	ZSV_COMPUTE_NS_MAX), preemptible at the scheduling quantum, as a
+ *	kernel running on the device would; names no BO
+ * @ZSV_OP_CHECKSUM: CRC-32 (the one of zlib, gzip and PNG) of @length
+ *	bytes of @src from @src_offset, stored as 4 little-endian bytes in
+ *	@dst at @dst_offset (a multiple of 4, outside the source range)
+ */
+enum zsv_op {
+	ZSV_OP_FILL = 1,
+	ZSV_OP_COPY,
+	ZSV_OP_COMPUTE,
+	ZSV_OP_CHECKSUM,
+};
+
+/**
+ * struct zsv_job_cmd - one command of a job
+ * @op: enum zsv_op
+ * @flags: 0
+ * @dst: BO written (FILL, COPY, CHECKSUM); 0 for COMPUTE
+ * @src: BO read (COPY, CHECKSUM); 0 otherwise
+ * @dst_offset: byte offset into @dst; 0 when @dst is
+ * @src_offset: byte offset into @src; 0 when @src is
+ * @length: bytes, nonzero, for FILL, COPY and CHECKSUM; 0 for COMPUTE
+ * @arg: FILL: the pattern (below 2^32); COMPUTE: nanoseconds; else 0
+ *
+ * Every range must lie inside its BO. Fields a command does not use must
+ * be zero.
+ */
+struct zsv_job_cmd {
+	__u32 op;
+	__u32 flags;
+	__u32 dst;
+	__u32 src;
+	__u64 dst_offset;
+	__u64 src_offset;
+	__u64 length;
+	__u64 arg;
+};
+
+/* Most commands in one job. */
+#define ZSV_JOB_CMDS_MAX	64
+/* Longest COMPUTE command: 10 s. */
+#define ZSV_COMPUTE_NS_MAX	10000000000ULL
+/* Most jobs a context may have submitted and not yet retired. */
+#define ZSV_JOBS_INFLIGHT_MAX	1024
+
+/**
+ * struct zsv_submit - queue a job (ZSV_IOCTL_SUBMIT)
+ * @cmds: in: user pointer to @count commands, @cmd_size bytes apart
+ * @count: in: 1 to ZSV_JOB_CMDS_MAX
+ * @cmd_size: in: sizeof(struct zsv_job_cmd) as the caller knows it; a
+ *	larger one must be zero past ours (else E2BIG), a smaller one fails
+ *	EINVAL
+ * @flags: in: 0
+ * @pad: in: 0
+ * @seqno: out: the job's sequence number in this context
+ *
+ * With ZSV_JOBS_INFLIGHT_MAX jobs of the context not yet retired the call
+ * fails EAGAIN: wait for some, then submit again.
+ */
+struct zsv_submit {
+	__u64 cmds;
+	__u32 count;
+	__u32 cmd_size;
+	__u32 flags;
+	__u32 pad;
+	__u64 seqno;
+};
+
+/**
+ * struct zsv_wait - wait for jobs to retire (ZSV_IOCTL_WAIT)
+ * @seqno: in: wait until the job with this sequence number has retired;
+ *	0 asks without waiting; past the last submitted job fails EINVAL
+ * @timeout_ns: in: absolute CLOCK_MONOTONIC time to give up at; a time
+ *	already past only asks
+ * @flags: in: 0
+ * @pad: in: 0
+ * @completed_seqno: out: every job up to this one has retired
+ * @error_seqno: out: the latest job of the context that failed, or 0
+ * @error: out: the errno it failed with (positive), or 0
+ * @pad2: out: 0
+ *
+ * Returns 0 once @seqno has retired, fails ETIME when @timeout_ns passes
+ * first and EINTR when a signal arrives (the call is restarted after a
+ * handler installed with SA_RESTART, with the same deadline). The output
+ * fields are filled in on success and on ETIME.
+ *
+ * poll() on the context reports EPOLLIN when jobs have retired beyond the
+ * @completed_seqno that WAIT last returned to it, and EPOLLERR | EPOLLHUP
+ * once the slice is destroyed.
+ */
+struct zsv_wait {
+	__u64 seqno;
+	__s64 timeout_ns;
+	__u32 flags;
+	__u32 pad;
+	__u64 completed_seqno;
+	__u64 error_seqno;
+	__s32 error;
+	__u32 pad2;
+};
+
+#define ZSV_IOCTL_SUBMIT	_IOWR(ZSV_IOCTL_BASE, 0x44, struct zsv_submit)
+#define ZSV_IOCTL_WAIT		_IOWR(ZSV_IOCTL_BASE, 0x45, struct zsv_wait)
 
 #endif /* _UAPI_LINUX_ZSV_H */

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Jobs: SUBMIT, WAIT and poll() on a context, and the lifetime of a job.
+ *
+ * A job is checked whole and its BOs pinned before it is queued, so a bad
+ * job fails SUBMIT with nothing run. Once queued it belongs to its pdev's
+ * scheduler (sched.c) until it finishes; then it is retired: its BOs are
+ * unpinned, and the context's completed sequence number moves past it as
+ * soon as every earlier job has retired too. A retired job is freed when
+ * the completed sequence number passes it. Each job holds a reference on
+ * its context, which holds the slice, so a context whose file is closed
+ * lives until its last job is freed.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/overflow.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "zsv.h"
+
+static bool zsv_range_ok(const struct zsv_bo *bo, u64 offset, u64 length)
+{
+	return offset <= bo->size_bytes && length <= bo->size_bytes - offset;
+}
+
+/* Both ranges lie inside one BO, so the sums cannot overflow. */
+static bool zsv_ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Check one command and pin its BOs into @c. On error @c may hold pins,
+ * which the caller drops with the rest of the job's.
+ */
+static int zsv_job_cmd_prepare(struct zsv_ctx *ctx,
+			       const struct zsv_job_cmd *u, struct zsv_cmd *c)
+{
+	bool dst = true, src = true;
+
+	if (u->flags)
+		return -EINVAL;
+	switch (u->op) {
+	case ZSV_OP_FILL:
+		if (u->src || u->src_offset || !u->length || u->arg > U32_MAX ||
+		    (u->dst_offset | u->length) & 3)
+			return -EINVAL;
+		src = false;
+		break;
+	case ZSV_OP_COPY:
+		if (!u->length || u->arg)
+			return -EINVAL;
+		break;
+	case ZSV_OP_COMPUTE:
+		if (u->dst || u->src || u->dst_offset || u->src_offset ||
+		    u->length || !u->arg || u->arg > ZSV_COMPUTE_NS_MAX)
+			return -EINVAL;
+		dst = false;
+		src = false;
+		break;
+	case ZSV_OP_CHECKSUM:
+		if (!u->length || u->arg || u->dst_offset & 3)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	c->op = u->op;
+	c->dst_offset = u->dst_offset;
+	c->src_offset = u->src_offset;
+	c->length = u->length;
+	c->arg = u->arg;
+	if (dst) {
+		c->dst = zsv_bo_pin_handle(ctx, u->dst);
+		if (!c->dst)
+			return -ENOENT;
+	}
+	if (src) {
+		c->src = zsv_bo_pin_handle(ctx, u->src);
+		if (!c->src)
+			return -ENOENT;
+	}
+
+	switch (c->op) {
+	case ZSV_OP_FILL:
+		if (!zsv_range_ok(c->dst, c->dst_offset, c->length))
+			return -EINVAL;
+		break;
+	case ZSV_OP_COPY:
+		if (!zsv_range_ok(c->dst, c->dst_offset, c->length) ||
+		    !zsv_range_ok(c->src, c->src_offset, c->length))
+			return -EINVAL;
+		if (c->dst == c->src &&
+		    zsv_ranges_overlap(c->dst_offset, c->length,
+				       c->src_offset, c->length))
+			return -EINVAL;
+		break;
+	case ZSV_OP_CHECKSUM:
+		if (!zsv_range_ok(c->src, c->src_offset, c->length) ||
+		    !zsv_range_ok(c->dst, c->dst_offset, sizeof(u32)))
+			return -EINVAL;
+		if (c->dst == c->src &&
+		    zsv_ranges_overlap(c->dst_offset, sizeof(u32),
+				       c->src_offset, c->length))
+			return -EINVAL;
+		break;
+	}
+	return 0;
+}
+
+static void zsv_job_unpin(struct zsv_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->exec.ncmds; i++) {
+		if (job->cmds[i].dst)
+			zsv_bo_unpin(job->cmds[i].dst);
+		if (job->cmds[i].src)
+			zsv_bo_unpin(job->cmds[i].src);
+		job->cmds[i].dst = NULL;
+		job->cmds[i].src = NULL;
+	}
+}
+
+static void zsv_ctx_release(struct kref *ref)
+{
+	struct zsv_ctx *ctx = container_of(ref, struct zsv_ctx, ref);
+
+	xa_destroy(&ctx->bos);
+	zsv_slice_put(ctx->slice);
+	kfree(ctx);
+}
+
+/* May sleep: the last reference puts the slice. */
+void zsv_ctx_put(struct zsv_ctx *ctx)
+{
+	kref_put(&ctx->ref, zsv_ctx_release);
+}
+
+long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
+		      unsigned int usize)
+{
+	struct zsv_submit args;
+	struct zsv_job_cmd ucmd;
+	struct zsv_job *job;
+	u64 seqno;
+	long err;
+	u32 i;
+
+	err = copy_struct_from_user(&args, sizeof(args), uarg, usize);
+	if (err)
+		return err;
+	if (args.flags || args.pad || !args.count ||
+	    args.count > ZSV_JOB_CMDS_MAX || args.cmd_size < sizeof(ucmd) ||
+	    args.cmd_size > PAGE_SIZE)
+		return -EINVAL;
+	/* Learn now, not after queueing, that the seqno cannot be stored. */
+	if (put_user(0ULL, (u64 __user *)(uarg +
+					  offsetof(struct zsv_submit, seqno))))
+		return -EFAULT;
+
+	job = kzalloc(struct_size(job, cmds, args.count), GFP_KERNEL_ACCOUNT);
+	if (!job)
+		return -ENOMEM;
+	job->exec.cmds = job->cmds;
+	job->exec.ncmds = args.count;
+	for (i = 0; i < args.count; i++) {
+		err = copy_struct_from_user(&ucmd, sizeof(ucmd),
+					    u64_to_user_ptr(args.cmds +
+							    (u64)i * args.cmd_size),
+					    args.cmd_size);
+		if (!err)
+			err = zsv_job_cmd_prepare(ctx, &ucmd, &job->cmds[i]);
+		if (err)
+			goto err_free;
+	}
+
+	job->ctx = ctx;
+	job->se = &ctx->slice->se;
+	INIT_LIST_HEAD(&job->queue_link);
+	INIT_LIST_HEAD(&job->ctx_link);
+	kref_get(&ctx->ref);
+	err = zsv_sched_submit(job, &seqno);
+	if (err) {
+		zsv_ctx_put(ctx);
+		goto err_free;
+	}
+	/* The job may have retired and been freed already. */
+	if (put_user(seqno, (u64 __user *)(uarg +
+					   offsetof(struct zsv_submit, seqno))))
+		return -EFAULT;
+	return 0;
+
+err_free:
+	zsv_job_unpin(job);
+	kfree(job);
+	return err;
+}
+
+/* Mark @job retired and free the jobs the completed seqno moves past. */
+static void zsv_job_retire(struct zsv_job *job)
+{
+	struct zsv_ctx *ctx = job->ctx;
+	struct zsv_job *j, *tmp;
+	LIST_HEAD(done);
+
+	zsv_job_unpin(job);
+
+	spin_lock(&ctx->job_lock);
+	job->retired = true;
+	if (job->exec.error && job->seqno > ctx->error_seqno) {
+		ctx->error_seqno = job->seqno;
+		ctx->error = job->exec.error;
+	}
+	while (!list_empty(&ctx->jobs)) {
+		j = list_first_entry(&ctx->jobs, struct zsv_job, ctx_link);
+		if (!j->retired)
+			break;
+		ctx->completed_seqno = j->seqno;
+		list_move_tail(&j->ctx_link, &done);
+		ctx->nr_jobs--;
+	}
+	spin_unlock(&ctx->job_lock);
+
+	if (list_empty(&done))
+		return;
+	wake_up_all(&ctx->wq);
+	list_for_each_entry_safe(j, tmp, &done, ctx_link) {
+		kfree(j);
+		zsv_ctx_put(ctx);
+	}
+}
+
+/**
+ * zsv_jobs_retire() - retire finished jobs
+ * @jobs: the jobs, linked by queue_link; the list is emptied
+ *
+ * Process context, without zsv_lock: unpinning a BO may take it.
+ */
+void zsv_jobs_retire(struct list_head *jobs)
+{
+	struct zsv_job *job, *tmp;
+
+	list_for_each_entry_safe(job, tmp, jobs, queue_link) {
+		list_del_init(&job->queue_link);
+		zsv_job_retire(job);
+	}
+}
+
+static DEFINE_SPINLOCK(zsv_retire_lock);
+static LIST_HEAD(zsv_retire_jobs);
+
+static void zsv_retire_fn(struct work_struct *work)
+{
+	LIST_HEAD(jobs);
+
+	spin_lock(&zsv_retire_lock);
+	list_splice_init(&zsv_retire_jobs, &jobs);
+	spin_unlock(&zsv_retire_lock);
+	zsv_jobs_retire(&jobs);
+}
+
+static DECLARE_WORK(zsv_retire_work, zsv_retire_fn);
+
+/**
+ * zsv_jobs_retire_later() - retire finished jobs from a work item
+ * @jobs: the jobs, linked by queue_link; the list is emptied
+ *
+ * For callers that hold zsv_lock.
+ */
+void zsv_jobs_retire_later(struct list_head *jobs)
+{
+	if (list_empty(jobs))
+		return;
+	spin_lock(&zsv_retire_lock);
+	list_splice_tail_init(jobs, &zsv_retire_jobs);
+	spin_unlock(&zsv_retire_lock);
+	schedule_work(&zsv_retire_work);
+}
+
+/**
+ * zsv_ctx_cancel_jobs() - cancel a closing context's jobs
+ * @ctx: the context
+ *
+ * Queued jobs retire now with -ECANCELED; running ones when their engine
+ * comes back. Process context, without zsv_lock.
+ */
+void zsv_ctx_cancel_jobs(struct zsv_ctx *ctx)
+{
+	LIST_HEAD(cancelled);
+
+	zsv_sched_cancel_ctx(ctx, &cancelled);
+	zsv_jobs_retire(&cancelled);
+}
+
+static bool zsv_ctx_retired(struct zsv_ctx *ctx, u64 seqno)
+{
+	bool retired;
+
+	spin_lock(&ctx->job_lock);
+	retired = ctx->completed_seqno >= seqno;
+	spin_unlock(&ctx->job_lock);
+	return retired;
+}
+
+long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
+		    unsigned int usize)
+{
+	struct zsv_slice *slice = ctx->slice;
+	struct zsv_wait args;
+	DEFINE_WAIT(wait);
+	ktime_t expires;
+	long err;
+
+	err = copy_struct_from_user(&args, sizeof(args), uarg, usize);
+	if (err)
+		return err;
+	if (args.flags || args.pad)
+		return -EINVAL;
+	spin_lock(&ctx->job_lock);
+	err = args.seqno > ctx->last_seqno ? -EINVAL : 0;
+	spin_unlock(&ctx->job_lock);
+	if (err)
+		return err;
+
+	expires = ns_to_ktime(max_t(s64, args.timeout_ns, 0));
+	for (;;) {
+		prepare_to_wait(&ctx->wq, &wait, TASK_INTERRUPTIBLE);
+		if (READ_ONCE(slice->dead)) {
+			err = -ENODEV;
+			break;
+		}
+		if (zsv_ctx_retired(ctx, args.seqno)) {
+			err = 0;
+			break;
+		}
+		if (signal_pending(current)) {
+			/* The deadline is absolute: a restart keeps it. */
+			err = -ERESTARTSYS;
+			break;
+		}
+		if (ktime_compare(ktime_get(), expires) >= 0) {
+			err = -ETIME;
+			break;
+		}
+		schedule_hrtimeout_range(&expires, current->timer_slack_ns,
+					 HRTIMER_MODE_ABS);
+	}
+	finish_wait(&ctx->wq, &wait);
+	if (err && err != -ETIME)
+		return err;
+
+	spin_lock(&ctx->job_lock);
+	args.completed_seqno = ctx->completed_seqno;
+	args.error_seqno = ctx->error_seqno;
+	args.error = -ctx->error;
+	ctx->seen_seqno = max(ctx->seen_seqno, ctx->completed_seqno);
+	spin_unlock(&ctx->job_lock);
+	args.pad2 = 0;
+	if (copy_to_user(uarg, &args, min_t(size_t, usize, sizeof(args))))
+		return -EFAULT;
+	return err;
+}
+
+__poll_t zsv_ctx_poll(struct zsv_ctx *ctx, struct file *file,
+		      struct poll_table_struct *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &ctx->wq, wait);
+	if (READ_ONCE(ctx->slice->dead))
+		return EPOLLERR | EPOLLHUP;
+	spin_lock(&ctx->job_lock);
+	if (ctx->completed_seqno > ctx->seen_seqno)
+		mask = EPOLLIN | EPOLLRDNORM;
+	spin_unlock(&ctx->job_lock);
+	return mask;
+}
+
+void zsv_job_exit(void)
+{
+	flush_work(&zsv_retire_work);
+}

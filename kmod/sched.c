@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DOC: scheduler
+ *
+ * Each pdev has one scheduler that hands its engines to the jobs of its
+ * slices. A slice with queued jobs is an entity in a red-black tree; an
+ * idle engine takes the job at the head of the leftmost entity's queue
+ * and runs it for one quantum (the slice's timeslice, else the pdev's),
+ * then the backend hands the engine back through zsv_engine_done(). A job
+ * that is not finished goes back to the head of its slice's queue, so a
+ * long job is preempted at every quantum boundary and competes again.
+ * Every decision is one tree lookup plus one re-insertion: O(log n) in
+ * the number of runnable slices, independent of how many are idle.
+ *
+ * The tree's order depends on the pdev's policy:
+ *
+ * weighted
+ *	The key is the slice's virtual runtime: engine time used, scaled by
+ *	ZSV_WEIGHT_DEFAULT / weight, as CFS does. The slice that has used
+ *	least for its weight runs next, so busy slices share engine time in
+ *	proportion to their weights; an idle slice's time goes to the busy
+ *	ones (work-conserving). A slice that becomes busy starts at the
+ *	smallest virtual runtime of the tree, so idling earns no credit.
+ *	Several engines are served from one tree: a dispatch charges the
+ *	whole quantum in advance and the charge is corrected to the time
+ *	actually used when the engine comes back, so one slice cannot take
+ *	every engine at once just because its key has not moved yet.
+ *
+ * fixed
+ *	As weighted, but each slice may use at most weight / (sum of the
+ *	weights of all slices on the pdev) of the pdev's engine time per
+ *	period, even when the others are idle (not work-conserving).
+ *
+ * best-effort
+ *	Round robin: the key is a ticket taken each time the slice goes back
+ *	into the tree, so busy slices take turns, a quantum each; weights
+ *	are ignored.
+ *
+ * Under every policy, a slice with a cap below 100 % may use at most
+ * cap % of the pdev's engine time (engines x period) per accounting
+ * period. A dispatch never gives a slice more than its allowance left in
+ * the period (less what its other running jobs may still use), so a cap
+ * is exceeded at most by the backend's overrun of a budget: one command
+ * chunk for the sim backend. A slice out of allowance is throttled (off
+ * the tree) until the next period; the time it waits with work queued is
+ * its throttled time.
+ *
+ * Engine time is charged to the slice whose job held the engine, from
+ * dispatch to zsv_engine_done(), and split at period boundaries. At each
+ * boundary the scheduler records each slice's delivered share (engine
+ * time used / engines x period) and promised share (what the policy
+ * entitles it to given the slices that had work in the period: weights
+ * with caps water-filled for weighted, an equal split with caps for
+ * best-effort, the fixed share for fixed). The period timer runs only
+ * while there is work.
+ *
+ * Guarantees: with every slice saturating, each slice's engine time per
+ * period is its promised share to within one quantum per engine (plus
+ * backend overrun); no slice exceeds its cap by more than the backend's
+ * overrun; a slice with queued work waits at most one quantum per
+ * runnable slice of lower key before it runs (no starvation). Changes of
+ * weight, cap and timeslice apply from the next dispatch; policy and
+ * period changes from the next period boundary at the latest.
+ *
+ * Locking: the scheduler's lock (bottom halves off) covers the tree, the
+ * entities, the engines and the statistics; a context's job_lock nests
+ * inside it. The backend's run() is called under the lock and must not
+ * sleep; zsv_engine_done() is called by the backend in process context.
+ * Jobs are retired (BOs unpinned, waiters woken) outside the lock.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/rbtree.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "zsv.h"
+
+/* Less engine time than this left in a period is not worth a dispatch. */
+#define ZSV_SCHED_MIN_RUN_NS	(20 * NSEC_PER_USEC)
+#define ZSV_PPM			1000000U
+
+static inline struct zsv_slice *zsv_se_slice(struct zsv_sched_entity *se)
+{
+	return container_of(se, struct zsv_slice, se);
+}
+
+static inline struct zsv_pdev *zsv_sched_pdev(struct zsv_sched *s)
+{
+	return container_of(s, struct zsv_pdev, sched);
+}
+
+static u64 zsv_sched_vtime(u64 ns, u32 weight)
+{
+	return mul_u64_u32_div(ns, ZSV_WEIGHT_DEFAULT, weight);
+}
+
+/* Engine time @se may use per period, or U64_MAX for no limit. */
+static u64 zsv_sched_limit(const struct zsv_sched *s,
+			   const struct zsv_sched_entity *se)
+{
+	u64 total = s->nr_engines * s->period_ns;
+	u64 limit = U64_MAX;
+
+	if (se->cap_pct < ZSV_CAP_PCT_MAX)
+		limit = div_u64(total * se->cap_pct, 100);
+	if (s->policy == ZSV_POLICY_FIXED && s->weight_sum)
+		limit = min(limit, div64_u64(total * se->weight, s->weight_sum));
+	return limit;
+}
+
+static bool zsv_se_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct zsv_sched_entity, node)->key <
+	       rb_entry(b, struct zsv_sched_entity, node)->key;
+}
+
+static void zsv_se_enqueue(struct zsv_sched *s, struct zsv_sched_entity *se)
+{
+	se->key = s->policy == ZSV_POLICY_BEST_EFFORT ? ++s->ticket :
+							 se->vruntime;
+	rb_add_cached(&se->node, &s->runnable, zsv_se_less);
+	se->on_rq = true;
+}
+
+static void zsv_se_dequeue(struct zsv_sched *s, struct zsv_sched_entity *se)
+{
+	if (se->on_rq) {
+		rb_erase_cached(&se->node, &s->runnable);
+		se->on_rq = false;
+	}
+}
+
+/* Put @se in the tree if it has work and may run. */
+static void zsv_se_wake(struct zsv_sched *s, struct zsv_sched_entity *se)
+{
+	if (se->on_rq || se->throttled || se->dead || !se->nr_queued)
+		return;
+	se->vruntime = max(se->vruntime, s->min_vruntime);
+	zsv_se_enqueue(s, se);
+}
+
+static void zsv_se_throttle(struct zsv_sched *s, struct zsv_sched_entity *se,
+			    u64 now)
+{
+	zsv_se_dequeue(s, se);
+	se->throttled = true;
+	se->throttled_since_ns = now;
+	list_add_tail(&se->throttle_link, &s->throttled);
+}
+
+static void zsv_se_unthrottle(struct zsv_sched *s,
+			      struct zsv_sched_entity *se, u64 now)
+{
+	list_del_init(&se->throttle_link);
+	se->throttled = false;
+	se->throttled_ns += now - se->throttled_since_ns;
+	zsv_se_wake(s, se);
+}
+
+static void zsv_sched_arm(struct zsv_sched *s)
+{
+	if (s->timer_armed || s->stopped)
+		return;
+	s->timer_armed = true;
+	s->period_start_ns = ktime_get_ns();
+	hrtimer_start(&s->period_timer, ns_to_ktime(s->period_ns),
+		      HRTIMER_MODE_REL);
+}
+
+/* Charge @eng's job for its time up to @now. */
+static void zsv_sched_charge(struct zsv_sched *s, struct zsv_engine *eng,
+			     u64 now)
+{
+	struct zsv_sched_entity *se = eng->job->se;
+	u64 used = now - eng->charged_ns;
+
+	eng->charged_ns = now;
+	se->busy_ns += used;
+	se->period_used_ns += used;
+	s->busy_ns += used;
+}
+
+/* An idle engine, preferring one that last ran @slice_id. */
+static struct zsv_engine *zsv_sched_idle_engine(struct zsv_sched *s,
+						u32 slice_id, u32 *index)
+{
+	struct zsv_engine *idle = NULL;
+	u32 i;
+
+	for (i = 0; i < s->nr_engines; i++) {
+		struct zsv_engine *eng = &s->engine[i];
+
+		if (eng->job)
+			continue;
+		if (eng->last_slice == slice_id + 1) {
+			*index = i;
+			return eng;
+		}
+		if (!idle) {
+			idle = eng;
+			*index = i;
+		}
+	}
+	return idle;
+}
+
+/* Give every idle engine a job, as long as some slice may run one. */
+static void zsv_sched_dispatch(struct zsv_sched *s)
+{
+	struct zsv_pdev *pdev = zsv_sched_pdev(s);
+	u64 now = 0;
+
+	lockdep_assert_held(&s->lock);
+	while (!s->stopped && s->busy_engines < s->nr_engines) {
+		struct rb_node *leftmost = rb_first_cached(&s->runnable);
+		struct zsv_sched_entity *se;
+		struct zsv_engine *eng;
+		struct zsv_job *job;
+		u64 budget, limit;
+		u32 id, index;
+
+		if (!leftmost)
+			break;
+		se = rb_entry(leftmost, struct zsv_sched_entity, node);
+		if (!now)
+			now = ktime_get_ns();
+
+		budget = se->timeslice_ns ?: s->timeslice_ns;
+		limit = zsv_sched_limit(s, se);
+		if (limit != U64_MAX) {
+			u64 spent = se->period_used_ns + se->reserved_ns;
+
+			if (spent + ZSV_SCHED_MIN_RUN_NS > limit) {
+				zsv_se_throttle(s, se, now);
+				continue;
+			}
+			budget = min(budget, limit - spent);
+		}
+
+		id = zsv_se_slice(se)->id;
+		eng = zsv_sched_idle_engine(s, id, &index);
+		job = list_first_entry(&se->queue, struct zsv_job, queue_link);
+		list_del_init(&job->queue_link);
+		se->nr_queued--;
+		job->state = ZSV_JOB_RUNNING;
+		se->nr_running++;
+		se->reserved_ns += budget;
+		se->active = true;
+		if (eng->last_slice != id + 1) {
+			se->ctx_switches++;
+			eng->last_slice = id + 1;
+		}
+		eng->job = job;
+		eng->dispatched_ns = now;
+		eng->charged_ns = now;
+		eng->budget_ns = budget;
+
+		zsv_se_dequeue(s, se);
+		eng->vcharge = 0;
+		if (s->policy != ZSV_POLICY_BEST_EFFORT) {
+			s->min_vruntime = max(s->min_vruntime, se->vruntime);
+			eng->vcharge = zsv_sched_vtime(budget, se->weight);
+			se->vruntime += eng->vcharge;
+		}
+		if (se->nr_queued)
+			zsv_se_enqueue(s, se);
+
+		s->busy_engines++;
+		pdev->backend->ops->run(pdev, index, &job->exec, budget);
+	}
+}
+
+/**
+ * zsv_engine_done() - a backend gives an engine back
+ * @pdev: the pdev
+ * @engine: the engine, which zsv_backend_ops.run() gave a job
+ *
+ * Charges the job's engine time to its slice, retires the job if it is
+ * finished (or requeues it at the head of its slice's queue if not), and
+ * gives the engine its next job. Process context; may sleep.
+ */
+void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
+{
+	struct zsv_sched *s = &pdev->sched;
+	struct zsv_sched_entity *se;
+	struct zsv_engine *eng;
+	struct zsv_job *job;
+	LIST_HEAD(retire);
+	u64 now;
+
+	if (WARN_ON_ONCE(engine >= s->nr_engines))
+		return;
+	spin_lock_bh(&s->lock);
+	eng = &s->engine[engine];
+	job = eng->job;
+	if (WARN_ON_ONCE(!job)) {
+		spin_unlock_bh(&s->lock);
+		return;
+	}
+	se = job->se;
+	now = ktime_get_ns();
+	zsv_sched_charge(s, eng, now);
+	se->reserved_ns -= eng->budget_ns;
+	se->nr_running--;
+	if (eng->vcharge) {
+		bool queued = se->on_rq;
+
+		zsv_se_dequeue(s, se);
+		se->vruntime += zsv_sched_vtime(now - eng->dispatched_ns,
+						se->weight) - eng->vcharge;
+		if (queued)
+			zsv_se_enqueue(s, se);
+	}
+	eng->job = NULL;
+	s->busy_engines--;
+
+	if (job->exec.cmd >= job->exec.ncmds || job->exec.error ||
+	    READ_ONCE(job->exec.cancel) || se->dead) {
+		if (!job->exec.error && job->exec.cmd < job->exec.ncmds)
+			job->exec.error = se->dead ? -ENODEV : -ECANCELED;
+		job->state = ZSV_JOB_FINISHED;
+		se->jobs_completed++;
+		if (job->exec.error)
+			se->jobs_failed++;
+		s->jobs_completed++;
+		list_add_tail(&job->queue_link, &retire);
+	} else {
+		job->state = ZSV_JOB_QUEUED;
+		list_add(&job->queue_link, &se->queue);
+		se->nr_queued++;
+		zsv_se_wake(s, se);
+	}
+	zsv_sched_dispatch(s);
+	if (!s->busy_engines)
+		wake_up_all(&s->idle_wq);
+	spin_unlock_bh(&s->lock);
+
+	zsv_jobs_retire(&retire);
+}
+EXPORT_SYMBOL_GPL(zsv_engine_done);
+
+/**
+ * zsv_sched_submit() - queue a job on its slice
+ * @job: the job, with its commands checked and its BOs pinned
+ * @seqno: gets the job's sequence number
+ *
+ * Gives the job the context's next sequence number and queues it.
+ * Return: 0; -ENODEV when the slice or pdev is gone; -EAGAIN when the
+ * context has ZSV_JOBS_INFLIGHT_MAX jobs not retired. On error the job
+ * is not queued and is still the caller's.
+ */
+int zsv_sched_submit(struct zsv_job *job, u64 *seqno)
+{
+	struct zsv_sched_entity *se = job->se;
+	struct zsv_sched *s = &zsv_se_slice(se)->pdev->sched;
+	struct zsv_ctx *ctx = job->ctx;
+	int err = 0;
+
+	spin_lock_bh(&s->lock);
+	if (se->dead || s->stopped) {
+		err = -ENODEV;
+		goto out;
+	}
+	spin_lock(&ctx->job_lock);
+	if (ctx->nr_jobs >= ZSV_JOBS_INFLIGHT_MAX) {
+		err = -EAGAIN;
+	} else {
+		job->seqno = ++ctx->last_seqno;
+		*seqno = job->seqno;
+		list_add_tail(&job->ctx_link, &ctx->jobs);
+		ctx->nr_jobs++;
+	}
+	spin_unlock(&ctx->job_lock);
+	if (err)
+		goto out;
+
+	job->state = ZSV_JOB_QUEUED;
+	list_add_tail(&job->queue_link, &se->queue);
+	se->nr_queued++;
+	se->jobs_submitted++;
+	se->active = true;
+	zsv_se_wake(s, se);
+	zsv_sched_arm(s);
+	zsv_sched_dispatch(s);
+out:
+	spin_unlock_bh(&s->lock);
+	return err;
+}
+
+/**
+ * zsv_sched_cancel_ctx() - take a closing context's jobs off the pdev
+ * @ctx: the context, whose file is being released
+ * @cancelled: gets the queued jobs, finished with -ECANCELED, to retire
+ *
+ * Running jobs are told to stop; they retire when their engine comes
+ * back. No job can be submitted to @ctx afterwards.
+ */
+void zsv_sched_cancel_ctx(struct zsv_ctx *ctx, struct list_head *cancelled)
+{
+	struct zsv_sched_entity *se = &ctx->slice->se;
+	struct zsv_sched *s = &ctx->slice->pdev->sched;
+	struct zsv_job *job;
+
+	spin_lock_bh(&s->lock);
+	spin_lock(&ctx->job_lock);
+	ctx->closed = true;
+	list_for_each_entry(job, &ctx->jobs, ctx_link) {
+		if (job->state == ZSV_JOB_QUEUED) {
+			list_del(&job->queue_link);
+			se->nr_queued--;
+			job->exec.error = -ECANCELED;
+			job->state = ZSV_JOB_FINISHED;
+			se->jobs_completed++;
+			se->jobs_failed++;
+			s->jobs_completed++;
+			list_add_tail(&job->queue_link, cancelled);
+		} else if (job->state == ZSV_JOB_RUNNING) {
+			WRITE_ONCE(job->exec.cancel, true);
+		}
+	}
+	spin_unlock(&ctx->job_lock);
+	if (!se->nr_queued)
+		zsv_se_dequeue(s, se);
+	spin_unlock_bh(&s->lock);
+}
+
+/* Order for water-filling: ascending ceiling per unit of weight. */
+static int zsv_sched_cmp_ceiling(const void *a, const void *b)
+{
+	const struct zsv_sched_entity *x = *(struct zsv_sched_entity * const *)a;
+	const struct zsv_sched_entity *y = *(struct zsv_sched_entity * const *)b;
+	u64 l = (u64)x->cap_pct * y->weight, r = (u64)y->cap_pct * x->weight;
+
+	return l < r ? -1 : l > r;
+}
+
+/*
+ * Record each entity's delivered and promised share of the period that
+ * lasted @elapsed ns. Promised shares of weighted and best-effort are
+ * weights (all 1 for best-effort) water-filled under the caps: slices
+ * whose fair share is above their cap get the cap, the rest is split
+ * among the others by weight.
+ */
+static void zsv_sched_shares(struct zsv_sched *s, u64 elapsed)
+{
+	u64 total = s->nr_engines * elapsed, wsum = 0, left = ZSV_PPM;
+	bool be = s->policy == ZSV_POLICY_BEST_EFFORT;
+	struct zsv_sched_entity *se;
+	u32 n = 0, i;
+
+	if (!total)
+		return;
+	list_for_each_entry(se, &s->entities, link) {
+		u64 cap = se->cap_pct * (ZSV_PPM / 100);
+
+		se->delivered_ppm = min_t(u64, ZSV_PPM,
+					  div64_u64(se->period_used_ns * ZSV_PPM,
+						    total));
+		se->promised_ppm = 0;
+		if (s->policy == ZSV_POLICY_FIXED) {
+			se->promised_ppm = min(cap, div64_u64((u64)se->weight * ZSV_PPM,
+							      s->weight_sum));
+			continue;
+		}
+		if (!se->active || WARN_ON_ONCE(n >= s->order_cap))
+			continue;
+		s->order[n++] = se;
+		wsum += be ? 1 : se->weight;
+	}
+	if (!be)
+		sort(s->order, n, sizeof(*s->order), zsv_sched_cmp_ceiling,
+		     NULL);
+	for (i = 0; i < n; i++) {
+		u32 w;
+		u64 share;
+
+		se = s->order[i];
+		w = be ? 1 : se->weight;
+		share = div64_u64(left * w, wsum);
+		share = min_t(u64, share, se->cap_pct * (ZSV_PPM / 100));
+		se->promised_ppm = share;
+		left -= share;
+		wsum -= w;
+	}
+}
+
+static void zsv_sched_tick(struct work_struct *work)
+{
+	struct zsv_sched *s = container_of(work, struct zsv_sched, tick);
+	struct zsv_sched_entity *se, *tmp;
+	bool busy = false;
+	u64 now;
+	u32 i;
+
+	spin_lock_bh(&s->lock);
+	now = ktime_get_ns();
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].job)
+			zsv_sched_charge(s, &s->engine[i], now);
+	zsv_sched_shares(s, now - s->period_start_ns);
+	list_for_each_entry(se, &s->entities, link) {
+		se->period_used_ns = 0;
+		se->active = se->nr_queued || se->nr_running;
+		busy |= se->active;
+	}
+	list_for_each_entry_safe(se, tmp, &s->throttled, throttle_link)
+		zsv_se_unthrottle(s, se, now);
+	s->period_start_ns = now;
+	if (busy && !s->stopped)
+		hrtimer_start(&s->period_timer, ns_to_ktime(s->period_ns),
+			      HRTIMER_MODE_REL);
+	else
+		s->timer_armed = false;
+	zsv_sched_dispatch(s);
+	spin_unlock_bh(&s->lock);
+}
+
+static enum hrtimer_restart zsv_sched_timer(struct hrtimer *timer)
+{
+	struct zsv_sched *s = container_of(timer, struct zsv_sched,
+					   period_timer);
+
+	queue_work(system_highpri_wq, &s->tick);
+	return HRTIMER_NORESTART;
+}
+
+int zsv_sched_pdev_init(struct zsv_pdev *pdev)
+{
+	struct zsv_sched *s = &pdev->sched;
+
+	s->engine = kcalloc(pdev->engines, sizeof(*s->engine), GFP_KERNEL);
+	if (!s->engine)
+		return -ENOMEM;
+	spin_lock_init(&s->lock);
+	s->runnable = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&s->throttled);
+	INIT_LIST_HEAD(&s->entities);
+	s->nr_engines = pdev->engines;
+	s->policy = pdev->policy;
+	s->timeslice_ns = pdev->timeslice_ns;
+	s->period_ns = pdev->period_ns;
+	hrtimer_init(&s->period_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	s->period_timer.function = zsv_sched_timer;
+	INIT_WORK(&s->tick, zsv_sched_tick);
+	init_waitqueue_head(&s->idle_wq);
+	return 0;
+}
+
+static bool zsv_sched_idle(struct zsv_sched *s)
+{
+	bool idle;
+
+	spin_lock_bh(&s->lock);
+	idle = !s->busy_engines;
+	spin_unlock_bh(&s->lock);
+	return idle;
+}
+
+/**
+ * zsv_sched_pdev_stop() - stop a pdev's scheduler for good
+ * @pdev: the pdev, whose slices are all deleted (their jobs cancelled)
+ *
+ * Waits for every engine to come back from the backend, so that the
+ * backend may free its engines when zsv_pdev_unregister() returns.
+ */
+void zsv_sched_pdev_stop(struct zsv_pdev *pdev)
+{
+	struct zsv_sched *s = &pdev->sched;
+
+	spin_lock_bh(&s->lock);
+	s->stopped = true;
+	spin_unlock_bh(&s->lock);
+	wait_event(s->idle_wq, zsv_sched_idle(s));
+	hrtimer_cancel(&s->period_timer);
+	cancel_work_sync(&s->tick);
+}
+
+void zsv_sched_pdev_free(struct zsv_pdev *pdev)
+{
+	kvfree(pdev->sched.order);
+	kfree(pdev->sched.engine);
+}
+
+void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev)
+{
+	struct zsv_sched *s = &pdev->sched;
+	struct zsv_sched_entity *se;
+
+	lockdep_assert_held(&zsv_lock);
+	spin_lock_bh(&s->lock);
+	s->timeslice_ns = pdev->timeslice_ns;
+	s->period_ns = pdev->period_ns;
+	if (s->policy != pdev->policy) {
+		/* The keys mean something else now: rebuild the tree. */
+		s->policy = pdev->policy;
+		list_for_each_entry(se, &s->entities, link)
+			zsv_se_dequeue(s, se);
+		list_for_each_entry(se, &s->entities, link)
+			zsv_se_wake(s, se);
+		zsv_sched_dispatch(s);
+	}
+	spin_unlock_bh(&s->lock);
+}
+
+/**
+ * zsv_sched_slice_add_locked() - make a new slice known to its scheduler
+ * @slice: the slice, with its weight, cap and timeslice set
+ *
+ * Return: 0 or -ENOMEM, with nothing changed.
+ */
+int zsv_sched_slice_add_locked(struct zsv_slice *slice)
+{
+	struct zsv_sched *s = &slice->pdev->sched;
+	struct zsv_sched_entity *se = &slice->se, **order = NULL, **old;
+	u32 cap = 0;
+
+	lockdep_assert_held(&zsv_lock);
+	INIT_LIST_HEAD(&se->queue);
+	INIT_LIST_HEAD(&se->throttle_link);
+	RB_CLEAR_NODE(&se->node);
+
+	/* nr_entities changes only under zsv_lock, so this stays true. */
+	if (s->nr_entities + 1 > s->order_cap) {
+		cap = max3(s->nr_entities + 1, 2 * s->order_cap, 16U);
+		order = kvmalloc_array(cap, sizeof(*order), GFP_KERNEL);
+		if (!order)
+			return -ENOMEM;
+	}
+
+	spin_lock_bh(&s->lock);
+	old = NULL;
+	if (order) {
+		old = s->order;
+		s->order = order;
+		s->order_cap = cap;
+	}
+	se->weight = slice->weight;
+	se->cap_pct = slice->cap_pct;
+	se->timeslice_ns = slice->timeslice_ns;
+	se->vruntime = s->min_vruntime;
+	list_add_tail(&se->link, &s->entities);
+	s->nr_entities++;
+	s->weight_sum += se->weight;
+	spin_unlock_bh(&s->lock);
+	kvfree(old);
+	return 0;
+}
+
+void zsv_sched_slice_config_locked(struct zsv_slice *slice)
+{
+	struct zsv_sched *s = &slice->pdev->sched;
+	struct zsv_sched_entity *se = &slice->se;
+
+	lockdep_assert_held(&zsv_lock);
+	spin_lock_bh(&s->lock);
+	s->weight_sum = s->weight_sum - se->weight + slice->weight;
+	se->weight = slice->weight;
+	se->cap_pct = slice->cap_pct;
+	se->timeslice_ns = slice->timeslice_ns;
+	spin_unlock_bh(&s->lock);
+}
+
+/**
+ * zsv_sched_slice_del_locked() - take a deleted slice off its scheduler
+ * @slice: the slice, marked dead
+ *
+ * Its queued jobs fail with -ENODEV (retired from a work item, since
+ * retiring takes zsv_lock); its running jobs are told to stop, and fail
+ * the same way when their engines come back. Its contexts' waiters are
+ * woken to see the slice gone.
+ */
+void zsv_sched_slice_del_locked(struct zsv_slice *slice)
+{
+	struct zsv_sched *s = &slice->pdev->sched;
+	struct zsv_sched_entity *se = &slice->se;
+	struct zsv_job *job;
+	struct zsv_ctx *ctx;
+	LIST_HEAD(cancelled);
+	u32 i;
+
+	lockdep_assert_held(&zsv_lock);
+	spin_lock_bh(&s->lock);
+	se->dead = true;
+	zsv_se_dequeue(s, se);
+	if (se->throttled)
+		zsv_se_unthrottle(s, se, ktime_get_ns());
+	list_del(&se->link);
+	s->nr_entities--;
+	s->weight_sum -= se->weight;
+	list_for_each_entry(job, &se->queue, queue_link) {
+		job->exec.error = -ENODEV;
+		job->state = ZSV_JOB_FINISHED;
+		se->jobs_completed++;
+		se->jobs_failed++;
+		s->jobs_completed++;
+	}
+	list_splice_init(&se->queue, &cancelled);
+	se->nr_queued = 0;
+	for (i = 0; i < s->nr_engines; i++) {
+		job = s->engine[i].job;
+		if (job && job->se == se)
+			WRITE_ONCE(job->exec.cancel, true);
+	}
+	spin_unlock_bh(&s->lock);
+
+	zsv_jobs_retire_later(&cancelled);
+	list_for_each_entry(ctx, &slice->contexts, slice_link)
+		wake_up_all(&ctx->wq);
+}
+
+void zsv_sched_slice_stats(struct zsv_slice *slice,
+			   struct zsv_slice_stats *st)
+{
+	struct zsv_sched *s = &slice->pdev->sched;
+	struct zsv_sched_entity *se = &slice->se;
+	u64 now;
+	u32 i;
+
+	spin_lock_bh(&s->lock);
+	now = ktime_get_ns();
+	st->busy_ns = se->busy_ns;
+	for (i = 0; i < s->nr_engines; i++) {
+		struct zsv_engine *eng = &s->engine[i];
+
+		if (eng->job && eng->job->se == se)
+			st->busy_ns += now - eng->charged_ns;
+	}
+	st->jobs_submitted = se->jobs_submitted;
+	st->jobs_completed = se->jobs_completed;
+	st->jobs_failed = se->jobs_failed;
+	st->throttled_ns = se->throttled_ns;
+	if (se->throttled)
+		st->throttled_ns += now - se->throttled_since_ns;
+	st->ctx_switches = se->ctx_switches;
+	st->promised_ppm = se->promised_ppm;
+	st->delivered_ppm = se->delivered_ppm;
+	spin_unlock_bh(&s->lock);
+}
+
+void zsv_sched_pdev_stats(struct zsv_pdev *pdev, u64 *busy_ns,
+			  u64 *jobs_completed)
+{
+	struct zsv_sched *s = &pdev->sched;
+	u64 now;
+	u32 i;
+
+	spin_lock_bh(&s->lock);
+	now = ktime_get_ns();
+	*busy_ns = s->busy_ns;
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].job)
+			*busy_ns += now - s->engine[i].charged_ns;
+	*jobs_completed = s->jobs_completed;
+	spin_unlock_bh(&s->lock);
+}
