@@ -57,10 +57,11 @@
  * Guarantees: with every slice saturating, each slice's engine time per
  * period is its promised share to within one quantum per engine (plus
  * backend overrun); no slice exceeds its cap by more than the backend's
- * overrun; a slice with queued work waits at most one quantum per
- * runnable slice of lower key before it runs (no starvation). Changes of
- * weight, cap and timeslice apply from the next dispatch; policy and
- * period changes from the next period boundary at the latest.
+ * overrun; a slice with queued work and allowance left is not starved:
+ * its virtual runtime stands still while the others' grow, so it runs
+ * within about (sum of the other busy weights / its weight) quanta.
+ * Changes of weight, cap and timeslice apply from the next dispatch;
+ * policy and period changes from the next period boundary at the latest.
  *
  * Locking: the scheduler's lock (bottom halves off) covers the tree, the
  * entities, the engines and the statistics; a context's job_lock nests
