@@ -41,9 +41,12 @@
  * period. A dispatch never gives a slice more than its allowance left in
  * the period (less what its other running jobs may still use), so a cap
  * is exceeded at most by the backend's overrun of a budget: one command
- * chunk for the sim backend. A slice out of allowance is throttled (off
- * the tree) until the next period; the time it waits with work queued is
- * its throttled time.
+ * chunk for the sim backend, or a late timer. What a slice uses past its
+ * allowance is carried into the next period as debt (up to a whole
+ * allowance), so over several periods the cap holds however late the
+ * backend is. A slice out of allowance is throttled (off the tree) until
+ * the next period; the time it waits with work queued is its throttled
+ * time.
  *
  * Engine time is charged to the slice whose job held the engine, from
  * dispatch to zsv_engine_done(), and split at period boundaries. At each
@@ -57,9 +60,10 @@
  * Guarantees: with every slice saturating, each slice's engine time per
  * period is its promised share to within one quantum per engine (plus
  * backend overrun); no slice exceeds its cap by more than the backend's
- * overrun; a slice with queued work and allowance left is not starved:
- * its virtual runtime stands still while the others' grow, so it runs
- * within about (sum of the other busy weights / its weight) quanta.
+ * overrun in a period, and that is taken from its next period; a slice
+ * with queued work and allowance left is not starved: its virtual
+ * runtime stands still while the others' grow, so it runs within about
+ * (sum of the other busy weights / its weight) quanta.
  * Changes of weight, cap and timeslice apply from the next dispatch;
  * policy and period changes from the next period boundary at the latest.
  *
@@ -504,7 +508,19 @@ static void zsv_sched_tick(struct work_struct *work)
 			zsv_sched_charge(s, &s->engine[i], now);
 	zsv_sched_shares(s, now - s->period_start_ns);
 	list_for_each_entry(se, &s->entities, link) {
-		se->period_used_ns = 0;
+		u64 limit = zsv_sched_limit(s, se);
+
+		/*
+		 * Time used past the allowance (a budget that ended late: a
+		 * slow timer, a stalled host) is owed to the next period, up
+		 * to a whole allowance, so that over time a cap holds
+		 * whatever the backend's latency.
+		 */
+		if (limit != U64_MAX && se->period_used_ns > limit)
+			se->period_used_ns = min(se->period_used_ns - limit,
+						 limit);
+		else
+			se->period_used_ns = 0;
 		se->active = se->nr_queued || se->nr_running;
 		busy |= se->active;
 	}

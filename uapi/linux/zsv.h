@@ -88,7 +88,8 @@
  *     ZSV_A_SLICE_MEM_PEAK: u64          most bytes ever in use
  *     ZSV_A_SLICE_QUOTA_HITS: u64        buffer creations refused EDQUOT
  *     ZSV_A_SLICE_BUSY_NS: u64           engine time charged to the slice
- *     ZSV_A_SLICE_JOBS_SUBMITTED: u64, ZSV_A_SLICE_JOBS_COMPLETED: u64
+ *     ZSV_A_SLICE_JOBS_SUBMITTED: u64
+ *     ZSV_A_SLICE_JOBS_COMPLETED: u64    retired, failed ones included
  *     ZSV_A_SLICE_JOBS_FAILED: u64       retired with an error
  *     ZSV_A_SLICE_THROTTLED_NS: u64      time work waited on the cap
  *     ZSV_A_SLICE_CTX_SWITCHES: u64      engines switched to the slice
