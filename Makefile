@@ -102,6 +102,7 @@ $(LSRC_STAMP):
 tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/selftests KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
+	$(MAKE) -C tests/stress
 
 # --- running -------------------------------------------------------------
 
@@ -115,7 +116,8 @@ check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check
 
-# zsv-bench in the VM; BENCH_ARGS go to it (default: churn).
+# zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead
+# and latency, one after the other).
 .PHONY: bench
 bench: deps
 	@mkdir -p $(BUILD)
@@ -135,3 +137,4 @@ clean:
 	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
 	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/stress clean

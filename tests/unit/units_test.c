@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -1032,6 +1033,78 @@ TEST(slice_info_on_other_file_is_enotty)
 	close(fd);
 	EXPECT_EQ(-EBADF, zsv_slice_get_info(-1, &info));
 	EXPECT_EQ(-EINVAL, zsv_slice_get_info(0, NULL));
+}
+
+/* The data-plane calls refuse bad arguments before any ioctl. */
+TEST(job_submit_refuses_bad_arguments_without_a_call)
+{
+	struct zsv_job_cmd cmds[ZSV_JOB_CMDS_MAX + 1] = { 0 };
+	uint64_t seqno = 77;
+
+	/* fd -1 would be EBADF: EINVAL proves nothing reached the kernel. */
+	EXPECT_EQ(-EINVAL, zsv_job_submit(-1, NULL, 1, sizeof(cmds[0]), &seqno));
+	EXPECT_EQ(-EINVAL, zsv_job_submit(-1, cmds, 0, sizeof(cmds[0]), &seqno));
+	EXPECT_EQ(-EINVAL, zsv_job_submit(-1, cmds, ZSV_JOB_CMDS_MAX + 1,
+					  sizeof(cmds[0]), &seqno));
+	EXPECT_EQ(-EINVAL,
+		  zsv_job_submit(-1, cmds, 1, sizeof(cmds[0]) - 8, &seqno));
+	EXPECT_EQ(-EINVAL, zsv_job_submit(-1, cmds, 1, 0, &seqno));
+	EXPECT_EQ(-EINVAL,
+		  zsv_job_submit(-1, cmds, 1, (size_t)UINT32_MAX + 1, &seqno));
+	EXPECT_EQ(77, seqno);
+	/* Within the limits, the call is made. */
+	EXPECT_EQ(-EBADF, zsv_job_submit(-1, cmds, ZSV_JOB_CMDS_MAX,
+					 sizeof(cmds[0]), &seqno));
+	EXPECT_EQ(-EBADF, zsv_job_submit(-1, cmds, 1, sizeof(cmds[0]) + 8, NULL));
+}
+
+TEST(data_plane_calls_on_other_file_are_enotty)
+{
+	struct zsv_job_cmd cmd = { .op = ZSV_OP_COMPUTE, .arg = 1 };
+	struct zsv_job_status st = { .completed_seqno = 5 };
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	uint64_t offset = 9;
+	uint32_t handle = 9;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENOTTY, zsv_job_submit(fd, &cmd, 1, sizeof(cmd), NULL));
+	EXPECT_EQ(-ENOTTY, zsv_job_wait(fd, 0, 0, &st, sizeof(st)));
+	EXPECT_EQ(5, st.completed_seqno);
+	EXPECT_EQ(-ENOTTY, zsv_job_wait(fd, 1, 0, NULL, 0));
+	EXPECT_EQ(-ENOTTY, zsv_bo_create(fd, 4096, 0, &handle));
+	EXPECT_EQ(9, handle);
+	EXPECT_EQ(-ENOTTY, zsv_bo_destroy(fd, 1));
+	EXPECT_EQ(-ENOTTY, zsv_bo_mmap_offset(fd, 1, &offset));
+	EXPECT_EQ(9, offset);
+	close(fd);
+	EXPECT_EQ(-EBADF, zsv_job_wait(-1, 0, 0, NULL, 0));
+	EXPECT_EQ(-EBADF, zsv_bo_destroy(-1, 1));
+}
+
+TEST(bo_calls_refuse_null_outputs)
+{
+	EXPECT_EQ(-EINVAL, zsv_bo_create(-1, 4096, 0, NULL));
+	EXPECT_EQ(-EINVAL, zsv_bo_mmap_offset(-1, 1, NULL));
+}
+
+TEST(job_wait_refuses_a_status_without_a_size)
+{
+	struct zsv_job_status st;
+
+	EXPECT_EQ(-EINVAL, zsv_job_wait(-1, 0, 0, &st, 0));
+}
+
+TEST(monotonic_ns_is_clock_monotonic)
+{
+	struct timespec ts;
+	int64_t a, b, c;
+
+	a = zsv_monotonic_ns();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	b = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	c = zsv_monotonic_ns();
+	EXPECT_LE(a, b);
+	EXPECT_LE(b, c);
 }
 
 /*

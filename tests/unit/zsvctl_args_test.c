@@ -672,9 +672,20 @@ TEST(slice_json_has_every_key)
 	s.node_mode = 0640;
 	s.contexts = 2;
 	s.mem_used_bytes = 4096;
+	s.mem_peak_bytes = 8192;
+	s.quota_hits = 3;
+	s.busy_ns = 1500000000;
+	s.jobs_submitted = 12;
+	s.jobs_completed = 11;
+	s.jobs_failed = 1;
+	s.throttled_ns = 250000;
+	s.ctx_switches = 40;
+	s.share_promised_ppm = 250000;
+	s.share_delivered_ppm = 248000;
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
-	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096}",
+	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096,"
+		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
@@ -690,8 +701,13 @@ TEST(slice_json_has_null_for_what_the_kernel_left_out)
 		    ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE);
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(15, json_object_object_length(obj));
+	EXPECT_EQ(25, json_object_object_length(obj));
 	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_used", &v));
+	EXPECT_EQ(NULL, v);
+	/* A kernel without the stats: null, not a misleading 0. */
+	ASSERT_TRUE(json_object_object_get_ex(obj, "busy_ns", &v));
+	EXPECT_EQ(NULL, v);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "share_delivered_ppm", &v));
 	EXPECT_EQ(NULL, v);
 	ASSERT_TRUE(json_object_object_get_ex(obj, "dev", &v));
 	EXPECT_EQ(NULL, v);
@@ -714,6 +730,92 @@ TEST(dev_json_has_oversub_and_mem_shared)
 	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_shared", &v));
 	EXPECT_EQ(3 * GiB, json_object_get_uint64(v));
 	json_object_put(obj);
+}
+
+TEST(dev_json_has_busy_and_jobs_completed)
+{
+	struct zsv_dev_info d = {
+		.present = ~0ULL, .id = 1, .name = "zsv1", .backend = "sim",
+		.busy_ns = 123456789012ULL, .jobs_completed = 4242,
+	};
+	struct json_object *obj, *v;
+
+	obj = dev_to_json(&d);
+	ASSERT_NE(NULL, obj);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "busy_ns", &v));
+	EXPECT_EQ(123456789012ULL, json_object_get_uint64(v));
+	ASSERT_TRUE(json_object_object_get_ex(obj, "jobs_completed", &v));
+	EXPECT_EQ(4242, json_object_get_uint64(v));
+	json_object_put(obj);
+	d.present &= ~(ZSV_ATTR_BIT(ZSV_A_DEV_BUSY_NS) |
+		       ZSV_ATTR_BIT(ZSV_A_DEV_JOBS_COMPLETED));
+	obj = dev_to_json(&d);
+	ASSERT_NE(NULL, obj);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "busy_ns", &v));
+	EXPECT_EQ(NULL, v);
+	json_object_put(obj);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stats for people */
+
+static const char *human(uint64_t ns)
+{
+	static char buf[ZSV_UNIT_STR_MAX];
+
+	if (zsvctl_format_duration_human(ns, buf, sizeof(buf)))
+		return "(error)";
+	return buf;
+}
+
+TEST(duration_human_uses_the_largest_unit_with_one_decimal)
+{
+	EXPECT_STREQ("0ns", human(0));
+	EXPECT_STREQ("999ns", human(999));
+	EXPECT_STREQ("1us", human(1000));
+	EXPECT_STREQ("1.5us", human(1599));
+	EXPECT_STREQ("812.3us", human(812345));
+	EXPECT_STREQ("2ms", human(2000000));
+	EXPECT_STREQ("1.2s", human(1234567890));
+	EXPECT_STREQ("59.9s", human(59999999999ULL));
+}
+
+TEST(duration_human_shows_minutes_hours_days)
+{
+	EXPECT_STREQ("1m00s", human(60000000000ULL));
+	EXPECT_STREQ("12m05s", human(725000000000ULL));
+	EXPECT_STREQ("3h07m", human((3 * 3600 + 7 * 60 + 59) * 1000000000ULL));
+	EXPECT_STREQ("2d04h", human((2 * 86400 + 4 * 3600 + 5) * 1000000000ULL));
+	EXPECT_STREQ("213503d23h", human(UINT64_MAX));
+}
+
+TEST(duration_human_reports_short_buffer)
+{
+	char buf[8];
+
+	EXPECT_EQ(-ENOSPC, zsvctl_format_duration_human(1234567, buf, 5));
+	EXPECT_EQ(0, zsvctl_format_duration_human(999, buf, 6));
+	EXPECT_STREQ("999ns", buf);
+}
+
+TEST(ppm_as_percent_rounds_to_one_decimal)
+{
+	static const struct {
+		uint32_t ppm;
+		const char *str;
+	} cases[] = {
+		{ 0, "0.0%" }, { 250000, "25.0%" }, { 333333, "33.3%" },
+		{ 249999, "25.0%" }, { 249499, "24.9%" }, { 1000000, "100.0%" },
+		{ 500, "0.1%" }, { 499, "0.0%" },
+	};
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, zsvctl_format_ppm_pct(cases[i].ppm, buf, sizeof(buf)));
+		EXPECT_STREQ(cases[i].str, buf) TH_LOG("%u ppm", cases[i].ppm);
+	}
+	EXPECT_EQ(-ENOSPC, zsvctl_format_ppm_pct(1000000, buf, 6));
 }
 
 static void slice_line(FILE *f, const void *s)

@@ -50,6 +50,12 @@ struct bench_cmd {
 
 int churn_main(struct bench *b, int argc, char **argv);
 void churn_usage(FILE *f);
+int share_main(struct bench *b, int argc, char **argv);
+void share_usage(FILE *f);
+int overhead_main(struct bench *b, int argc, char **argv);
+void overhead_usage(FILE *f);
+int latency_main(struct bench *b, int argc, char **argv);
+void latency_usage(FILE *f);
 
 /* "zsv-bench: <message>" and @usage on stderr; returns BENCH_EXIT_USAGE. */
 int bench_usage_error(void (*usage)(FILE *f), const char *fmt, ...)
@@ -119,10 +125,16 @@ void samples_summarise(struct samples *s, struct summary *sum);
 /* ------------------------------------------------------------------ */
 /* Reports (report.c) */
 
-/* How a table column prints its number for people. */
+/* How a table column prints its value for people. */
 enum report_fmt {
 	REPORT_UINT, /* as is */
 	REPORT_NS, /* nanoseconds, printed as microseconds: "812.3us" */
+	REPORT_STR, /* a string, aligned on the left */
+	REPORT_PCT, /* a percent, one decimal: "24.9%" */
+	REPORT_PP, /* percentage points, two decimals: "0.42" */
+	REPORT_RATIO, /* a ratio, two decimals: "0.98x" */
+	REPORT_REAL, /* a number, one decimal: "1142.6" */
+	REPORT_MS, /* nanoseconds, printed as milliseconds: "312.0ms" */
 };
 
 /**
@@ -172,6 +184,7 @@ int report_print(const struct report *r, const struct bench *b, FILE *f);
  * are written with three decimals.
  */
 int report_put(json_object *obj, const char *key, json_object *val);
+int report_put_null(json_object *obj, const char *key);
 int report_put_u64(json_object *obj, const char *key, uint64_t val);
 int report_put_i64(json_object *obj, const char *key, int64_t val);
 int report_put_str(json_object *obj, const char *key, const char *val);
@@ -181,5 +194,169 @@ int report_put_bool(json_object *obj, const char *key, bool val);
 /* {"count", "min", "median", "p99", "max", "mean"} of @sum, in ns. */
 int report_put_summary(json_object *obj, const char *key,
 		       const struct summary *sum);
+
+/* ------------------------------------------------------------------ */
+/* Test beds (testbed.c): a pdev and slices with an open context each */
+
+/**
+ * struct tb_slice - one slice of a test bed
+ * @name: its name, <prefix>-<index>
+ * @id: its id
+ * @fd: its context, -1 when closed
+ * @weight, @cap_pct: what it was given last
+ * @submitted: sequence number of its last submitted job
+ * @completed: every job up to this one has retired
+ * @inflight: jobs the load keeps submitted and not retired; 0: idle
+ * @failed: failures seen (WAIT reports only the latest: a lower bound)
+ * @error_seqno: the latest job that failed, as WAIT last said
+ * @error: the errno it failed with
+ * @job_ns: the COMPUTE time of each job in flight, by seqno % @ring
+ * @ring: entries of @job_ns, a power of two, at least @inflight
+ */
+struct tb_slice {
+	char name[ZSV_NAME_MAX + 1];
+	uint32_t id;
+	int fd;
+	uint32_t weight;
+	uint32_t cap_pct;
+	uint64_t submitted;
+	uint64_t completed;
+	uint32_t inflight;
+	uint64_t failed;
+	uint64_t error_seqno;
+	int error;
+	uint64_t *job_ns;
+	uint32_t ring;
+};
+
+/**
+ * struct testbed - a pdev to measure on, left as it was found
+ * @b: the bench (its handle)
+ * @prefix: names of our slices: <prefix>-<index>
+ * @dev: the pdev's name
+ * @made: we made it with dev-new, and remove it at the end
+ * @saved: its settings before we changed any, restored at the end
+ * @engines: its engines
+ * @period_ns: its accounting period
+ * @slices: ours, @count of them
+ */
+struct testbed {
+	struct bench *b;
+	const char *prefix;
+	char dev[ZSV_NAME_MAX + 1];
+	bool made;
+	struct zsv_dev_info *saved;
+	uint32_t engines;
+	uint64_t period_ns;
+	struct tb_slice *slices;
+	size_t count;
+	size_t size;
+};
+
+/*
+ * Set up on the pdev @dev, or, when @dev is NULL, on a new sim pdev of
+ * @engines engines and @mem_bytes of memory.  Returns an exit status
+ * (it said why it failed).
+ */
+int tb_open(struct testbed *tb, struct bench *b, const char *prefix,
+	    const char *dev, uint32_t engines, uint64_t mem_bytes);
+
+/*
+ * Destroy our slices (contexts first), restore the pdev's settings or
+ * remove the pdev we made.  Goes on past failures; returns an exit
+ * status.
+ */
+int tb_close(struct testbed *tb);
+
+/* Set the pdev's policy; an exit status. */
+int tb_set_policy(struct testbed *tb, enum zsv_policy policy);
+
+/*
+ * One more slice of @mem_bytes (reserved), @weight and @cap_pct, with a
+ * context open on it; an exit status.
+ */
+int tb_add_slice(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
+		 uint32_t cap_pct);
+
+/* Change a slice's weight and cap, live; an exit status. */
+int tb_set_slice(struct testbed *tb, struct tb_slice *s, uint32_t weight,
+		 uint32_t cap_pct);
+
+/* Close every context, then destroy every slice; an exit status. */
+int tb_clear(struct testbed *tb);
+
+/* The pdev as dev-get reports it now; free with zsv_dev_info_free(). */
+int tb_dev_get(struct testbed *tb, struct zsv_dev_info **dev);
+
+/*
+ * Raise the soft limit of open files to what @fds more need, as far as
+ * the hard limit lets; an exit status.
+ */
+int tb_reserve_fds(struct bench *b, size_t fds);
+
+/* ------------------------------------------------------------------ */
+/* Load (load.c): keep slices busy with COMPUTE jobs */
+
+/**
+ * struct load - saturating job streams on some slices of a test bed
+ * @epfd: epoll set of the busy slices' contexts
+ * @min_ns, @max_ns: each job is one COMPUTE of a length drawn uniformly
+ *	from this range
+ * @rng: state of the job lengths' generator (fixed seed: runs repeat)
+ * @retired: jobs retired since load_init()
+ * @retired_ns: their COMPUTE time: the engine time that did work
+ * @failed: of them, failed
+ * @syscalls: ioctls and epoll_waits the load made, for its CPU cost
+ */
+struct load {
+	int epfd;
+	uint64_t min_ns;
+	uint64_t max_ns;
+	uint64_t rng;
+	uint64_t retired;
+	uint64_t retired_ns;
+	uint64_t failed;
+	uint64_t syscalls;
+};
+
+/* An exit status. */
+int load_init(struct load *l, struct bench *b, uint64_t min_ns,
+	      uint64_t max_ns);
+void load_fini(struct load *l);
+
+/*
+ * Keep @inflight jobs (1 to ZSV_JOBS_INFLIGHT_MAX) of @s submitted and
+ * not retired from now on; 0 makes it idle (what it has queued still
+ * runs).  An exit status.
+ */
+int load_set(struct load *l, struct bench *b, struct tb_slice *s,
+	     uint32_t inflight);
+
+/*
+ * Serve the busy slices (resubmit as jobs retire) until CLOCK_MONOTONIC
+ * @until_ns or a stop signal.  An exit status.
+ */
+int load_run(struct load *l, struct bench *b, uint64_t until_ns);
+
+/* ------------------------------------------------------------------ */
+/* Shares (share_model.c) */
+
+/*
+ * What the pdev's policy promises each of @n slices, as a fraction of
+ * its engine time (engines x wall time), when the slices with @busy set
+ * keep it saturated and the others ask nothing:
+ *   weighted:    weight / sum of the busy slices' weights, with caps
+ *                water-filled (a capped slice gets its cap, the rest is
+ *                shared by weight among the others)
+ *   fixed:       weight / sum of all the slices' weights, at most the
+ *                cap; no redistribution
+ *   best-effort: like weighted with equal weights
+ * Idle slices are promised 0 (they use nothing).  @cap_pct 0 means 100.
+ */
+void share_promised(enum zsv_policy policy, size_t n, const uint32_t *weight,
+		    const uint32_t *cap_pct, const bool *busy, double *share);
+
+/* xorshift64: a fixed sequence for a seed; never returns 0. */
+uint64_t bench_rand(uint64_t *state);
 
 #endif /* ZSV_BENCH_H */

@@ -42,6 +42,11 @@ int report_put(json_object *obj, const char *key, json_object *val)
 	return 0;
 }
 
+int report_put_null(json_object *obj, const char *key)
+{
+	return json_object_object_add(obj, key, NULL) ? -ENOMEM : 0;
+}
+
 int report_put_u64(json_object *obj, const char *key, uint64_t val)
 {
 	return report_put(obj, key, json_object_new_uint64(val));
@@ -216,22 +221,56 @@ static void format_cell(char *buf, size_t len, json_object *val,
 			enum report_fmt fmt)
 {
 	uint64_t v;
+	double d;
 
 	if (!val || json_object_is_type(val, json_type_null)) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	v = json_object_get_uint64(val);
+	d = json_object_get_double(val);
 	switch (fmt) {
 	case REPORT_NS:
 		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "us", v / 1000,
 			 v % 1000 / 100);
+		break;
+	case REPORT_MS:
+		snprintf(buf, len, "%.1fms", v / 1e6);
+		break;
+	case REPORT_STR:
+		snprintf(buf, len, "%s", json_object_get_string(val));
+		break;
+	case REPORT_PCT:
+		snprintf(buf, len, "%.1f%%", d);
+		break;
+	case REPORT_PP:
+		snprintf(buf, len, "%.2f", d);
+		break;
+	case REPORT_RATIO:
+		snprintf(buf, len, "%.2fx", d);
+		break;
+	case REPORT_REAL:
+		snprintf(buf, len, "%.1f", d);
 		break;
 	case REPORT_UINT:
 	default:
 		snprintf(buf, len, "%" PRIu64, v);
 		break;
 	}
+}
+
+/* One cell of column @c; a word in the last column is not padded. */
+static void print_cell(FILE *f, const struct report *r, size_t c, int width,
+		       const char *text)
+{
+	if (c)
+		fputs("  ", f);
+	if (r->cols[c].fmt != REPORT_STR)
+		fprintf(f, "%*s", width, text);
+	else if (c + 1 == r->ncols)
+		fputs(text, f);
+	else
+		fprintf(f, "%-*s", width, text);
 }
 
 static int print_table(const struct report *r, FILE *f)
@@ -261,14 +300,13 @@ static int print_table(const struct report *r, FILE *f)
 				width[c] = len;
 		}
 	}
-	/* Every column holds numbers: all of them line up on the right. */
+	/* Numbers line up on the right, words on the left. */
 	for (c = 0; c < r->ncols; c++)
-		fprintf(f, "%s%*s", c ? "  " : "", width[c], r->cols[c].header);
+		print_cell(f, r, c, width[c], r->cols[c].header);
 	fputc('\n', f);
 	for (i = 0; i < nrows; i++) {
 		for (c = 0; c < r->ncols; c++)
-			fprintf(f, "%s%*s", c ? "  " : "", width[c],
-				cells[i * r->ncols + c]);
+			print_cell(f, r, c, width[c], cells[i * r->ncols + c]);
 		fputc('\n', f);
 	}
 	free(cells);

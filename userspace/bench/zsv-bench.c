@@ -5,7 +5,7 @@
  *   zsv-bench [-j|-p] SUBCOMMAND [OPTIONS]
  *
  * Each subcommand is one entry of the table below and lives in its own
- * file (churn.c, ...); they share the report layer (report.c), so every
+ * file (churn.c, share.c, overhead.c, latency.c); they share the report layer (report.c), so every
  * one prints a table for people and the same numbers as JSON with -j.
  */
 #include <errno.h>
@@ -29,6 +29,12 @@ static const struct bench_cmd cmds[] = {
 	{ "churn", churn_main, churn_usage,
 	  "create and destroy slices next to 1, 64, 1024 others: latency" },
 	{ "help", help_main, usage, "this help, or a subcommand's: help NAME" },
+	{ "share", share_main, share_usage,
+	  "saturated slices: delivered vs promised share of engine time" },
+	{ "overhead", overhead_main, overhead_usage,
+	  "utilisation and throughput at 1, 8, 64, 1024 slices vs 1" },
+	{ "latency", latency_main, latency_usage,
+	  "submit-to-completion of tiny jobs vs a bare ioctl" },
 	{ .name = NULL },
 };
 
@@ -42,7 +48,7 @@ static void usage(FILE *f)
 	      "Subcommands:\n",
 	      f);
 	for (c = cmds; c->name; c++)
-		fprintf(f, "  %-8s %s\n", c->name, c->help);
+		fprintf(f, "  %-9s %s\n", c->name, c->help);
 	fputs("\n"
 	      "Options (also accepted after the subcommand):\n"
 	      "  -j, --json     print JSON\n"

@@ -29,6 +29,8 @@ static const struct nla_policy dev_policy[ZSV_A_DEV_MAX + 1] = {
 	[ZSV_A_DEV_SLICE_COUNT] = { .type = NLA_U32 },
 	[ZSV_A_DEV_OVERSUB_PCT] = { .type = NLA_U32 },
 	[ZSV_A_DEV_MEM_SHARED] = { .type = NLA_U64 },
+	[ZSV_A_DEV_BUSY_NS] = { .type = NLA_U64 },
+	[ZSV_A_DEV_JOBS_COMPLETED] = { .type = NLA_U64 },
 };
 
 _Static_assert(ZSV_A_DEV_MAX < 64, "zsv_dev_info.present has 64 bits");
@@ -87,6 +89,8 @@ int zsv_dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out)
 	dev->slice_count = get_u32(tb, ZSV_A_DEV_SLICE_COUNT);
 	dev->oversub_pct = get_u32(tb, ZSV_A_DEV_OVERSUB_PCT);
 	dev->mem_shared_bytes = get_u64(tb, ZSV_A_DEV_MEM_SHARED);
+	dev->busy_ns = get_u64(tb, ZSV_A_DEV_BUSY_NS);
+	dev->jobs_completed = get_u64(tb, ZSV_A_DEV_JOBS_COMPLETED);
 	*out = dev;
 	return 0;
 }

@@ -105,6 +105,9 @@ uint32_t zsv_family_version(const struct zsv_handle *h);
  * @oversub_pct: how far the shared slices' quotas may sum past the
  *	unreserved memory, in percent (100 = not at all)
  * @mem_shared_bytes: sum of the shared slices' quotas
+ * @busy_ns: engine time used, summed over all engines, since the pdev
+ *	was made
+ * @jobs_completed: jobs the pdev retired since it was made
  */
 struct zsv_dev_info {
 	uint64_t present;
@@ -121,6 +124,9 @@ struct zsv_dev_info {
 	uint32_t slice_count;
 	uint32_t oversub_pct;
 	uint64_t mem_shared_bytes;
+	/* Since libzsv 0.3: */
+	uint64_t busy_ns;
+	uint64_t jobs_completed;
 };
 
 static inline bool zsv_dev_has(const struct zsv_dev_info *dev, int attr)
@@ -238,6 +244,19 @@ int zsv_dev_del(struct zsv_handle *h, const char *name);
  * @node: path of the device node ("/dev/zsv/<name>"), never NULL
  * @contexts: open files of the device node
  * @mem_used_bytes: bytes of the partition backing live buffers
+ * @mem_peak_bytes: most bytes of the partition ever in use at once
+ * @quota_hits: buffer creations refused because the partition was full
+ * @busy_ns: engine time charged to the slice, all engines together
+ * @jobs_submitted: jobs queued by the slice's contexts
+ * @jobs_completed: jobs retired, failed ones included
+ * @jobs_failed: jobs retired with an error
+ * @throttled_ns: time the slice's work waited on its cap
+ * @ctx_switches: times an engine switched to the slice
+ * @share_promised_ppm: share of the pdev's engine time (engines x
+ *	period) the slice was due over the last period, in millionths
+ * @share_delivered_ppm: share it got over the last period, in millionths
+ *
+ * The counters count from the slice's creation.
  */
 struct zsv_slice_info {
 	uint64_t present;
@@ -256,6 +275,17 @@ struct zsv_slice_info {
 	const char *node;
 	uint32_t contexts;
 	uint64_t mem_used_bytes;
+	/* Since libzsv 0.3: */
+	uint64_t mem_peak_bytes;
+	uint64_t quota_hits;
+	uint64_t busy_ns;
+	uint64_t jobs_submitted;
+	uint64_t jobs_completed;
+	uint64_t jobs_failed;
+	uint64_t throttled_ns;
+	uint64_t ctx_switches;
+	uint32_t share_promised_ppm;
+	uint32_t share_delivered_ppm;
 };
 
 static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)
@@ -355,7 +385,18 @@ int zsv_slice_get_by_id(struct zsv_handle *h, uint32_t id,
 void zsv_slice_info_free(struct zsv_slice_info *slice);
 
 /* ------------------------------------------------------------------ */
-/* Slice nodes (the data plane; no handle needed) */
+/* Slice nodes (the data plane; no handle needed)
+ *
+ * A context is a file descriptor of a slice node, from zsv_slice_open()
+ * (or any open(2) of /dev/zsv/<name>, inside a container say); close(2)
+ * ends it, with its buffer objects and the jobs it has not retired.  The
+ * calls below take that fd.  They are thin: one ioctl each, no state in
+ * the library, safe from any thread (the kernel orders the calls on one
+ * context).  Errors are negated errnos: -ENOTTY for an fd that is no
+ * slice node (or a kernel without the call), -ENODEV once the slice was
+ * destroyed with force, and the kernel's reasons for each call (see
+ * uapi/linux/zsv.h).
+ */
 
 /*
  * zsv_slice_open() - open /dev/zsv/<name> read-write, close-on-exec:
@@ -370,6 +411,71 @@ int zsv_slice_open(const char *name);
  * when @fd is no slice node, -ENODEV once the slice was destroyed.
  */
 int zsv_slice_get_info(int fd, struct zsv_info *info);
+
+/*
+ * zsv_bo_create() - a buffer object of @size bytes (1 to
+ * ZSV_BO_SIZE_MAX, rounded up to whole pages) from the slice's memory
+ * partition; *handle is its handle in this context.  @flags is 0 (none
+ * are defined yet).  -EDQUOT past the partition, -ENOMEM when a shared
+ * slice finds the pdev's shared pool used up.
+ */
+int zsv_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle);
+
+/* zsv_bo_destroy() - destroy a buffer object; its mappings are zapped. */
+int zsv_bo_destroy(int fd, uint32_t handle);
+
+/*
+ * zsv_bo_mmap_offset() - the offset at which mmap(MAP_SHARED) of @fd
+ * maps the buffer object @handle (whole, or from any page of it).
+ */
+int zsv_bo_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
+
+/*
+ * zsv_job_submit() - queue one job of @count commands (1 to
+ * ZSV_JOB_CMDS_MAX) on the context; *seqno (may be NULL) is its
+ * sequence number, from 1.  @cmd_size is sizeof(struct zsv_job_cmd) as
+ * the caller was built, the stride of @cmds: pass sizeof(*cmds).  The
+ * kernel checks the whole job first (-EINVAL for a malformed command,
+ * -ENOENT for a handle the context does not hold) and queues nothing
+ * when it refuses; -EAGAIN when ZSV_JOBS_INFLIGHT_MAX jobs of the
+ * context have not retired yet.
+ */
+int zsv_job_submit(int fd, const struct zsv_job_cmd *cmds, size_t count,
+		   size_t cmd_size, uint64_t *seqno);
+
+/**
+ * struct zsv_job_status - how far a context's jobs have got
+ * @completed_seqno: every job up to this one has retired
+ * @error_seqno: the latest job of the context that failed, or 0
+ * @error: the errno it failed with (positive), or 0
+ *
+ * The caller owns it and passes its size: members are only appended,
+ * and the library fills no more than the caller's size.
+ */
+struct zsv_job_status {
+	uint64_t completed_seqno;
+	uint64_t error_seqno;
+	int error;
+};
+
+/*
+ * zsv_job_wait() - wait until job @seqno of the context has retired, or
+ * until the absolute CLOCK_MONOTONIC time @deadline_ns (see
+ * zsv_monotonic_ns()); @seqno 0, or a deadline already past, only asks.
+ * Returns 0 once @seqno has retired, -ETIME when the deadline came
+ * first, -EINTR when a signal did, -EINVAL for a @seqno past the last
+ * submitted job.  @status (may be NULL; @status_size is
+ * sizeof(*status)) is filled on success and on -ETIME.
+ *
+ * The context's fd also works with poll(): EPOLLIN when jobs have
+ * retired beyond the completed_seqno that the last wait returned,
+ * EPOLLERR | EPOLLHUP once the slice is destroyed.
+ */
+int zsv_job_wait(int fd, uint64_t seqno, int64_t deadline_ns,
+		 struct zsv_job_status *status, size_t status_size);
+
+/* CLOCK_MONOTONIC now, in nanoseconds: the clock of the deadlines. */
+int64_t zsv_monotonic_ns(void);
 
 /* ------------------------------------------------------------------ */
 /* Events

@@ -33,6 +33,16 @@ static const struct nla_policy slice_policy[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_FORCE] = { .type = NLA_FLAG },
 	[ZSV_A_SLICE_CONTEXTS] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_MEM_USED] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_MEM_PEAK] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_QUOTA_HITS] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_BUSY_NS] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_JOBS_SUBMITTED] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_JOBS_COMPLETED] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_JOBS_FAILED] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_THROTTLED_NS] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_CTX_SWITCHES] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_SHARE_PROMISED_PPM] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_SHARE_DELIVERED_PPM] = { .type = NLA_U32 },
 };
 
 _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
@@ -108,6 +118,17 @@ int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 	slice->node_mode = get_u32(tb, ZSV_A_SLICE_NODE_MODE);
 	slice->contexts = get_u32(tb, ZSV_A_SLICE_CONTEXTS);
 	slice->mem_used_bytes = get_u64(tb, ZSV_A_SLICE_MEM_USED);
+	slice->mem_peak_bytes = get_u64(tb, ZSV_A_SLICE_MEM_PEAK);
+	slice->quota_hits = get_u64(tb, ZSV_A_SLICE_QUOTA_HITS);
+	slice->busy_ns = get_u64(tb, ZSV_A_SLICE_BUSY_NS);
+	slice->jobs_submitted = get_u64(tb, ZSV_A_SLICE_JOBS_SUBMITTED);
+	slice->jobs_completed = get_u64(tb, ZSV_A_SLICE_JOBS_COMPLETED);
+	slice->jobs_failed = get_u64(tb, ZSV_A_SLICE_JOBS_FAILED);
+	slice->throttled_ns = get_u64(tb, ZSV_A_SLICE_THROTTLED_NS);
+	slice->ctx_switches = get_u64(tb, ZSV_A_SLICE_CTX_SWITCHES);
+	slice->share_promised_ppm = get_u32(tb, ZSV_A_SLICE_SHARE_PROMISED_PPM);
+	slice->share_delivered_ppm =
+		get_u32(tb, ZSV_A_SLICE_SHARE_DELIVERED_PPM);
 	*out = slice;
 	return 0;
 }

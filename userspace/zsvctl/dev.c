@@ -149,7 +149,11 @@ struct json_object *dev_to_json(const struct zsv_dev_info *dev)
 	    json_add_u64(obj, dev, "oversub_pct", ZSV_A_DEV_OVERSUB_PCT,
 			 dev->oversub_pct) &&
 	    json_add_u64(obj, dev, "mem_shared", ZSV_A_DEV_MEM_SHARED,
-			 dev->mem_shared_bytes))
+			 dev->mem_shared_bytes) &&
+	    json_add_u64(obj, dev, "busy_ns", ZSV_A_DEV_BUSY_NS,
+			 dev->busy_ns) &&
+	    json_add_u64(obj, dev, "jobs_completed", ZSV_A_DEV_JOBS_COMPLETED,
+			 dev->jobs_completed))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -364,6 +368,19 @@ static void show_ratio(const struct zsv_dev_info *dev, const char *label)
 	printf("%-14s%s (%" PRIu32 "%%)\n", label, ratio, dev->oversub_pct);
 }
 
+/* "1.2s (1234567890 ns)": the human duration, then the exact one. */
+static void show_busy(const struct zsv_dev_info *dev)
+{
+	char human[ZSV_UNIT_STR_MAX];
+
+	if (!zsv_dev_has(dev, ZSV_A_DEV_BUSY_NS) ||
+	    zsvctl_format_duration_human(dev->busy_ns, human, sizeof(human))) {
+		printf("%-14s-\n", "busy:");
+		return;
+	}
+	printf("%-14s%s (%" PRIu64 " ns)\n", "busy:", human, dev->busy_ns);
+}
+
 static void dev_show_text(const struct zsv_dev_info *dev)
 {
 	char buf[ZSV_UNIT_STR_MAX + 32];
@@ -397,6 +414,12 @@ static void dev_show_text(const struct zsv_dev_info *dev)
 	printf("%-14s%s\n", "slices:",
 	       cell_u32(dev, ZSV_A_DEV_SLICE_COUNT, dev->slice_count, buf,
 			sizeof(buf)));
+	show_busy(dev);
+	if (zsv_dev_has(dev, ZSV_A_DEV_JOBS_COMPLETED))
+		printf("%-14s%" PRIu64 " completed\n",
+		       "jobs:", dev->jobs_completed);
+	else
+		printf("%-14s-\n", "jobs:");
 }
 
 /*

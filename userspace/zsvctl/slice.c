@@ -12,8 +12,8 @@
  *   zsvctl slice destroy NAME [force]
  *
  * JSON: "slice list" prints an array of slice objects, "slice show" and
- * "slice create" one slice object; raw numbers, see slice_to_json() and
- * zsvctl(8).  create, set and destroy keep the CDI spec current (cdi.c).
+ * "slice create" one slice object; raw numbers (bytes, ns, ppm), see
+ * slice_to_json() and zsvctl(8).  create, set and destroy keep the CDI spec current (cdi.c).
  */
 #include <errno.h>
 #include <grp.h>
@@ -153,7 +153,29 @@ struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 	    json_add_u64(obj, slice, "contexts", ZSV_A_SLICE_CONTEXTS,
 			 slice->contexts) &&
 	    json_add_u64(obj, slice, "mem_used", ZSV_A_SLICE_MEM_USED,
-			 slice->mem_used_bytes))
+			 slice->mem_used_bytes) &&
+	    json_add_u64(obj, slice, "mem_peak", ZSV_A_SLICE_MEM_PEAK,
+			 slice->mem_peak_bytes) &&
+	    json_add_u64(obj, slice, "quota_hits", ZSV_A_SLICE_QUOTA_HITS,
+			 slice->quota_hits) &&
+	    json_add_u64(obj, slice, "busy_ns", ZSV_A_SLICE_BUSY_NS,
+			 slice->busy_ns) &&
+	    json_add_u64(obj, slice, "jobs_submitted",
+			 ZSV_A_SLICE_JOBS_SUBMITTED, slice->jobs_submitted) &&
+	    json_add_u64(obj, slice, "jobs_completed",
+			 ZSV_A_SLICE_JOBS_COMPLETED, slice->jobs_completed) &&
+	    json_add_u64(obj, slice, "jobs_failed", ZSV_A_SLICE_JOBS_FAILED,
+			 slice->jobs_failed) &&
+	    json_add_u64(obj, slice, "throttled_ns", ZSV_A_SLICE_THROTTLED_NS,
+			 slice->throttled_ns) &&
+	    json_add_u64(obj, slice, "ctx_switches", ZSV_A_SLICE_CTX_SWITCHES,
+			 slice->ctx_switches) &&
+	    json_add_u64(obj, slice, "share_promised_ppm",
+			 ZSV_A_SLICE_SHARE_PROMISED_PPM,
+			 slice->share_promised_ppm) &&
+	    json_add_u64(obj, slice, "share_delivered_ppm",
+			 ZSV_A_SLICE_SHARE_DELIVERED_PPM,
+			 slice->share_delivered_ppm))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -216,6 +238,27 @@ static const char *cell_timeslice(const struct zsv_slice_info *slice, char *buf,
 	return buf;
 }
 
+/* "24.8/25.0%": delivered over promised, the last period. */
+static const char *cell_share(const struct zsv_slice_info *slice, char *buf,
+			      size_t len)
+{
+	char delivered[16], promised[16];
+	size_t n;
+
+	if (!zsv_slice_has(slice, ZSV_A_SLICE_SHARE_DELIVERED_PPM) ||
+	    !zsv_slice_has(slice, ZSV_A_SLICE_SHARE_PROMISED_PPM) ||
+	    zsvctl_format_ppm_pct(slice->share_delivered_ppm, delivered,
+				  sizeof(delivered)) ||
+	    zsvctl_format_ppm_pct(slice->share_promised_ppm, promised,
+				  sizeof(promised)))
+		return "-";
+	/* One percent sign, at the end. */
+	n = strlen(delivered);
+	delivered[n - 1] = '\0';
+	snprintf(buf, len, "%s/%s", delivered, promised);
+	return buf;
+}
+
 static const char *cell_perm(const struct zsv_slice_info *slice, char *buf,
 			     size_t len)
 {
@@ -235,6 +278,7 @@ static const struct table_col slice_cols[] = {
 	{ "USED", true },
 	{ "WEIGHT", true },
 	{ "CAP", true },
+	{ "SHARE", true },
 	{ "TIMESLICE", true },
 	{ "CONTEXTS", true },
 	{ "NODE", false },
@@ -246,7 +290,8 @@ static const struct table_col slice_cols[] = {
 static int slice_table_add(struct table *t, const struct zsv_slice_info *slice)
 {
 	char id[16], mem[ZSV_UNIT_STR_MAX], mode[32], used[ZSV_UNIT_STR_MAX];
-	char weight[16], cap[16], timeslice[ZSV_UNIT_STR_MAX], contexts[16];
+	char weight[16], cap[16], share[40], timeslice[ZSV_UNIT_STR_MAX];
+	char contexts[16];
 	const char *cells[SLICE_COLS] = {
 		slice->name,
 		cell_u32(slice, ZSV_A_SLICE_ID, slice->id, id, sizeof(id)),
@@ -259,6 +304,7 @@ static int slice_table_add(struct table *t, const struct zsv_slice_info *slice)
 		cell_u32(slice, ZSV_A_SLICE_WEIGHT, slice->weight, weight,
 			 sizeof(weight)),
 		cell_cap(slice, cap, sizeof(cap)),
+		cell_share(slice, share, sizeof(share)),
 		cell_timeslice(slice, timeslice, sizeof(timeslice)),
 		cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, contexts,
 			 sizeof(contexts)),
@@ -307,6 +353,82 @@ static void show_id(const struct zsv_slice_info *slice, const char *label,
 		printf("%-14s%" PRIu32 "\n", label, id);
 }
 
+/* "1.2s (1234567890 ns)": the human duration, then the exact one. */
+static void show_duration(const struct zsv_slice_info *slice, const char *label,
+			  int attr, uint64_t ns)
+{
+	char human[ZSV_UNIT_STR_MAX];
+
+	if (!zsv_slice_has(slice, attr) ||
+	    zsvctl_format_duration_human(ns, human, sizeof(human))) {
+		printf("%-14s-\n", label);
+		return;
+	}
+	printf("%-14s%s (%" PRIu64 " ns)\n", label, human, ns);
+}
+
+static void show_u64(const struct zsv_slice_info *slice, const char *label,
+		     int attr, uint64_t val)
+{
+	if (!zsv_slice_has(slice, attr))
+		printf("%-14s-\n", label);
+	else
+		printf("%-14s%" PRIu64 "\n", label, val);
+}
+
+/* "12 submitted, 11 completed, 0 failed"; "-" for a count not reported. */
+static void show_jobs(const struct zsv_slice_info *slice)
+{
+	static const struct {
+		int attr;
+		const char *what;
+	} counts[] = {
+		{ ZSV_A_SLICE_JOBS_SUBMITTED, "submitted" },
+		{ ZSV_A_SLICE_JOBS_COMPLETED, "completed" },
+		{ ZSV_A_SLICE_JOBS_FAILED, "failed" },
+	};
+	const uint64_t vals[] = { slice->jobs_submitted, slice->jobs_completed,
+				  slice->jobs_failed };
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		any |= zsv_slice_has(slice, counts[i].attr);
+	if (!any) {
+		printf("%-14s-\n", "jobs:");
+		return;
+	}
+	printf("%-14s", "jobs:");
+	for (i = 0; i < 3; i++) {
+		if (zsv_slice_has(slice, counts[i].attr))
+			printf("%s%" PRIu64 " %s", i ? ", " : "", vals[i],
+			       counts[i].what);
+		else
+			printf("%s- %s", i ? ", " : "", counts[i].what);
+	}
+	putchar('\n');
+}
+
+/* "24.8% delivered, 25.0% promised (last period)". */
+static void show_share(const struct zsv_slice_info *slice)
+{
+	char delivered[16] = "-", promised[16] = "-";
+
+	if (!zsv_slice_has(slice, ZSV_A_SLICE_SHARE_DELIVERED_PPM) &&
+	    !zsv_slice_has(slice, ZSV_A_SLICE_SHARE_PROMISED_PPM)) {
+		printf("%-14s-\n", "share:");
+		return;
+	}
+	if (zsv_slice_has(slice, ZSV_A_SLICE_SHARE_DELIVERED_PPM))
+		zsvctl_format_ppm_pct(slice->share_delivered_ppm, delivered,
+				      sizeof(delivered));
+	if (zsv_slice_has(slice, ZSV_A_SLICE_SHARE_PROMISED_PPM))
+		zsvctl_format_ppm_pct(slice->share_promised_ppm, promised,
+				      sizeof(promised));
+	printf("%-14s%s delivered, %s promised (last period)\n",
+	       "share:", delivered, promised);
+}
+
 static void slice_show_text(const struct zsv_slice_info *slice)
 {
 	char buf[ZSV_UNIT_STR_MAX + 32];
@@ -333,6 +455,17 @@ static void slice_show_text(const struct zsv_slice_info *slice)
 	printf("%-14s%s\n", "contexts:",
 	       cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, buf,
 			sizeof(buf)));
+	show_size(slice, "mem peak:", ZSV_A_SLICE_MEM_PEAK,
+		  slice->mem_peak_bytes);
+	show_u64(slice, "quota hits:", ZSV_A_SLICE_QUOTA_HITS,
+		 slice->quota_hits);
+	show_duration(slice, "busy:", ZSV_A_SLICE_BUSY_NS, slice->busy_ns);
+	show_jobs(slice);
+	show_duration(slice, "throttled:", ZSV_A_SLICE_THROTTLED_NS,
+		      slice->throttled_ns);
+	show_u64(slice, "ctx switches:", ZSV_A_SLICE_CTX_SWITCHES,
+		 slice->ctx_switches);
+	show_share(slice);
 }
 
 void slice_print_line(FILE *f, const struct zsv_slice_info *slice)

@@ -3,6 +3,7 @@
  * The grammar, error reporting and output helpers every object uses.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -209,4 +210,67 @@ bool zsvctl_json_add_str(struct json_object *obj, const char *key, bool present,
 		return false;
 	}
 	return true;
+}
+
+/* snprintf into @buf; -ENOSPC when it did not fit. */
+static int format_fits(int n, size_t len)
+{
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int zsvctl_format_duration_human(uint64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit;
+	} units[] = {
+		{ 1000000000ULL, "s" },
+		{ 1000000ULL, "ms" },
+		{ 1000ULL, "us" },
+	};
+	const uint64_t sec = 1000000000, min = 60 * sec, hour = 60 * min;
+	const uint64_t day = 24 * hour;
+	size_t i;
+
+	if (ns >= day)
+		return format_fits(snprintf(buf, len,
+					    "%" PRIu64 "d%02" PRIu64 "h",
+					    ns / day, ns % day / hour),
+				   len);
+	if (ns >= hour)
+		return format_fits(snprintf(buf, len,
+					    "%" PRIu64 "h%02" PRIu64 "m",
+					    ns / hour, ns % hour / min),
+				   len);
+	if (ns >= min)
+		return format_fits(snprintf(buf, len,
+					    "%" PRIu64 "m%02" PRIu64 "s",
+					    ns / min, ns % min / sec),
+				   len);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t whole = ns / units[i].ns;
+		uint64_t tenth = ns % units[i].ns / (units[i].ns / 10);
+
+		if (!whole)
+			continue;
+		if (tenth)
+			return format_fits(
+				snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%s",
+					 whole, tenth, units[i].unit),
+				len);
+		return format_fits(snprintf(buf, len, "%" PRIu64 "%s", whole,
+					    units[i].unit),
+				   len);
+	}
+	return format_fits(snprintf(buf, len, "%" PRIu64 "ns", ns), len);
+}
+
+int zsvctl_format_ppm_pct(uint32_t ppm, char *buf, size_t len)
+{
+	/* Tenths of a percent are thousands of ppm. */
+	uint64_t tenths = ((uint64_t)ppm + 500) / 1000;
+
+	return format_fits(snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%%",
+				    tenths / 10, tenths % 10),
+			   len);
 }

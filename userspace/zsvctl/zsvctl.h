@@ -110,6 +110,21 @@ bool zsvctl_json_add_u64(struct json_object *obj, const char *key, bool present,
 bool zsvctl_json_add_str(struct json_object *obj, const char *key, bool present,
 			 const char *val);
 
+/*
+ * Durations for people: one decimal, truncated toward zero, in the
+ * largest of ns, us, ms, s that leaves at least 1, below a minute
+ * ("812ns", "1.5ms", "59.9s"); then minutes and seconds ("12m05s"),
+ * hours and minutes ("3h07m"), days and hours ("2d04h").  Returns 0 or
+ * -ENOSPC when @len is too small.
+ */
+int zsvctl_format_duration_human(uint64_t ns, char *buf, size_t len);
+
+/*
+ * A share in millionths as a percent with one decimal, rounded to the
+ * nearest: 250000 is "25.0%", 333333 "33.3%".  0 or -ENOSPC.
+ */
+int zsvctl_format_ppm_pct(uint32_t ppm, char *buf, size_t len);
+
 /* Objects */
 int dev_main(struct zsvctl *ctl, int argc, char **argv);
 void dev_usage(FILE *f);
