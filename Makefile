@@ -17,8 +17,10 @@ SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 
-# All kernels with headers and an image the test VM can boot, oldest first.
+# All kernels with headers and an image the test VM can boot, oldest first,
+# but the debug kernel of check-debug, which is used only there.
 KERNELS_AVAILABLE := $(shell for d in /lib/modules/*/; do r=$$(basename $$d); \
+	[ "$${r%-zsv-debug}" = "$$r" ] || continue; \
 	[ -e $$d/build/Makefile ] && [ -e /boot/vmlinuz-$$r ] && echo $$r; done | sort -V)
 KERNELS ?= $(KERNELS_AVAILABLE)
 
