@@ -105,6 +105,7 @@ tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/selftests KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/stress
+	$(MAKE) -C tests/stress
 
 # --- running -------------------------------------------------------------
 
@@ -139,4 +140,5 @@ clean:
 	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
 	-$(MAKE) -C tests/unit clean
+	-$(MAKE) -C tests/stress clean
 	-$(MAKE) -C tests/stress clean

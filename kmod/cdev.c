@@ -123,18 +123,23 @@ static int zsv_slice_uevent(zsv_uevent_device *dev,
  * by uevent reads (without it); the fields change only while the node is
  * being remade, so a racing reader sees old or new values, never a mix
  * that matters.
+ *
+ * devtmpfs makes a node asked for with mode 0 as 0600, which would let
+ * the owner in; such a node is given to root instead, which is what mode
+ * 0 means (only a process that overrides permissions opens it).
  */
 static char *zsv_slice_devnode(zsv_devnode_device *dev, umode_t *mode,
 			       kuid_t *uid, kgid_t *gid)
 {
 	const struct zsv_slice *slice = dev_get_drvdata(dev);
+	bool locked = !slice->node_mode;
 
 	if (mode)
 		*mode = slice->node_mode;
 	if (uid)
-		*uid = slice->uid;
+		*uid = locked ? GLOBAL_ROOT_UID : slice->uid;
 	if (gid)
-		*gid = slice->gid;
+		*gid = locked ? GLOBAL_ROOT_GID : slice->gid;
 	return kasprintf(GFP_KERNEL, "zsv/%s", slice->name);
 }
 
