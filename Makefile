@@ -6,6 +6,7 @@
 #   make demo          boot the test VM and show zsv carving its sim devices
 #   make bench         boot the test VM and run zsv-bench (BENCH_ARGS=...)
 #   make check         build for every supported kernel and run all tests
+#   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
 #   make install       install the userspace (modules go through DKMS)
 #
@@ -52,7 +53,7 @@ LSRC_STAMP := $(LSRC)/.extracted
 all: modules userspace tests
 
 help:
-	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -114,6 +115,13 @@ demo: deps
 	@$(MAKE) --no-print-directory modules userspace >$(BUILD)/demo-build.log 2>&1 || \
 		{ mkdir -p $(BUILD); cat $(BUILD)/demo-build.log; exit 1; }
 	@$(TOP)/tests/demo --kernel $(KERNELRELEASE)
+
+# The suites on a debug kernel (KASAN, lockdep, kmemleak, fault injection),
+# built once per machine and cached under /var/cache/zsv.
+.PHONY: check-debug
+check-debug: deps
+	@$(MAKE) --no-print-directory userspace tests
+	@$(TOP)/tests/check --debug
 
 check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
