@@ -41,7 +41,10 @@ static const struct rhashtable_params zsv_slice_name_params = {
 /* Slices by name; changed under zsv_lock. */
 static struct rhashtable zsv_slice_names;
 
-/* [a-z0-9][a-z0-9_.-]{0,62} */
+/*
+ * [a-z0-9][a-z0-9_.-]{0,62}, in ASCII: the kernel's islower() also takes
+ * Latin-1 letters (0xdf-0xff), which are no part of a name.
+ */
 static bool zsv_slice_name_valid(const char *name)
 {
 	size_t i, len = strnlen(name, ZSV_NAME_MAX + 1);
@@ -51,7 +54,7 @@ static bool zsv_slice_name_valid(const char *name)
 	for (i = 0; i < len; i++) {
 		char c = name[i];
 
-		if (islower(c) || isdigit(c))
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			continue;
 		if (i && (c == '_' || c == '.' || c == '-'))
 			continue;

@@ -161,6 +161,8 @@ TEST_F(slice, new_rejects_bad_names)
 {
 	static const char *const bad[] = {
 		"", "A", "-t", ".t", "_t", "t a", "t/a", "t\xc3\xa4", "T-a",
+		/* Latin-1 letters, which the kernel's islower() accepts */
+		"\xe4", "t\xff",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	};
 
