@@ -105,7 +105,7 @@ $(LSRC_STAMP):
 tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/selftests KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
-	$(MAKE) -C tests/stress
+	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
 
 # --- running -------------------------------------------------------------
@@ -148,5 +148,5 @@ clean:
 	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
 	-$(MAKE) -C tests/unit clean
-	-$(MAKE) -C tests/stress clean
+	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean

@@ -26,6 +26,9 @@ packages=(
 	groff-base
 	# leak checks of zsvctl in the unit and VM tests
 	valgrind
+	# libFuzzer targets of the userspace parsers (tests/fuzz): clang and
+	# its runtime, which clang only recommends
+	clang libclang-rt-dev
 )
 
 missing=()
