@@ -107,6 +107,7 @@ tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
+	$(MAKE) -C tests/faults
 
 # --- running -------------------------------------------------------------
 
@@ -150,3 +151,4 @@ clean:
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean
+	-$(MAKE) -C tests/faults clean
