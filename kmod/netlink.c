@@ -216,6 +216,18 @@ static void zsv_nl_multicast(struct sk_buff *skb)
 			  GFP_KERNEL);
 }
 
+/*
+ * An event that could not be built is not dropped in silence: listeners
+ * get ENOBUFS, as for one their socket had no room for, and know to
+ * dump the state again.
+ */
+static void zsv_nl_event_lost(struct sk_buff *skb)
+{
+	nlmsg_free(skb);
+	genl_set_err(&zsv_nl_family, &init_net, 0, ZSV_NL_MCGRP_MONITOR,
+		     -ENOBUFS);
+}
+
 /**
  * zsv_nl_notify_dev_locked() - tell the monitor group about a pdev change
  * @pdev: the pdev, in its new state (its last, for a removal)
@@ -230,10 +242,8 @@ void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd)
 				ZSV_NL_MCGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (zsv_nl_fill_dev(skb, pdev, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(skb);
+	if (!skb || zsv_nl_fill_dev(skb, pdev, 0, 0, 0, cmd, NULL)) {
+		zsv_nl_event_lost(skb);
 		return;
 	}
 	zsv_nl_multicast(skb);
@@ -249,10 +259,8 @@ void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd)
 				ZSV_NL_MCGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (zsv_nl_fill_slice(skb, slice, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(skb);
+	if (!skb || zsv_nl_fill_slice(skb, slice, 0, 0, 0, cmd, NULL)) {
+		zsv_nl_event_lost(skb);
 		return;
 	}
 	zsv_nl_multicast(skb);
