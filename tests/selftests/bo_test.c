@@ -19,61 +19,16 @@
 
 #include "kselftest_harness.h"
 #include "nl_helpers.h"
-
-#define GiB (1ULL << 30)
-#define MiB (1ULL << 20)
+#include "zsv_helpers.h"
 
 static long page_size;
 
-static void dev_set_oversub(struct zsv_nl *nl, const char *dev, uint32_t pct)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_SET, 0);
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, pct);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	zsv_nl_reply_free(r);
-	free(r);
-}
-
+/* Delete every "t-*" slice by force and put oversubscription back to 100 %. */
 static void cleanup_slices(struct zsv_nl *nl)
 {
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r)),
-			    *d = calloc(1, sizeof(*d));
-	struct nl_msg *msg;
-
-	msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_GET, NLM_F_DUMP);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	for (int i = 0; i < r->count; i++) {
-		const char *name =
-			nla_get_string(r->attrs[i][ZSV_A_SLICE_NAME]);
-
-		if (!strncmp(name, "t-", 2)) {
-			zsv_slice_del(nl, d, name, true);
-			zsv_nl_reply_free(d);
-		}
-	}
-	zsv_nl_reply_free(r);
-	free(r);
-	free(d);
-	dev_set_oversub(nl, "zsv0", 100);
-	dev_set_oversub(nl, "zsv1", 100);
-}
-
-static uint64_t dev_u64(struct zsv_nl *nl, const char *dev, int type)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_GET, 0);
-	uint64_t v;
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	v = r->count && r->attrs[0][type] ? nla_get_u64(r->attrs[0][type]) :
-					    ~0ULL;
-	zsv_nl_reply_free(r);
-	free(r);
-	return v;
+	delete_test_slices(nl);
+	dev_set_u32(nl, "zsv0", ZSV_A_DEV_OVERSUB_PCT, 100);
+	dev_set_u32(nl, "zsv1", ZSV_A_DEV_OVERSUB_PCT, 100);
 }
 
 static uint64_t slice_mem_used(struct zsv_nl *nl, const char *name)
@@ -92,57 +47,10 @@ static uint64_t slice_mem_used(struct zsv_nl *nl, const char *name)
 static int new_slice_fd(struct zsv_nl *nl, const char *name, const char *dev,
 			uint64_t mem, uint32_t mode)
 {
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
 	struct nl_msg *msg = zsv_slice_new_msg(nl, name, dev, mem);
-	char path[128];
-	int err;
 
 	nla_put_u32(msg, ZSV_A_SLICE_MEM_MODE, mode);
-	err = zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	zsv_nl_reply_free(r);
-	free(r);
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "/dev/zsv/%s", name);
-	return open(path, O_RDWR);
-}
-
-/* The ioctls, returning 0 or an errno. */
-static int bo_create(int fd, uint64_t size, uint32_t *handle)
-{
-	struct zsv_bo_create c = { .size = size };
-	int err = ioctl(fd, ZSV_IOCTL_BO_CREATE, &c) ? errno : 0;
-
-	if (handle)
-		*handle = c.handle;
-	return err;
-}
-
-static int bo_destroy(int fd, uint32_t handle)
-{
-	struct zsv_bo_destroy d = { .handle = handle };
-
-	return ioctl(fd, ZSV_IOCTL_BO_DESTROY, &d) ? errno : 0;
-}
-
-static int bo_offset(int fd, uint32_t handle, uint64_t *offset)
-{
-	struct zsv_bo_mmap_offset o = { .handle = handle };
-	int err = ioctl(fd, ZSV_IOCTL_BO_MMAP_OFFSET, &o) ? errno : 0;
-
-	*offset = o.offset;
-	return err;
-}
-
-/* Map LEN bytes of BO HANDLE from byte OFF, read and write. */
-static void *bo_map(int fd, uint32_t handle, size_t off, size_t len)
-{
-	uint64_t offset;
-
-	if (bo_offset(fd, handle, &offset))
-		return MAP_FAILED;
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    offset + off);
+	return slice_new_open(nl, msg, name);
 }
 
 static uint64_t info_mem_used(int fd)
@@ -152,16 +60,6 @@ static uint64_t info_mem_used(int fd)
 	if (ioctl(fd, ZSV_IOCTL_INFO, &info))
 		return ~0ULL;
 	return info.mem_used;
-}
-
-static bool all_bytes(const void *p, size_t len, uint8_t v)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len; i++)
-		if (b[i] != v)
-			return false;
-	return true;
 }
 
 /* Whether touching P in a child process kills it with SIGBUS. */
@@ -209,8 +107,8 @@ FIXTURE_TEARDOWN(bo)
 		close(self->fd);
 	zsv_nl_reply_free(self->r);
 	cleanup_slices(&self->nl);
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
 	free(self->r);
 	zsv_nl_close(&self->nl);
 }
@@ -526,7 +424,7 @@ TEST_F(bo, quota_is_enforced_to_the_byte)
 	ASSERT_EQ(0, bo_create(self->fd, 16 * MiB, &extra));
 	EXPECT_EQ(EDQUOT, bo_create(self->fd, 1, NULL));
 	EXPECT_EQ(64 * MiB, slice_mem_used(&self->nl, "t-a"));
-	EXPECT_EQ(64 * MiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(64 * MiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
 }
 
 TEST_F(bo, quota_is_shared_by_every_context_of_the_slice)
@@ -548,7 +446,7 @@ TEST_F(bo, exhausted_shared_pool_fails_enomem_under_the_quota)
 	int fd1, fd2;
 
 	/* 16G of pool, 24G of quotas. */
-	dev_set_oversub(&self->nl, "zsv1", 200);
+	dev_set_u32(&self->nl, "zsv1", ZSV_A_DEV_OVERSUB_PCT, 200);
 	fd1 = new_slice_fd(&self->nl, "t-s1", "zsv1", 12 * GiB,
 			   ZSV_MEM_MODE_SHARED);
 	ASSERT_LE(0, fd1);
@@ -563,13 +461,13 @@ TEST_F(bo, exhausted_shared_pool_fails_enomem_under_the_quota)
 	EXPECT_EQ(ENOMEM, bo_create(fd1, 1, NULL));
 	/* The quota still comes first. */
 	EXPECT_EQ(EDQUOT, bo_create(fd1, 2 * GiB + 1, NULL));
-	EXPECT_EQ(16 * GiB, dev_u64(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(16 * GiB, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
 	EXPECT_EQ(6 * GiB, info_mem_used(fd2));
 
 	ASSERT_EQ(0, bo_destroy(fd1, h1));
 	EXPECT_EQ(0, bo_create(fd2, 6 * GiB, NULL));
 	EXPECT_EQ(EDQUOT, bo_create(fd2, 1, NULL));
-	EXPECT_EQ(12 * GiB, dev_u64(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(12 * GiB, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
 	close(fd1);
 	close(fd2);
 }
@@ -579,7 +477,7 @@ TEST_F(bo, reserving_memory_that_shared_bos_use_is_refused)
 	struct nl_msg *msg;
 	int fd;
 
-	dev_set_oversub(&self->nl, "zsv1", 200);
+	dev_set_u32(&self->nl, "zsv1", ZSV_A_DEV_OVERSUB_PCT, 200);
 	fd = new_slice_fd(&self->nl, "t-s", "zsv1", 16 * GiB,
 			  ZSV_MEM_MODE_SHARED);
 	ASSERT_LE(0, fd);
@@ -624,19 +522,6 @@ TEST_F(bo, slice_set_cannot_shrink_below_what_bos_use)
 	EXPECT_EQ(0, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_SLICE_MAX));
 }
 
-static void read_status(const volatile struct zsv_status *st,
-			struct zsv_status *out)
-{
-	uint32_t seq;
-
-	do {
-		seq = st->seq;
-		__sync_synchronize();
-		memcpy(out, (const void *)st, sizeof(*out));
-		__sync_synchronize();
-	} while ((seq & 1) || seq != st->seq);
-}
-
 TEST_F(bo, mem_used_shows_in_info_status_page_slice_get_and_dev_get)
 {
 	const volatile struct zsv_status *st;
@@ -653,7 +538,7 @@ TEST_F(bo, mem_used_shows_in_info_status_page_slice_get_and_dev_get)
 	EXPECT_EQ(8 * MiB + page_size, now.info.mem_used);
 	EXPECT_EQ(8 * MiB + page_size, slice_mem_used(&self->nl, "t-a"));
 	EXPECT_EQ(8 * MiB + page_size,
-		  dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
+		  dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
 
 	ASSERT_EQ(0, bo_destroy(self->fd, h));
 	read_status(st, &now);
@@ -677,7 +562,7 @@ TEST_F(bo, closing_the_context_frees_everything)
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0ULL, slice_mem_used(&self->nl, "t-a"));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
 }
 
 TEST_F(bo, a_mapping_keeps_its_context_and_bos_until_unmapped)
@@ -851,7 +736,7 @@ TEST_F(bo, forced_deletion_under_a_live_mapping_does_not_kill)
 	memset((void *)p, 0x77, len / 2);
 	ASSERT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-a", true));
 	/* The memory is freed at once, not at close. */
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
 	/* Touched or not, every page reads zeroes, and writes do no harm. */
 	EXPECT_EQ(0, p[0]);
 	EXPECT_EQ(0, p[len - 1]);
@@ -966,7 +851,7 @@ TEST_F_TIMEOUT(bo, racing_shared_slices_never_overflow_the_pool, 120)
 	 */
 	msg = zsv_slice_new_msg(&self->nl, "t-r", "zsv1", 16 * GiB - pool);
 	ASSERT_EQ(0, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_SLICE_MAX));
-	dev_set_oversub(&self->nl, "zsv1", 300);
+	dev_set_u32(&self->nl, "zsv1", ZSV_A_DEV_OVERSUB_PCT, 300);
 	fd[0] = new_slice_fd(&self->nl, "t-s1", "zsv1", quota,
 			     ZSV_MEM_MODE_SHARED);
 	ASSERT_LE(0, fd[0]);

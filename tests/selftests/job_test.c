@@ -26,11 +26,7 @@
 
 #include "kselftest_harness.h"
 #include "nl_helpers.h"
-
-#define GiB (1ULL << 30)
-#define MiB (1ULL << 20)
-#define MS 1000000ULL
-#define SEC 1000000000ULL
+#include "zsv_helpers.h"
 
 /* The fixture's two BOs. */
 #define BO_SIZE MiB
@@ -38,33 +34,12 @@
 #define CANARY 0x11111111u
 /* A COMPUTE that cannot finish while a test looks. */
 #define LONG_NS (10 * SEC)
+/* How long a job that must finish may take. */
+#define FAR_NS (20 * SEC)
 
 static long page_size;
 
-/* --- CRC-32 of zlib: reflected 0x04C11DB7, init and final ~0 -------------- */
-
-static uint32_t crc_table[256];
-
-static void crc32_init(void)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
-	}
-}
-
-static uint32_t crc32_buf(const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	uint32_t c = ~0u;
-
-	while (len--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
-}
+/* --- bytes ---------------------------------------------------------------- */
 
 static uint32_t le32_at(const uint8_t *p)
 {
@@ -72,14 +47,6 @@ static uint32_t le32_at(const uint8_t *p)
 }
 
 /* --- time ----------------------------------------------------------------- */
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * (int64_t)SEC + ts.tv_nsec;
-}
 
 static void sleep_ms(unsigned int ms)
 {
@@ -90,27 +57,6 @@ static void sleep_ms(unsigned int ms)
 }
 
 /* --- netlink --------------------------------------------------------------- */
-
-static uint64_t attr_uint(struct nlattr *a)
-{
-	if (!a)
-		return ~0ULL;
-	return nla_len(a) == 8 ? nla_get_u64(a) : nla_get_u32(a);
-}
-
-static uint64_t dev_stat(struct zsv_nl *nl, const char *dev, int type)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_GET, 0);
-	uint64_t v;
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	v = r->count ? attr_uint(r->attrs[0][type]) : ~0ULL;
-	zsv_nl_reply_free(r);
-	free(r);
-	return v;
-}
 
 /* A u32 or u64 attribute of slice NAME, or ~0 when it or the slice is gone. */
 static uint64_t slice_stat(struct zsv_nl *nl, const char *name, int type)
@@ -150,80 +96,6 @@ static uint64_t dev_stat_settles(struct zsv_nl *nl, const char *dev,
 	return v;
 }
 
-static int slice_set_u32(struct zsv_nl *nl, const char *name, int type,
-			 uint32_t v)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_SET, 0);
-	int err;
-
-	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
-	nla_put_u32(msg, type, v);
-	err = zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	zsv_nl_reply_free(r);
-	free(r);
-	return err;
-}
-
-static int dev_set_u32(struct zsv_nl *nl, const char *dev, int type,
-		       uint32_t v)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_SET, 0);
-	int err;
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	nla_put_u32(msg, type, v);
-	err = zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	zsv_nl_reply_free(r);
-	free(r);
-	return err;
-}
-
-static int slice_del(struct zsv_nl *nl, const char *name, bool force)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	int err = zsv_slice_del(nl, r, name, force);
-
-	zsv_nl_reply_free(r);
-	free(r);
-	return err;
-}
-
-/* Delete every "t-*" slice by force and put both pdevs back as loaded. */
-static void cleanup(struct zsv_nl *nl)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r)),
-			    *d = calloc(1, sizeof(*d));
-	const char *devs[] = { "zsv0", "zsv1" };
-	struct nl_msg *msg;
-
-	msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_GET, NLM_F_DUMP);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	for (int i = 0; i < r->count; i++) {
-		const char *name =
-			nla_get_string(r->attrs[i][ZSV_A_SLICE_NAME]);
-
-		if (!strncmp(name, "t-", 2)) {
-			zsv_slice_del(nl, d, name, true);
-			zsv_nl_reply_free(d);
-		}
-	}
-	zsv_nl_reply_free(r);
-	for (int i = 0; i < 2; i++) {
-		msg = zsv_nl_msg(nl, ZSV_CMD_DEV_SET, 0);
-		nla_put_string(msg, ZSV_A_DEV_NAME, devs[i]);
-		nla_put_u32(msg, ZSV_A_DEV_POLICY, ZSV_POLICY_WEIGHTED);
-		nla_put_u64(msg, ZSV_A_DEV_TIMESLICE_NS, 2 * MS);
-		nla_put_u64(msg, ZSV_A_DEV_PERIOD_NS, 100 * MS);
-		nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, 100);
-		zsv_nl_xfer(nl, msg, d, ZSV_A_DEV_MAX);
-		zsv_nl_reply_free(d);
-	}
-	free(r);
-	free(d);
-}
-
 /*
  * Make slice NAME on DEV with MEM reserved bytes, WEIGHT and CAP (0 leaves
  * the default) and open a context of it: the fd, or a negative errno.
@@ -231,89 +103,20 @@ static void cleanup(struct zsv_nl *nl)
 static int new_slice(struct zsv_nl *nl, const char *name, const char *dev,
 		     uint64_t mem, uint32_t weight, uint32_t cap)
 {
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
 	struct nl_msg *msg = zsv_slice_new_msg(nl, name, dev, mem);
-	char path[128];
-	int err;
 
 	if (weight)
 		nla_put_u32(msg, ZSV_A_SLICE_WEIGHT, weight);
 	if (cap)
 		nla_put_u32(msg, ZSV_A_SLICE_CAP_PCT, cap);
-	err = zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	zsv_nl_reply_free(r);
-	free(r);
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "/dev/zsv/%s", name);
-	return open(path, O_RDWR);
+	return slice_new_open(nl, msg, name);
 }
 
-/* --- ioctls, returning 0 or an errno --------------------------------------- */
-
-static int bo_create(int fd, uint64_t size, uint32_t *handle)
-{
-	struct zsv_bo_create c = { .size = size };
-	int err = ioctl(fd, ZSV_IOCTL_BO_CREATE, &c) ? errno : 0;
-
-	if (handle)
-		*handle = c.handle;
-	return err;
-}
-
-static int bo_destroy(int fd, uint32_t handle)
-{
-	struct zsv_bo_destroy d = { .handle = handle };
-
-	return ioctl(fd, ZSV_IOCTL_BO_DESTROY, &d) ? errno : 0;
-}
-
-/* Map all SIZE bytes of BO HANDLE, read and write. */
-static uint8_t *bo_map(int fd, uint32_t handle, size_t size)
-{
-	struct zsv_bo_mmap_offset o = { .handle = handle };
-
-	if (ioctl(fd, ZSV_IOCTL_BO_MMAP_OFFSET, &o))
-		return MAP_FAILED;
-	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    o.offset);
-}
-
-static int submit_raw(int fd, struct zsv_submit *s)
-{
-	return ioctl(fd, ZSV_IOCTL_SUBMIT, s) ? errno : 0;
-}
-
-static int submit(int fd, const struct zsv_job_cmd *cmds, uint32_t n,
-		  uint64_t *seqno)
-{
-	struct zsv_submit s = {
-		.cmds = (uintptr_t)cmds,
-		.count = n,
-		.cmd_size = sizeof(*cmds),
-	};
-	int err = submit_raw(fd, &s);
-
-	if (seqno)
-		*seqno = s.seqno;
-	return err;
-}
-
-/* Wait for SEQNO until the absolute CLOCK_MONOTONIC time DEADLINE. */
-static int wait_seq(int fd, uint64_t seqno, int64_t deadline,
-		    struct zsv_wait *out)
-{
-	struct zsv_wait w = { .seqno = seqno, .timeout_ns = deadline };
-	int err = ioctl(fd, ZSV_IOCTL_WAIT, &w) ? errno : 0;
-
-	if (out)
-		*out = w;
-	return err;
-}
+/* --- jobs ----------------------------------------------------------------- */
 
 static int64_t far_deadline(void)
 {
-	return now_ns() + 20 * SEC;
+	return now_ns() + FAR_NS;
 }
 
 static int submit1(int fd, struct zsv_job_cmd c, uint64_t *seqno)
@@ -324,53 +127,7 @@ static int submit1(int fd, struct zsv_job_cmd c, uint64_t *seqno)
 /* Submit one command and wait for it: 0 when it ran without error. */
 static int run1(int fd, struct zsv_job_cmd c)
 {
-	struct zsv_wait w;
-	uint64_t seq;
-	int err = submit1(fd, c, &seq);
-
-	if (!err)
-		err = wait_seq(fd, seq, far_deadline(), &w);
-	return err ? err : w.error;
-}
-
-static struct zsv_job_cmd cmd_fill(uint32_t dst, uint64_t off, uint64_t len,
-				   uint64_t pattern)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_FILL, .dst = dst,
-				     .dst_offset = off, .length = len,
-				     .arg = pattern };
-}
-
-static struct zsv_job_cmd cmd_copy(uint32_t dst, uint64_t doff, uint32_t src,
-				   uint64_t soff, uint64_t len)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_COPY, .dst = dst,
-				     .src = src, .dst_offset = doff,
-				     .src_offset = soff, .length = len };
-}
-
-static struct zsv_job_cmd cmd_compute(uint64_t ns)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_COMPUTE, .arg = ns };
-}
-
-static struct zsv_job_cmd cmd_checksum(uint32_t dst, uint64_t doff,
-				       uint32_t src, uint64_t soff,
-				       uint64_t len)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_CHECKSUM, .dst = dst,
-				     .src = src, .dst_offset = doff,
-				     .src_offset = soff, .length = len };
-}
-
-static bool all_bytes(const void *p, size_t len, uint8_t v)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len; i++)
-		if (b[i] != v)
-			return false;
-	return true;
+	return run1_within(fd, c, FAR_NS);
 }
 
 /* Whether every 32-bit word of LEN bytes at P is PATTERN. */
@@ -418,14 +175,14 @@ FIXTURE_SETUP(job)
 	ASSERT_EQ(0, zsv_nl_open(&self->nl));
 	self->r = calloc(1, sizeof(*self->r));
 	ASSERT_NE(NULL, self->r);
-	cleanup(&self->nl);
+	cleanup_all(&self->nl);
 	self->fd = new_slice(&self->nl, "t-a", "zsv0", 64 * MiB, 0, 0);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, bo_create(self->fd, BO_SIZE, &self->h));
 	ASSERT_EQ(0, bo_create(self->fd, BO_SIZE, &self->h2));
-	self->map = bo_map(self->fd, self->h, BO_SIZE);
+	self->map = bo_map(self->fd, self->h, 0, BO_SIZE);
 	ASSERT_NE(MAP_FAILED, self->map);
-	self->map2 = bo_map(self->fd, self->h2, BO_SIZE);
+	self->map2 = bo_map(self->fd, self->h2, 0, BO_SIZE);
 	ASSERT_NE(MAP_FAILED, self->map2);
 }
 
@@ -440,7 +197,7 @@ FIXTURE_TEARDOWN(job)
 	if (self->fd >= 0)
 		close(self->fd);
 	zsv_nl_reply_free(self->r);
-	cleanup(&self->nl);
+	cleanup_all(&self->nl);
 	/* Jobs cancelled by the deletions may let go of their BOs late. */
 	EXPECT_EQ(0ULL, dev_stat_settles(&self->nl, "zsv0",
 					 ZSV_A_DEV_MEM_USED, 0));
@@ -745,7 +502,7 @@ TEST_F(job, a_job_keeps_its_bos_alive)
 	ASSERT_EQ(0, bo_destroy(self->fd, self->h));
 	ASSERT_EQ(0, bo_create(self->fd, BO_SIZE, &h));
 	EXPECT_EQ(self->h, h);
-	p = bo_map(self->fd, h, BO_SIZE);
+	p = bo_map(self->fd, h, 0, BO_SIZE);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, wait_seq(self->fd, seq, far_deadline(), &w));
 	EXPECT_EQ(0, w.error);

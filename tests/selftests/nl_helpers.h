@@ -130,12 +130,14 @@ static inline struct nl_msg *zsv_nl_msg(struct zsv_nl *nl, uint8_t cmd,
 	return msg;
 }
 
-/* Send @msg (consumed) and collect the replies or the error into @r. */
-static inline int zsv_nl_xfer(struct zsv_nl *nl, struct nl_msg *msg,
-			      struct zsv_nl_reply *r, int max_attr)
+/*
+ * Empty @r for replies parsed up to @max_attr and return callbacks that
+ * collect them into it; the caller puts the callbacks with nl_cb_put().
+ */
+static inline struct nl_cb *zsv_nl_reply_cb(struct zsv_nl_reply *r,
+					    int max_attr)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->missing_type = -1;
@@ -144,6 +146,15 @@ static inline int zsv_nl_xfer(struct zsv_nl *nl, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, zsv_nl_ack_cb, r);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, zsv_nl_ack_cb, r);
 	nl_cb_err(cb, NL_CB_CUSTOM, zsv_nl_err_cb, r);
+	return cb;
+}
+
+/* Send @msg (consumed) and collect the replies or the error into @r. */
+static inline int zsv_nl_xfer(struct zsv_nl *nl, struct nl_msg *msg,
+			      struct zsv_nl_reply *r, int max_attr)
+{
+	struct nl_cb *cb = zsv_nl_reply_cb(r, max_attr);
+	int err;
 
 	err = nl_send_auto(nl->sock, msg);
 	nlmsg_free(msg);
@@ -172,8 +183,6 @@ static inline void zsv_nl_reply_free(struct zsv_nl_reply *r)
 		nlmsg_free(r->msgs[i]);
 	r->count = 0;
 }
-
-#endif /* ZSV_SELFTEST_NL_HELPERS_H */
 
 /* --- request builders for the slice tests -------------------------------- */
 
@@ -233,4 +242,6 @@ static inline uint32_t zsv_r_u32(struct zsv_nl_reply *r, int type)
 	return r->count && r->attrs[0][type] ? nla_get_u32(r->attrs[0][type]) :
 					       ~0U;
 }
-#endif
+#endif /* ZSV_SELFTEST_NO_BUILDERS */
+
+#endif /* ZSV_SELFTEST_NL_HELPERS_H */

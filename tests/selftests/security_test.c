@@ -33,11 +33,7 @@
 
 #include "kselftest_harness.h"
 #include "nl_helpers.h"
-
-#define GiB (1ULL << 30)
-#define MiB (1ULL << 20)
-#define MS 1000000ULL
-#define SEC 1000000000ULL
+#include "zsv_helpers.h"
 
 #define TENANT 1000 /* uid and gid of a tenant */
 #define OTHER 1001 /* uid and gid of another tenant */
@@ -46,53 +42,6 @@
 static long page_size;
 
 /* --- helpers ---------------------------------------------------------------- */
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * (int64_t)SEC + ts.tv_nsec;
-}
-
-static uint32_t crc_table[256];
-
-static uint32_t crc32_buf(const uint8_t *p, size_t len)
-{
-	uint32_t c = ~0u;
-
-	if (!crc_table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int k = 0; k < 8; k++)
-				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
-			crc_table[i] = v;
-		}
-	}
-	while (len--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
-}
-
-static bool all_bytes(const volatile uint8_t *p, size_t len, uint8_t v)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
-/* Send @msg, drop the replies: 0 or a negative errno. */
-static int xfer(struct zsv_nl *nl, struct nl_msg *msg, int maxattr)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	int err = zsv_nl_xfer(nl, msg, r, maxattr);
-
-	zsv_nl_reply_free(r);
-	free(r);
-	return err;
-}
 
 /* slice-new; @uid, @gid and @mode of the node when not -1. */
 static int slice_new(struct zsv_nl *nl, const char *name, const char *dev,
@@ -107,35 +56,6 @@ static int slice_new(struct zsv_nl *nl, const char *name, const char *dev,
 	if (mode >= 0)
 		nla_put_u32(msg, ZSV_A_SLICE_NODE_MODE, mode);
 	return xfer(nl, msg, ZSV_A_SLICE_MAX);
-}
-
-static int slice_set_u32(struct zsv_nl *nl, const char *name, int type,
-			 uint32_t v)
-{
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_SET, 0);
-
-	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
-	nla_put_u32(msg, type, v);
-	return xfer(nl, msg, ZSV_A_SLICE_MAX);
-}
-
-static int slice_del(struct zsv_nl *nl, const char *name, bool force)
-{
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_DEL, 0);
-
-	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
-	if (force)
-		nla_put_flag(msg, ZSV_A_SLICE_FORCE);
-	return xfer(nl, msg, ZSV_A_SLICE_MAX);
-}
-
-static int dev_set_u32(struct zsv_nl *nl, const char *dev, int type, uint32_t v)
-{
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_SET, 0);
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	nla_put_u32(msg, type, v);
-	return xfer(nl, msg, ZSV_A_DEV_MAX);
 }
 
 static int dev_new(struct zsv_nl *nl, uint64_t mem, uint32_t engines,
@@ -164,27 +84,6 @@ static int dev_del(struct zsv_nl *nl, const char *dev)
 	return xfer(nl, msg, ZSV_A_DEV_MAX);
 }
 
-static uint64_t attr_uint(struct nlattr *a)
-{
-	if (!a)
-		return ~0ULL;
-	return nla_len(a) == 8 ? nla_get_u64(a) : nla_get_u32(a);
-}
-
-static uint64_t dev_stat(struct zsv_nl *nl, const char *dev, int type)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_GET, 0);
-	uint64_t v;
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	v = r->count ? attr_uint(r->attrs[0][type]) : ~0ULL;
-	zsv_nl_reply_free(r);
-	free(r);
-	return v;
-}
-
 static bool slice_exists(struct zsv_nl *nl, const char *name)
 {
 	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
@@ -193,24 +92,6 @@ static bool slice_exists(struct zsv_nl *nl, const char *name)
 	zsv_nl_reply_free(r);
 	free(r);
 	return !err;
-}
-
-/* Force-delete every "t-*" slice. */
-static void cleanup(struct zsv_nl *nl)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_GET, NLM_F_DUMP);
-
-	zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	for (int i = 0; i < r->count; i++) {
-		const char *name =
-			nla_get_string(r->attrs[i][ZSV_A_SLICE_NAME]);
-
-		if (!strncmp(name, "t-", 2))
-			slice_del(nl, name, true);
-	}
-	zsv_nl_reply_free(r);
-	free(r);
 }
 
 /*
@@ -264,98 +145,10 @@ static char *snapshot(struct zsv_nl *nl)
 
 /* --- the data plane ------------------------------------------------------- */
 
-static int bo_create(int fd, uint64_t size, uint32_t *handle)
-{
-	struct zsv_bo_create c = { .size = size };
-	int err = ioctl(fd, ZSV_IOCTL_BO_CREATE, &c) ? errno : 0;
-
-	if (handle)
-		*handle = c.handle;
-	return err;
-}
-
-static int bo_destroy(int fd, uint32_t handle)
-{
-	struct zsv_bo_destroy d = { .handle = handle };
-
-	return ioctl(fd, ZSV_IOCTL_BO_DESTROY, &d) ? errno : 0;
-}
-
-static int bo_offset(int fd, uint32_t handle, uint64_t *offset)
-{
-	struct zsv_bo_mmap_offset o = { .handle = handle };
-	int err = ioctl(fd, ZSV_IOCTL_BO_MMAP_OFFSET, &o) ? errno : 0;
-
-	*offset = o.offset;
-	return err;
-}
-
-static uint8_t *bo_map(int fd, uint32_t handle, size_t len)
-{
-	uint64_t off;
-
-	if (bo_offset(fd, handle, &off))
-		return MAP_FAILED;
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-}
-
-static int submit(int fd, const struct zsv_job_cmd *cmds, uint32_t n,
-		  uint64_t *seq)
-{
-	struct zsv_submit s = { .cmds = (uintptr_t)cmds,
-				.count = n,
-				.cmd_size = sizeof(*cmds) };
-	int err = ioctl(fd, ZSV_IOCTL_SUBMIT, &s) ? errno : 0;
-
-	if (seq)
-		*seq = s.seqno;
-	return err;
-}
-
-static int wait_seq(int fd, uint64_t seq, int64_t timeout_ns,
-		    struct zsv_wait *out)
-{
-	struct zsv_wait w = { .seqno = seq,
-			      .timeout_ns = now_ns() + timeout_ns };
-	int err = ioctl(fd, ZSV_IOCTL_WAIT, &w) ? errno : 0;
-
-	if (out)
-		*out = w;
-	return err;
-}
-
 /* Run one command and wait for it: 0, or the errno of the call or job. */
 static int run1(int fd, struct zsv_job_cmd c)
 {
-	struct zsv_wait w;
-	uint64_t seq;
-	int err = submit(fd, &c, 1, &seq);
-
-	if (!err)
-		err = wait_seq(fd, seq, 60 * SEC, &w);
-	return err ? err : w.error;
-}
-
-static struct zsv_job_cmd cmd_compute(uint64_t ns)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_COMPUTE, .arg = ns };
-}
-
-static struct zsv_job_cmd cmd_fill(uint32_t dst, uint64_t len, uint32_t v)
-{
-	return (struct zsv_job_cmd){
-		.op = ZSV_OP_FILL, .dst = dst, .length = len, .arg = v
-	};
-}
-
-static struct zsv_job_cmd cmd_checksum(uint32_t dst, uint64_t doff,
-				       uint32_t src, uint64_t len)
-{
-	return (struct zsv_job_cmd){ .op = ZSV_OP_CHECKSUM,
-				     .dst = dst,
-				     .dst_offset = doff,
-				     .src = src,
-				     .length = len };
+	return run1_within(fd, c, 60 * SEC);
 }
 
 /* --- other credentials ------------------------------------------------ */
@@ -477,14 +270,14 @@ FIXTURE_SETUP(sec)
 	page_size = sysconf(_SC_PAGESIZE);
 	ASSERT_EQ(0, zsv_nl_open(&self->nl));
 	self->ready = true;
-	cleanup(&self->nl);
+	delete_test_slices(&self->nl);
 }
 
 FIXTURE_TEARDOWN(sec)
 {
 	if (!self->ready)
 		return;
-	cleanup(&self->nl);
+	delete_test_slices(&self->nl);
 	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_USED));
 	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_USED));
 	zsv_nl_close(&self->nl);
@@ -555,16 +348,10 @@ TEST_F(sec, unprivileged_mutations_fail_eperm_and_change_nothing)
 static int xfer_by_write(struct zsv_nl *nl, struct nl_msg *msg)
 {
 	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb = zsv_nl_reply_cb(r, ZSV_A_SLICE_MAX);
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err = 0;
 
-	r->missing_type = -1;
-	r->max_attr = ZSV_A_SLICE_MAX;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, zsv_nl_valid_cb, r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, zsv_nl_ack_cb, r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, zsv_nl_ack_cb, r);
-	nl_cb_err(cb, NL_CB_CUSTOM, zsv_nl_err_cb, r);
 	nl_socket_disable_seq_check(nl->sock);
 	nl_complete_msg(nl->sock, msg);
 	if (write(nl_socket_get_fd(nl->sock), nlh, nlh->nlmsg_len) !=
@@ -842,7 +629,7 @@ TEST_F(sec, anyone_can_read_every_slices_name_and_usage)
 	fd = open("/dev/zsv/t-a", O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, bo_create(fd, MiB, &h));
-	ASSERT_EQ(0, run1(fd, cmd_fill(h, MiB, 7)));
+	ASSERT_EQ(0, run1(fd, cmd_fill(h, 0, MiB, 7)));
 	EXPECT_EQ(0, run_as(&nobody, read_as_nobody, NULL));
 	close(fd);
 }
@@ -1032,10 +819,10 @@ static int use_read_only(void *arg)
 	CHILD_CHECK(fd >= 0);
 	CHILD_CHECK(open("/dev/zsv/t-r", O_RDWR) < 0 && errno == EACCES);
 	CHILD_CHECK(!bo_create(fd, MiB, &h));
-	c = cmd_fill(h, MiB, 0x5a5a5a5a);
+	c = cmd_fill(h, 0, MiB, 0x5a5a5a5a);
 	CHILD_CHECK(!run1(fd, c));
 	/* Only writable shared mappings need a writable file. */
-	CHILD_CHECK(bo_map(fd, h, MiB) == MAP_FAILED && errno == EACCES);
+	CHILD_CHECK(bo_map(fd, h, 0, MiB) == MAP_FAILED && errno == EACCES);
 	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, ZSV_STATUS_OFFSET);
 	CHILD_CHECK(p != MAP_FAILED);
 	munmap(p, page_size);
@@ -1166,7 +953,7 @@ TEST_F(sec, a_context_cannot_reach_another_contexts_bo)
 	ASSERT_LE(0, another);
 	ASSERT_EQ(0, bo_create(fd, MiB, &h));
 	ASSERT_EQ(0, bo_create(fd, MiB, &h2));
-	p = bo_map(fd, h, MiB);
+	p = bo_map(fd, h, 0, MiB);
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 0xa5, MiB);
 	ASSERT_EQ(0, bo_offset(fd, h, &off));
@@ -1179,7 +966,7 @@ TEST_F(sec, a_context_cannot_reach_another_contexts_bo)
 		EXPECT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ,
 					   MAP_SHARED, other_fd, off));
 		EXPECT_EQ(EINVAL, errno);
-		c = cmd_checksum(h2, 0, h, MiB);
+		c = cmd_checksum(h2, 0, h, 0, MiB);
 		EXPECT_EQ(ENOENT, submit(other_fd, &c, 1, NULL));
 		/* Its own first BO has the same handle and offset. */
 		ASSERT_EQ(0, bo_create(other_fd, MiB, &mine));
@@ -1221,22 +1008,22 @@ TEST_F_TIMEOUT(sec, memory_another_slice_freed_reads_zeroes, 120)
 		b = open("/dev/zsv/t-b", O_RDWR);
 		ASSERT_LE(0, b);
 		ASSERT_EQ(0, bo_create(b, len, &h));
-		p = bo_map(b, h, len);
+		p = bo_map(b, h, 0, len);
 		ASSERT_NE(MAP_FAILED, p);
 		memset(p, 0xa5, len / 2);
-		ASSERT_EQ(0, run1(b, cmd_fill(h, len, 0x5a5a5a5a)));
+		ASSERT_EQ(0, run1(b, cmd_fill(h, 0, len, 0x5a5a5a5a)));
 		munmap(p, len);
 		close(b);
 		/* t-a takes as much. */
 		ASSERT_EQ(0, bo_create(a, len, &h));
 		ASSERT_EQ(0, bo_create(a, page_size, &sum));
-		p = bo_map(a, h, len);
+		p = bo_map(a, h, 0, len);
 		ASSERT_NE(MAP_FAILED, p);
 		EXPECT_TRUE(all_bytes(p, len, 0)) TH_LOG("round %d", round);
 		munmap(p, len);
 		/* And as a job reads the pages that reading just backed. */
-		ASSERT_EQ(0, run1(a, cmd_checksum(sum, 0, h, sum_len)));
-		p = bo_map(a, sum, page_size);
+		ASSERT_EQ(0, run1(a, cmd_checksum(sum, 0, h, 0, sum_len)));
+		p = bo_map(a, sum, 0, page_size);
 		ASSERT_NE(MAP_FAILED, p);
 		EXPECT_EQ(crc_of_zeroes,
 			  (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 |
@@ -1308,7 +1095,7 @@ TEST_F(sec, forced_deletion_revokes_every_access)
 	fd = open("/dev/zsv/t-a", O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, bo_create(fd, MiB, &h));
-	old_map = bo_map(fd, h, MiB);
+	old_map = bo_map(fd, h, 0, MiB);
 	ASSERT_NE(MAP_FAILED, old_map);
 	memset((void *)old_map, 0x5a, MiB);
 	st = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd,
@@ -1322,7 +1109,7 @@ TEST_F(sec, forced_deletion_revokes_every_access)
 	ASSERT_LE(0, nfd);
 	ASSERT_EQ(0, bo_create(nfd, MiB, &nh));
 	EXPECT_EQ(h, nh);
-	new_map = bo_map(nfd, nh, MiB);
+	new_map = bo_map(nfd, nh, 0, MiB);
 	ASSERT_NE(MAP_FAILED, new_map);
 	memset(new_map, 0x33, MiB);
 
@@ -1332,7 +1119,7 @@ TEST_F(sec, forced_deletion_revokes_every_access)
 	EXPECT_EQ(ENODEV, bo_destroy(fd, h));
 	EXPECT_EQ(ENODEV, bo_offset(fd, h, &off));
 	EXPECT_EQ(ENODEV, submit(fd, &c, 1, NULL));
-	EXPECT_EQ(ENODEV, wait_seq(fd, 0, 0, NULL));
+	EXPECT_EQ(ENODEV, wait_seq(fd, 0, now_ns(), NULL));
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd,
 				   ZSV_STATUS_OFFSET));
 	EXPECT_EQ(ENODEV, errno);
@@ -1497,7 +1284,7 @@ static int tenant_in_cgroup(void *arg)
 		CHILD_CHECK(!submit(fd, &c, 1, NULL));
 	mid = cg_memory_current();
 	CHILD_CHECK(!bo_create(fd, CG_TOUCH * MiB, &h));
-	p = bo_map(fd, h, CG_TOUCH * MiB);
+	p = bo_map(fd, h, 0, CG_TOUCH * MiB);
 	CHILD_CHECK(p != MAP_FAILED);
 	memset(p, 1, CG_TOUCH * MiB);
 	out->objects = mid - start;

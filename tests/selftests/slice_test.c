@@ -17,56 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "nl_helpers.h"
-
-#define GiB (1ULL << 30)
-#define MiB (1ULL << 20)
-
-static void cleanup_slices(struct zsv_nl *nl)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r)), *d = calloc(1, sizeof(*d));
-	struct nl_msg *msg;
-
-	msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_GET, NLM_F_DUMP);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_SLICE_MAX);
-	for (int i = 0; i < r->count; i++) {
-		const char *name = nla_get_string(r->attrs[i][ZSV_A_SLICE_NAME]);
-
-		if (!strncmp(name, "t-", 2)) {
-			zsv_slice_del(nl, d, name, true);
-			zsv_nl_reply_free(d);
-		}
-	}
-	zsv_nl_reply_free(r);
-	for (const char *dev = "zsv0"; dev; dev = strcmp(dev, "zsv0") ? NULL : "zsv1") {
-		msg = zsv_nl_msg(nl, ZSV_CMD_DEV_SET, 0);
-		nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-		nla_put_u32(msg, ZSV_A_DEV_POLICY, ZSV_POLICY_WEIGHTED);
-		nla_put_u64(msg, ZSV_A_DEV_TIMESLICE_NS, 2000000);
-		nla_put_u64(msg, ZSV_A_DEV_PERIOD_NS, 100000000);
-		nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, 100);
-		zsv_nl_xfer(nl, msg, d, ZSV_A_DEV_MAX);
-		zsv_nl_reply_free(d);
-	}
-	free(r);
-	free(d);
-}
-
-static uint64_t dev_u64(struct zsv_nl *nl, const char *dev, int type)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_GET, 0);
-	uint64_t v;
-
-	nla_put_string(msg, ZSV_A_DEV_NAME, dev);
-	zsv_nl_xfer(nl, msg, r, ZSV_A_DEV_MAX);
-	v = r->count && r->attrs[0][type] ?
-		    (nla_len(r->attrs[0][type]) == 8 ? nla_get_u64(r->attrs[0][type]) :
-						       nla_get_u32(r->attrs[0][type])) :
-		    ~0ULL;
-	zsv_nl_reply_free(r);
-	free(r);
-	return v;
-}
+#include "zsv_helpers.h"
 
 static void drop_net_admin(void)
 {
@@ -91,7 +42,7 @@ FIXTURE_SETUP(slice)
 	ASSERT_EQ(0, zsv_nl_open(&self->nl));
 	self->r = calloc(1, sizeof(*self->r));
 	ASSERT_NE(NULL, self->r);
-	cleanup_slices(&self->nl);
+	cleanup_all(&self->nl);
 }
 
 FIXTURE_TEARDOWN(slice)
@@ -99,7 +50,7 @@ FIXTURE_TEARDOWN(slice)
 	if (!self->r)
 		return;
 	zsv_nl_reply_free(self->r);
-	cleanup_slices(&self->nl);
+	cleanup_all(&self->nl);
 	free(self->r);
 	zsv_nl_close(&self->nl);
 }
@@ -128,8 +79,8 @@ TEST_F(slice, new_replies_with_the_slice_and_its_node)
 	ASSERT_EQ(0, stat("/dev/zsv/t-a", &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0600U, st.st_mode & 07777);
-	EXPECT_EQ(4 * GiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
-	EXPECT_EQ(1ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(4 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(1ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 	EXPECT_EQ(0, access("/sys/class/zsv_slice/t-a", F_OK));
 }
 
@@ -171,7 +122,7 @@ TEST_F(slice, new_rejects_bad_names)
 			TH_LOG("name '%s' was accepted", bad[i]);
 		EXPECT_NE(0, self->r->extack[0]);
 	}
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 }
 
 TEST_F(slice, new_accepts_longest_name)
@@ -187,7 +138,7 @@ TEST_F(slice, new_rejects_duplicate_name_on_any_device)
 	ASSERT_EQ(0, XFER(NEW("t-a", "zsv0", GiB)));
 	EXPECT_EQ(-EEXIST, XFER(NEW("t-a", "zsv1", GiB)));
 	EXPECT_STREQ("a slice named 't-a' exists", self->r->extack);
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT));
 }
 
 TEST_F(slice, new_rejects_zero_memory)
@@ -210,7 +161,7 @@ TEST_F(slice, new_rejects_reserved_overcommit)
 	EXPECT_STREQ("asked 7G reserved, 6G left (reserved slices share 16G)",
 		     self->r->extack);
 	EXPECT_EQ(0, XFER(NEW("t-b", "zsv0", 6 * GiB)));
-	EXPECT_EQ(16 * GiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(16 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
 	EXPECT_EQ(-ENOSPC, XFER(NEW("t-c", "zsv0", 1)));
 }
 
@@ -239,7 +190,7 @@ TEST_F(slice, new_rejects_shared_over_oversubscription)
 	msg = NEW("t-s3", "zsv0", 1);
 	nla_put_u32(msg, ZSV_A_SLICE_MEM_MODE, ZSV_MEM_MODE_SHARED);
 	EXPECT_EQ(-ENOSPC, XFER(msg));
-	EXPECT_EQ(18 * GiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_SHARED));
+	EXPECT_EQ(18 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_SHARED));
 }
 
 TEST_F(slice, new_rejects_reserving_under_shared_quotas)
@@ -282,8 +233,8 @@ TEST_F(slice, new_rejects_out_of_range_limits)
 			       (unsigned long long)bad[i].value, err);
 		EXPECT_NE(0, self->r->extack[0]);
 	}
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
 }
 
 TEST_F(slice, new_accepts_limits_at_their_bounds)
@@ -349,7 +300,7 @@ TEST_F(slice, new_rejects_wrong_attribute_types)
 	nla_put_string(msg, ZSV_A_SLICE_DEV_NAME, "zsv0");
 	nla_put_u32(msg, ZSV_A_SLICE_MEM_BYTES, 1024);	/* u64 as u32 */
 	EXPECT_EQ(-EINVAL, XFER(msg));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 }
 
 TEST_F(slice, mutations_need_net_admin)
@@ -397,7 +348,7 @@ TEST_F(slice, set_changes_limits_live)
 	EXPECT_EQ(700U, zsv_r_u32(self->r, ZSV_A_SLICE_WEIGHT));
 	EXPECT_EQ(30U, zsv_r_u32(self->r, ZSV_A_SLICE_CAP_PCT));
 	EXPECT_EQ(500000ULL, zsv_r_u64(self->r, ZSV_A_SLICE_TIMESLICE_NS));
-	EXPECT_EQ(8 * GiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(8 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
 }
 
 TEST_F(slice, set_is_all_or_nothing)
@@ -416,7 +367,7 @@ TEST_F(slice, set_is_all_or_nothing)
 	ASSERT_EQ(0, zsv_slice_get(&self->nl, self->r, "t-a"));
 	EXPECT_EQ(2 * GiB, zsv_r_u64(self->r, ZSV_A_SLICE_MEM_BYTES));
 	EXPECT_EQ(100U, zsv_r_u32(self->r, ZSV_A_SLICE_WEIGHT));
-	EXPECT_EQ(14 * GiB, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(14 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
 }
 
 TEST_F(slice, set_rejects_bad_input)
@@ -516,7 +467,7 @@ TEST_F(slice, del_refuses_busy_slice_without_force)
 		     self->r->extack);
 	close(fd);
 	EXPECT_EQ(0, zsv_slice_del(&self->nl, self->r, "t-a", false));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
 	EXPECT_NE(0, access("/dev/zsv/t-a", F_OK));
 	EXPECT_NE(0, access("/sys/class/zsv_slice/t-a", F_OK));
 }
@@ -594,19 +545,6 @@ TEST_F(slice, info_ioctl_reports_limits)
 	EXPECT_EQ(-1, ioctl(fd, ZSV_IOCTL_INFO, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
 	close(fd);
-}
-
-static void read_status(const volatile struct zsv_status *st,
-			struct zsv_status *out)
-{
-	uint32_t seq;
-
-	do {
-		seq = st->seq;
-		__sync_synchronize();
-		memcpy(out, (const void *)st, sizeof(*out));
-		__sync_synchronize();
-	} while ((seq & 1) || seq != st->seq);
 }
 
 TEST_F(slice, status_page_follows_changes)
@@ -698,7 +636,7 @@ TEST_F(slice, forced_del_zaps_live_mappings)
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(0, munmap((void *)st, getpagesize()));
 	EXPECT_EQ(0, close(fd));
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 }
 
 struct info_hammer {
@@ -868,9 +806,9 @@ TEST_F(slice, dev_set_changes_and_rejects)
 	nla_put_u64(msg, ZSV_A_DEV_PERIOD_NS, 200000000);
 	ASSERT_EQ(0, XFER(msg));
 	EXPECT_EQ((uint64_t)ZSV_POLICY_BEST_EFFORT,
-		  dev_u64(&self->nl, "zsv0", ZSV_A_DEV_POLICY));
-	EXPECT_EQ(4000000ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_TIMESLICE_NS));
-	EXPECT_EQ(200000000ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_PERIOD_NS));
+		  dev_stat(&self->nl, "zsv0", ZSV_A_DEV_POLICY));
+	EXPECT_EQ(4000000ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_TIMESLICE_NS));
+	EXPECT_EQ(200000000ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_PERIOD_NS));
 }
 
 TEST_F(slice, dev_set_refuses_oversubscription_below_quotas)
@@ -889,7 +827,7 @@ TEST_F(slice, dev_set_refuses_oversubscription_below_quotas)
 	nla_put_u32(msg, ZSV_A_DEV_OVERSUB_PCT, 100);
 	EXPECT_EQ(-EBUSY, XFER(msg));
 	EXPECT_STREQ("shared quotas hold 20G; 100% allows only 16G", self->r->extack);
-	EXPECT_EQ(200ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_OVERSUB_PCT));
+	EXPECT_EQ(200ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_OVERSUB_PCT));
 }
 
 TEST_F(slice, dev_new_and_del_round_trip)
@@ -917,7 +855,7 @@ TEST_F(slice, dev_new_and_del_round_trip)
 	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_DEL, 0);
 	nla_put_string(msg, ZSV_A_DEV_NAME, name);
 	EXPECT_EQ(0, XFER(msg));
-	EXPECT_EQ(~0ULL, dev_u64(&self->nl, name, ZSV_A_DEV_ID));
+	EXPECT_EQ(~0ULL, dev_stat(&self->nl, name, ZSV_A_DEV_ID));
 }
 
 TEST_F(slice, dev_new_rejects_bad_input)
@@ -1073,12 +1011,12 @@ TEST_F_TIMEOUT(slice, two_threads_churning_the_same_names_stay_consistent, 300)
 	       a[1].created, a[0].deleted, a[1].deleted, left);
 	EXPECT_EQ(a[0].created + a[1].created - a[0].deleted - a[1].deleted, left);
 	EXPECT_GT(a[0].created + a[1].created, 100);
-	EXPECT_EQ((uint64_t)left, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT) +
-				dev_u64(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT));
-	EXPECT_EQ(dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT) * MiB,
-		  dev_u64(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
-	EXPECT_EQ(dev_u64(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT) * MiB,
-		  dev_u64(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ((uint64_t)left, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT) +
+				dev_stat(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT) * MiB,
+		  dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(dev_stat(&self->nl, "zsv1", ZSV_A_DEV_SLICE_COUNT) * MiB,
+		  dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
 	for (int i = 0; i < self->r->count; i++) {
 		char path[64];
 
@@ -1099,7 +1037,7 @@ TEST_F_TIMEOUT(slice, holds_1024_slices_on_one_device_and_64_devices, 300)
 			TH_LOG("slice %d: %s", i, self->r->extack);
 		zsv_nl_reply_free(self->r);
 	}
-	EXPECT_EQ(1024ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(1024ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 	EXPECT_EQ(0, access("/dev/zsv/t-s1023", F_OK));
 
 	/* 62 more devices make 64, each with a slice. */
@@ -1121,14 +1059,14 @@ TEST_F_TIMEOUT(slice, holds_1024_slices_on_one_device_and_64_devices, 300)
 		EXPECT_EQ(64, self->r->count);
 		EXPECT_FALSE(self->r->dump_intr);
 	}
-	cleanup_slices(&self->nl);
+	cleanup_all(&self->nl);
 	for (int i = 2; i < 2 + devs; i++) {
 		struct nl_msg *msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_DEL, 0);
 
 		nla_put_u32(msg, ZSV_A_DEV_ID, i);
 		EXPECT_EQ(0, XFER(msg)) TH_LOG("dev %d: %s", i, self->r->extack);
 	}
-	EXPECT_EQ(0ULL, dev_u64(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_SLICE_COUNT));
 }
 
 static int count_intr(struct nl_msg *msg, void *arg)
