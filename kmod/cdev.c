@@ -127,6 +127,11 @@ static int zsv_slice_uevent(zsv_uevent_device *dev,
  * devtmpfs makes a node asked for with mode 0 as 0600, which would let
  * the owner in; such a node is given to root instead, which is what mode
  * 0 means (only a process that overrides permissions opens it).
+ *
+ * The name is allocated with __GFP_NOFAIL (it is under 80 bytes): the
+ * driver core cannot report a failure here. Given NULL, it falls back to
+ * the device's name, so the node would be made as /dev/<name> and, on
+ * removal, /dev/zsv/<name> would be left behind with a dead minor.
  */
 static char *zsv_slice_devnode(zsv_devnode_device *dev, umode_t *mode,
 			       kuid_t *uid, kgid_t *gid)
@@ -140,7 +145,7 @@ static char *zsv_slice_devnode(zsv_devnode_device *dev, umode_t *mode,
 		*uid = locked ? GLOBAL_ROOT_UID : slice->uid;
 	if (gid)
 		*gid = locked ? GLOBAL_ROOT_GID : slice->gid;
-	return kasprintf(GFP_KERNEL, "zsv/%s", slice->name);
+	return kasprintf(GFP_KERNEL | __GFP_NOFAIL, "zsv/%s", slice->name);
 }
 
 static void zsv_slice_node_release(struct device *dev)
