@@ -71,6 +71,59 @@ int bench_fail(struct bench *b, int err, const char *fmt, ...)
 /* Open b->zh, or say why not; returns an exit status. */
 int bench_connect(struct bench *b);
 
+/* ------------------------------------------------------------------ */
+/* Options (opts.c): what the subcommands' parsers share */
+
+/*
+ * -j, -p and -h, which every subcommand takes: the end of its short
+ * options, and of its long ones (with the terminator).
+ */
+#define BENCH_OPTS_COMMON "jph"
+/* clang-format off */
+#define BENCH_LONG_OPTS_COMMON				\
+	{ "json", no_argument, NULL, 'j' },		\
+	{ "pretty", no_argument, NULL, 'p' },		\
+	{ "help", no_argument, NULL, 'h' },		\
+	{ NULL, 0, NULL, 0 }
+/* clang-format on */
+
+/*
+ * Handle those three, and getopt's complaint about any other option
+ * (unknown, or without its argument): call it for every @opt the
+ * subcommand does not handle itself.  0 after -j or -p; -1 after -h
+ * (@usage is on stdout, the subcommand is done); else a usage error
+ * naming the option.
+ */
+int bench_opt_common(struct bench *b, void (*usage)(FILE *f), int opt,
+		     char **argv);
+
+/*
+ * @arg as a number from 1 (to @max, unless @max is 0) into @val; else a
+ * usage error naming @opt.
+ */
+int bench_opt_u32(void (*usage)(FILE *f), const char *opt, const char *arg,
+		  uint32_t *val, uint32_t max);
+
+/* @arg as a duration (nonzero unless @zero_ok), or a usage error. */
+int bench_opt_duration(void (*usage)(FILE *f), const char *opt, const char *arg,
+		       uint64_t *ns, bool zero_ok);
+
+/*
+ * @name (the longest of ours) and @dev (NULL: none given) must be valid
+ * names; else a usage error.
+ */
+int bench_opt_names(void (*usage)(FILE *f), const char *name, const char *dev);
+
+/*
+ * A comma-separated list of numbers ("1,64,1024") into @counts after
+ * the *@n already there, at most @max in all; 0 is refused unless
+ * @zero_ok.  Then @counts is sorted ascending without duplicates and *@n
+ * says how many it holds.  0, or -ENOMEM, -E2BIG, or -EINVAL (not a
+ * number, or no number at all).
+ */
+int bench_parse_counts(const char *arg, uint32_t *counts, size_t max, size_t *n,
+		       bool zero_ok);
+
 /*
  * Signals that stop a run (SIGINT, SIGTERM, SIGHUP): once one arrived,
  * bench_stop is its number, and a subcommand winds down, removes what

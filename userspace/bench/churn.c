@@ -16,8 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "bench.h"
 
@@ -83,47 +81,6 @@ void churn_usage(FILE *f)
 	      f);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* "1,64,1024" into c->counts, ascending, without duplicates. */
-static int parse_counts(struct churn *c, const char *arg)
-{
-	char *list, *word, *save;
-	size_t i, n = 0;
-	int err = 0;
-
-	list = strdup(arg);
-	if (!list)
-		return -ENOMEM;
-	for (word = strtok_r(list, ",", &save); word;
-	     word = strtok_r(NULL, ",", &save)) {
-		if (n == CHURN_COUNTS_MAX) {
-			err = -E2BIG;
-			break;
-		}
-		err = zsv_parse_u32(word, &c->counts[n]);
-		if (err)
-			break;
-		n++;
-	}
-	free(list);
-	if (!err && !n)
-		err = -EINVAL;
-	if (err)
-		return err;
-	qsort(c->counts, n, sizeof(c->counts[0]), cmp_u32);
-	c->ncounts = 0;
-	for (i = 0; i < n; i++)
-		if (!i || c->counts[i] != c->counts[i - 1])
-			c->counts[c->ncounts++] = c->counts[i];
-	return 0;
-}
-
 static int parse_args(struct churn *c, int argc, char **argv)
 {
 	enum { OPT_PREFIX = 0x100 };
@@ -133,21 +90,19 @@ static int parse_args(struct churn *c, int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BENCH_LONG_OPTS_COMMON,
 	};
 	const char *counts = CHURN_DEFAULT_COUNTS, *mem = CHURN_DEFAULT_MEM;
 	char name[ZSV_NAME_MAX + 16];
-	int opt;
+	int opt, ret;
 
 	c->dev = "zsv0";
 	c->prefix = CHURN_DEFAULT_PREFIX;
 	c->iterations = CHURN_DEFAULT_ITERATIONS;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:c:n:m:jph", long_opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:c:n:m:" BENCH_OPTS_COMMON,
+				  long_opts, NULL)) != -1) {
+		ret = 0;
 		switch (opt) {
 		case 'd':
 			c->dev = optarg;
@@ -156,12 +111,8 @@ static int parse_args(struct churn *c, int argc, char **argv)
 			counts = optarg;
 			break;
 		case 'n':
-			if (zsv_parse_u32(optarg, &c->iterations) ||
-			    !c->iterations)
-				return bench_usage_error(
-					churn_usage,
-					"--iterations: '%s' is not a number from 1",
-					optarg);
+			ret = bench_opt_u32(churn_usage, "--iterations", optarg,
+					    &c->iterations, 0);
 			break;
 		case 'm':
 			mem = optarg;
@@ -169,30 +120,18 @@ static int parse_args(struct churn *c, int argc, char **argv)
 		case OPT_PREFIX:
 			c->prefix = optarg;
 			break;
-		case 'j':
-			c->b->json = true;
-			break;
-		case 'p':
-			c->b->json = true;
-			c->b->pretty = true;
-			break;
-		case 'h':
-			churn_usage(stdout);
-			return -1;
-		case ':':
 		default:
-			if (!optopt || !strncmp(argv[optind - 1], "--", 2))
-				return bench_usage_error(churn_usage,
-							 "bad option '%s'",
-							 argv[optind - 1]);
-			return bench_usage_error(churn_usage,
-						 "bad option '-%c'", optopt);
+			ret = bench_opt_common(c->b, churn_usage, opt, argv);
+			break;
 		}
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return bench_usage_error(
 			churn_usage, "unexpected argument '%s'", argv[optind]);
-	if (parse_counts(c, counts))
+	if (bench_parse_counts(counts, c->counts, CHURN_COUNTS_MAX, &c->ncounts,
+			       true))
 		return bench_usage_error(
 			churn_usage,
 			"--counts: '%s' is not a list of up to %d numbers",

@@ -69,71 +69,46 @@ static int parse_args(struct latency *l, int argc, char **argv)
 		{ "engines", required_argument, NULL, 'e' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BENCH_LONG_OPTS_COMMON,
 	};
 	char name[ZSV_NAME_MAX + 16];
-	int opt;
+	int opt, ret;
 
 	l->engines = 4;
 	l->iterations = LATENCY_DEFAULT_ITERATIONS;
 	l->prefix = LATENCY_DEFAULT_PREFIX;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:e:n:jph", long_opts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "d:e:n:" BENCH_OPTS_COMMON,
+				  long_opts, NULL)) != -1) {
+		ret = 0;
 		switch (opt) {
 		case 'd':
 			l->dev = optarg;
 			break;
 		case 'e':
-			if (zsv_parse_u32(optarg, &l->engines) || !l->engines)
-				return bench_usage_error(
-					latency_usage,
-					"--engines: '%s' is not a number from 1",
-					optarg);
+			ret = bench_opt_u32(latency_usage, "--engines", optarg,
+					    &l->engines, 0);
 			break;
 		case 'n':
-			if (zsv_parse_u32(optarg, &l->iterations) ||
-			    !l->iterations)
-				return bench_usage_error(
-					latency_usage,
-					"--iterations: '%s' is not a number from 1",
-					optarg);
+			ret = bench_opt_u32(latency_usage, "--iterations",
+					    optarg, &l->iterations, 0);
 			break;
 		case OPT_PREFIX:
 			l->prefix = optarg;
 			break;
-		case 'j':
-			l->b->json = true;
-			break;
-		case 'p':
-			l->b->json = true;
-			l->b->pretty = true;
-			break;
-		case 'h':
-			latency_usage(stdout);
-			return -1;
 		default:
-			if (!optopt || !strncmp(argv[optind - 1], "--", 2))
-				return bench_usage_error(latency_usage,
-							 "bad option '%s'",
-							 argv[optind - 1]);
-			return bench_usage_error(latency_usage,
-						 "bad option '-%c'", optopt);
+			ret = bench_opt_common(l->b, latency_usage, opt, argv);
+			break;
 		}
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return bench_usage_error(latency_usage,
 					 "unexpected argument '%s'",
 					 argv[optind]);
 	snprintf(name, sizeof(name), "%s-0", l->prefix);
-	if (zsv_name_check(name) || (l->dev && zsv_name_check(l->dev)))
-		return bench_usage_error(latency_usage,
-					 "'%s' or '%s' is not a valid name",
-					 name, l->dev ? l->dev : "");
-	return 0;
+	return bench_opt_names(latency_usage, name, l->dev);
 }
 
 /* ------------------------------------------------------------------ */

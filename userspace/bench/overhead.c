@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -97,58 +96,6 @@ void overhead_usage(FILE *f)
 	      f);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* "1,8,64" into o->counts, ascending, without duplicates, with 1. */
-static int parse_counts(struct overhead *o, const char *arg)
-{
-	char *list, *word, *save;
-	size_t i, n = 0;
-	int err = 0;
-
-	list = strdup(arg);
-	if (!list)
-		return -ENOMEM;
-	o->counts[n++] = 1;
-	for (word = strtok_r(list, ",", &save); word;
-	     word = strtok_r(NULL, ",", &save)) {
-		if (n == OVERHEAD_COUNTS_MAX) {
-			err = -E2BIG;
-			break;
-		}
-		err = zsv_parse_u32(word, &o->counts[n]);
-		if (!err && !o->counts[n])
-			err = -EINVAL;
-		if (err)
-			break;
-		n++;
-	}
-	free(list);
-	if (err)
-		return err;
-	qsort(o->counts, n, sizeof(o->counts[0]), cmp_u32);
-	o->ncounts = 0;
-	for (i = 0; i < n; i++)
-		if (!i || o->counts[i] != o->counts[i - 1])
-			o->counts[o->ncounts++] = o->counts[i];
-	return 0;
-}
-
-static int parse_duration_opt(const char *opt, const char *arg, uint64_t *ns,
-			      bool zero_ok)
-{
-	if (zsv_parse_duration(arg, ns) || (!zero_ok && !*ns))
-		return bench_usage_error(overhead_usage,
-					 "%s: '%s' is not a%s duration", opt,
-					 arg, zero_ok ? "" : " nonzero");
-	return 0;
-}
-
 static int parse_args(struct overhead *o, int argc, char **argv)
 {
 	enum { OPT_JOB_MIN = 0x100, OPT_JOB_MAX, OPT_INFLIGHT, OPT_PREFIX };
@@ -162,10 +109,7 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 		{ "job-max", required_argument, NULL, OPT_JOB_MAX },
 		{ "inflight", required_argument, NULL, OPT_INFLIGHT },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BENCH_LONG_OPTS_COMMON,
 	};
 	const char *counts = OVERHEAD_DEFAULT_COUNTS;
 	char name[ZSV_NAME_MAX + 16];
@@ -178,67 +122,48 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 	zsv_parse_duration(OVERHEAD_DEFAULT_JOB_MIN, &o->job_min_ns);
 	zsv_parse_duration(OVERHEAD_DEFAULT_JOB_MAX, &o->job_max_ns);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:e:c:t:w:jph", long_opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:e:c:t:w:" BENCH_OPTS_COMMON,
+				  long_opts, NULL)) != -1) {
 		ret = 0;
 		switch (opt) {
 		case 'd':
 			o->dev = optarg;
 			break;
 		case 'e':
-			if (zsv_parse_u32(optarg, &o->engines) || !o->engines)
-				return bench_usage_error(
-					overhead_usage,
-					"--engines: '%s' is not a number from 1",
-					optarg);
+			ret = bench_opt_u32(overhead_usage, "--engines", optarg,
+					    &o->engines, 0);
 			break;
 		case 'c':
 			counts = optarg;
 			break;
 		case 't':
-			ret = parse_duration_opt("--duration", optarg,
-						 &o->duration_ns, false);
+			ret = bench_opt_duration(overhead_usage, "--duration",
+						 optarg, &o->duration_ns,
+						 false);
 			break;
 		case 'w':
-			ret = parse_duration_opt("--warmup", optarg,
-						 &o->warmup_ns, true);
+			ret = bench_opt_duration(overhead_usage, "--warmup",
+						 optarg, &o->warmup_ns, true);
 			break;
 		case OPT_JOB_MIN:
-			ret = parse_duration_opt("--job-min", optarg,
-						 &o->job_min_ns, false);
+			ret = bench_opt_duration(overhead_usage, "--job-min",
+						 optarg, &o->job_min_ns, false);
 			break;
 		case OPT_JOB_MAX:
-			ret = parse_duration_opt("--job-max", optarg,
-						 &o->job_max_ns, false);
+			ret = bench_opt_duration(overhead_usage, "--job-max",
+						 optarg, &o->job_max_ns, false);
 			break;
 		case OPT_INFLIGHT:
-			if (zsv_parse_u32(optarg, &o->inflight) ||
-			    !o->inflight || o->inflight > ZSV_JOBS_INFLIGHT_MAX)
-				return bench_usage_error(
-					overhead_usage,
-					"--inflight: '%s' is not a number from 1 to %d",
-					optarg, ZSV_JOBS_INFLIGHT_MAX);
+			ret = bench_opt_u32(overhead_usage, "--inflight",
+					    optarg, &o->inflight,
+					    ZSV_JOBS_INFLIGHT_MAX);
 			break;
 		case OPT_PREFIX:
 			o->prefix = optarg;
 			break;
-		case 'j':
-			o->b->json = true;
-			break;
-		case 'p':
-			o->b->json = true;
-			o->b->pretty = true;
-			break;
-		case 'h':
-			overhead_usage(stdout);
-			return -1;
 		default:
-			if (!optopt || !strncmp(argv[optind - 1], "--", 2))
-				return bench_usage_error(overhead_usage,
-							 "bad option '%s'",
-							 argv[optind - 1]);
-			return bench_usage_error(overhead_usage,
-						 "bad option '-%c'", optopt);
+			ret = bench_opt_common(o->b, overhead_usage, opt, argv);
+			break;
 		}
 		if (ret)
 			return ret;
@@ -247,7 +172,11 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 		return bench_usage_error(overhead_usage,
 					 "unexpected argument '%s'",
 					 argv[optind]);
-	if (parse_counts(o, counts))
+	/* 1, the baseline, is always measured. */
+	o->counts[0] = 1;
+	o->ncounts = 1;
+	if (bench_parse_counts(counts, o->counts, OVERHEAD_COUNTS_MAX,
+			       &o->ncounts, false))
 		return bench_usage_error(
 			overhead_usage,
 			"--counts: '%s' is not a list of up to %d numbers from 1",
@@ -258,11 +187,7 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 			"--job-min must not exceed --job-max, nor that 10s");
 	snprintf(name, sizeof(name), "%s-%" PRIu32, o->prefix,
 		 o->counts[o->ncounts - 1]);
-	if (zsv_name_check(name) || (o->dev && zsv_name_check(o->dev)))
-		return bench_usage_error(overhead_usage,
-					 "'%s' or '%s' is not a valid name",
-					 name, o->dev ? o->dev : "");
-	return 0;
+	return bench_opt_names(overhead_usage, name, o->dev);
 }
 
 /* ------------------------------------------------------------------ */

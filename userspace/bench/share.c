@@ -239,15 +239,6 @@ static int parse_cases(struct share *sh, const char *arg)
 	return err ? err : sh->ncases ? 0 : -EINVAL;
 }
 
-static int parse_duration_opt(const char *opt, const char *arg, uint64_t *ns)
-{
-	if (zsv_parse_duration(arg, ns) || !*ns)
-		return bench_usage_error(share_usage,
-					 "%s: '%s' is not a nonzero duration",
-					 opt, arg);
-	return 0;
-}
-
 static int parse_args(struct share *sh, int argc, char **argv)
 {
 	enum {
@@ -268,10 +259,7 @@ static int parse_args(struct share *sh, int argc, char **argv)
 		{ "inflight", required_argument, NULL, OPT_INFLIGHT },
 		{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		BENCH_LONG_OPTS_COMMON,
 	};
 	char name[ZSV_NAME_MAX + 16], *end;
 	size_t i;
@@ -288,19 +276,16 @@ static int parse_args(struct share *sh, int argc, char **argv)
 		sh->cases[i] = &share_cases[i];
 	sh->ncases = SHARE_NCASES;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:e:c:t:i:jph", long_opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:e:c:t:i:" BENCH_OPTS_COMMON,
+				  long_opts, NULL)) != -1) {
 		ret = 0;
 		switch (opt) {
 		case 'd':
 			sh->dev = optarg;
 			break;
 		case 'e':
-			if (zsv_parse_u32(optarg, &sh->engines) || !sh->engines)
-				return bench_usage_error(
-					share_usage,
-					"--engines: '%s' is not a number from 1",
-					optarg);
+			ret = bench_opt_u32(share_usage, "--engines", optarg,
+					    &sh->engines, 0);
 			break;
 		case 'c':
 			if (parse_cases(sh, optarg))
@@ -310,29 +295,29 @@ static int parse_args(struct share *sh, int argc, char **argv)
 					optarg);
 			break;
 		case 't':
-			ret = parse_duration_opt("--duration", optarg,
-						 &sh->duration_ns);
+			ret = bench_opt_duration(share_usage, "--duration",
+						 optarg, &sh->duration_ns,
+						 false);
 			break;
 		case 'i':
-			ret = parse_duration_opt("--interval", optarg,
-						 &sh->interval_ns);
+			ret = bench_opt_duration(share_usage, "--interval",
+						 optarg, &sh->interval_ns,
+						 false);
 			break;
 		case OPT_JOB_MIN:
-			ret = parse_duration_opt("--job-min", optarg,
-						 &sh->job_min_ns);
+			ret = bench_opt_duration(share_usage, "--job-min",
+						 optarg, &sh->job_min_ns,
+						 false);
 			break;
 		case OPT_JOB_MAX:
-			ret = parse_duration_opt("--job-max", optarg,
-						 &sh->job_max_ns);
+			ret = bench_opt_duration(share_usage, "--job-max",
+						 optarg, &sh->job_max_ns,
+						 false);
 			break;
 		case OPT_INFLIGHT:
-			if (zsv_parse_u32(optarg, &sh->inflight) ||
-			    !sh->inflight ||
-			    sh->inflight > ZSV_JOBS_INFLIGHT_MAX)
-				return bench_usage_error(
-					share_usage,
-					"--inflight: '%s' is not a number from 1 to %d",
-					optarg, ZSV_JOBS_INFLIGHT_MAX);
+			ret = bench_opt_u32(share_usage, "--inflight", optarg,
+					    &sh->inflight,
+					    ZSV_JOBS_INFLIGHT_MAX);
 			break;
 		case OPT_TOLERANCE:
 			errno = 0;
@@ -347,23 +332,9 @@ static int parse_args(struct share *sh, int argc, char **argv)
 		case OPT_PREFIX:
 			sh->prefix = optarg;
 			break;
-		case 'j':
-			sh->b->json = true;
-			break;
-		case 'p':
-			sh->b->json = true;
-			sh->b->pretty = true;
-			break;
-		case 'h':
-			share_usage(stdout);
-			return -1;
 		default:
-			if (!optopt || !strncmp(argv[optind - 1], "--", 2))
-				return bench_usage_error(share_usage,
-							 "bad option '%s'",
-							 argv[optind - 1]);
-			return bench_usage_error(share_usage,
-						 "bad option '-%c'", optopt);
+			ret = bench_opt_common(sh->b, share_usage, opt, argv);
+			break;
 		}
 		if (ret)
 			return ret;
@@ -381,11 +352,7 @@ static int parse_args(struct share *sh, int argc, char **argv)
 			share_usage,
 			"--duration must be one --interval or more");
 	snprintf(name, sizeof(name), "%s-63", sh->prefix);
-	if (zsv_name_check(name) || (sh->dev && zsv_name_check(sh->dev)))
-		return bench_usage_error(share_usage,
-					 "'%s' or '%s' is not a valid name",
-					 name, sh->dev ? sh->dev : "");
-	return 0;
+	return bench_opt_names(share_usage, name, sh->dev);
 }
 
 /* ------------------------------------------------------------------ */
