@@ -1178,6 +1178,38 @@ TEST_F(job, wait_fails_etime_no_sooner_than_the_deadline)
 	EXPECT_EQ(seq, w.completed_seqno);
 }
 
+/*
+ * Jobs that retire about when their deadline passes: whichever way WAIT
+ * answers, its answer agrees with the completed_seqno it reports (the
+ * fuzzer once saw ETIME next to a completed_seqno covering the job, when
+ * the job retired between the deadline check and the reply). The window
+ * is narrow, so this catches a regression often, not every time.
+ */
+TEST_F(job, wait_answer_agrees_with_the_seqno_it_reports)
+{
+	int returned = 0, timed_out = 0;
+
+	for (int i = 0; i < 400; i++) {
+		struct zsv_wait w;
+		int64_t t0 = now_ns();
+		uint64_t seq;
+		int err;
+
+		ASSERT_EQ(0, submit1(self->fd, cmd_compute(MS), &seq));
+		err = wait_raw(self->fd, seq, t0 + MS + (i % 40) * 50000, &w);
+		ASSERT_TRUE(err == 0 || err == ETIME);
+		if (err) {
+			ASSERT_GT(seq, w.completed_seqno);
+			timed_out++;
+		} else {
+			ASSERT_LE(seq, w.completed_seqno);
+			returned++;
+		}
+		ASSERT_EQ(0, wait_seq(self->fd, seq, far_deadline(), &w));
+	}
+	TH_LOG("%d returned, %d timed out", returned, timed_out);
+}
+
 TEST_F(job, wait_returns_once_the_job_retired)
 {
 	struct zsv_wait w;

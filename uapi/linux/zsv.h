@@ -493,7 +493,8 @@ struct zsv_submit {
  * Returns 0 once @seqno has retired, fails ETIME when @timeout_ns passes
  * first and EINTR when a signal arrives (the call is restarted after a
  * handler installed with SA_RESTART, with the same deadline). The output
- * fields are filled in on success and on ETIME.
+ * fields are filled in on success and on ETIME; ETIME comes only with a
+ * @completed_seqno below @seqno.
  *
  * poll() on the context reports EPOLLIN when jobs have retired beyond the
  * @completed_seqno that WAIT last returned to it, and EPOLLERR | EPOLLHUP
