@@ -14,6 +14,9 @@ packages=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	# kselftest harness, checkpatch.pl, YNL CLI and .clang-format
 	linux-source-6.12
+	# building the debug kernel of make check-debug from that source
+	# (Kconfig's parsers, objtool, timeconst, the certificate tools)
+	bc bison flex libelf-dev libssl-dev
 	# the test VM
 	qemu-system-x86 busybox-static
 	# lint and packaging
