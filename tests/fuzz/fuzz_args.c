@@ -23,18 +23,10 @@
 #include "args.h"
 #include "cdi.h"
 #include "libzsv.h"
+#include "libfuzzer.h"
 
 #define MAX_WORDS 40
 #define BIT(a) ZSV_ATTR_BIT(a)
-
-#define CHECK(cond)                                                    \
-	do {                                                           \
-		if (!(cond)) {                                         \
-			fprintf(stderr, "%s:%d: %s fails\n", __FILE__, \
-				__LINE__, #cond);                      \
-			abort();                                       \
-		}                                                      \
-	} while (0)
 
 /* The error buffer: exactly @len bytes, and 0 or -EINVAL with a message. */
 static void check_err(int ret, const char *err, size_t len)

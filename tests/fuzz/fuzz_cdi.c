@@ -22,17 +22,9 @@
 
 #include "cdi.h"
 #include "libzsv.h"
+#include "libfuzzer.h"
 
 #define MAX_SLICES 16
-
-#define CHECK(cond)                                                    \
-	do {                                                           \
-		if (!(cond)) {                                         \
-			fprintf(stderr, "%s:%d: %s fails\n", __FILE__, \
-				__LINE__, #cond);                      \
-			abort();                                       \
-		}                                                      \
-	} while (0)
 
 static bool letter(char c)
 {

@@ -18,17 +18,7 @@
 #include <string.h>
 
 #include "libzsv.h"
-
-static const char *input;
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "%s:%d: %s fails for \"%s\"\n", \
-				__FILE__, __LINE__, #cond, input);      \
-			abort();                                        \
-		}                                                       \
-	} while (0)
+#include "libfuzzer.h"
 
 static int ref_name(const char *s)
 {
@@ -61,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(s, data, size);
 	s[size] = '\0';
-	input = s;
+	fuzz_text = s;
 
 	got = zsv_name_check(s);
 	CHECK(got == ref_name(s));

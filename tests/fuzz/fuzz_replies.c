@@ -20,15 +20,7 @@
 #include <linux/netlink.h>
 
 #include "nl.h"
-
-#define CHECK(cond)                                                    \
-	do {                                                           \
-		if (!(cond)) {                                         \
-			fprintf(stderr, "%s:%d: %s fails\n", __FILE__, \
-				__LINE__, #cond);                      \
-			abort();                                       \
-		}                                                      \
-	} while (0)
+#include "libfuzzer.h"
 
 /* Which attribute types the message has, by a walk of its own. */
 static uint64_t types_in(const uint8_t *p, int rem)

@@ -20,19 +20,9 @@
 #include <string.h>
 
 #include "libzsv.h"
+#include "libfuzzer.h"
 
 typedef unsigned __int128 u128;
-
-static const char *input;
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "%s:%d: %s fails for \"%s\"\n", \
-				__FILE__, __LINE__, #cond, input);      \
-			abort();                                        \
-		}                                                       \
-	} while (0)
 
 static bool digit(char c)
 {
@@ -293,7 +283,7 @@ static void round_trip(uint64_t v)
 	uint64_t back;
 	uint32_t back32;
 
-	input = text;
+	fuzz_text = text;
 	check_format(zsv_format_size_exact, v, text);
 	CHECK(zsv_parse_size(text, &back) == 0 && back == v);
 	check_format(zsv_format_duration, v, text);
@@ -323,17 +313,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(s, data, size);
 	s[size] = '\0';
-	input = s;
+	fuzz_text = s;
 
 	check_size(s);
 	check_duration(s);
 	check_plain(s);
 	if (!zsv_parse_size(s, &v))
 		round_trip(v);
-	input = s;
+	fuzz_text = s;
 	if (!zsv_parse_duration(s, &v))
 		round_trip(v);
-	input = s;
+	fuzz_text = s;
 	if (!zsv_parse_ratio(s, &v32))
 		round_trip(v32);
 
