@@ -1568,6 +1568,23 @@ static void remove_stale_nodes(void)
 	}
 }
 
+/* The names of the tool's slices (PREFIX), up to 64: how many. */
+static int our_slices(char names[64][ZSV_NAME_MAX + 1])
+{
+	int n = 0, err = dump(ZSV_CMD_SLICE_GET, ZSV_A_SLICE_MAX);
+
+	if (err)
+		bail("slice-get dump failed: %s", strerror(-err));
+	for (int i = 0; i < rep->count && n < 64; i++) {
+		const char *name = nla_get_string(rep->attrs[i][ZSV_A_SLICE_NAME]);
+
+		if (!strncmp(name, PREFIX, strlen(PREFIX)))
+			snprintf(names[n++], ZSV_NAME_MAX + 1, "%s", name);
+	}
+	zsv_nl_reply_free(rep);
+	return n;
+}
+
 /* Destroy everything an iteration made and wait for the base state. */
 static void teardown(void)
 {
@@ -1588,16 +1605,7 @@ static void teardown(void)
 	if (fx.nlfd >= 0)
 		close(fx.nlfd);
 
-	err = dump(ZSV_CMD_SLICE_GET, ZSV_A_SLICE_MAX);
-	if (err)
-		bail("slice-get dump failed: %s", strerror(-err));
-	for (int i = 0; i < rep->count && n < 64; i++) {
-		const char *name = nla_get_string(rep->attrs[i][ZSV_A_SLICE_NAME]);
-
-		if (!strncmp(name, PREFIX, strlen(PREFIX)))
-			snprintf(names[n++], sizeof(names[0]), "%s", name);
-	}
-	zsv_nl_reply_free(rep);
+	n = our_slices(names);
 	for (int i = 0; i < n; i++) {
 		err = nl_slice_del(names[i]);
 		if (err)
@@ -2061,17 +2069,8 @@ int main(int argc, char **argv)
 	{
 		/* Leftovers of an earlier run go first; then the base state. */
 		char names[64][ZSV_NAME_MAX + 1];
-		int n = 0, err = dump(ZSV_CMD_SLICE_GET, ZSV_A_SLICE_MAX);
+		int n = our_slices(names);
 
-		if (err)
-			bail("slice-get dump failed: %s", strerror(-err));
-		for (int i = 0; i < rep->count && n < 64; i++) {
-			const char *name = nla_get_string(rep->attrs[i][ZSV_A_SLICE_NAME]);
-
-			if (!strncmp(name, PREFIX, strlen(PREFIX)))
-				snprintf(names[n++], sizeof(names[0]), "%s", name);
-		}
-		zsv_nl_reply_free(rep);
 		for (int i = 0; i < n; i++)
 			nl_slice_del(names[i]);
 		settle_quiet();
