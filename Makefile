@@ -12,74 +12,60 @@
 #
 # The kernel comes from KERNELRELEASE or KDIR. Without them, the running
 # kernel is used when its headers are installed, else the newest kernel
-# under /lib/modules that has headers (the build says which).
+# under /lib/modules that has headers (the build says which). KERNELS (for
+# make check, lint) defaults to every supported kernel installed.
+#
+# Kernels are picked by scripts/kernels when a recipe runs, never when this
+# file is parsed: on a fresh machine `deps` installs them first.
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
-
-# All kernels with headers and an image the test VM can boot, oldest first,
-# but the debug kernel of check-debug, which is used only there.
-KERNELS_AVAILABLE := $(shell for d in /lib/modules/*/; do r=$$(basename $$d); \
-	[ "$${r%-zsv-debug}" = "$$r" ] || continue; \
-	[ -e $$d/build/Makefile ] && [ -e /boot/vmlinuz-$$r ] && echo $$r; done | sort -V)
-KERNELS ?= $(KERNELS_AVAILABLE)
-
-ifneq ($(KDIR),)
-KERNELRELEASE ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
-else
-ifeq ($(KERNELRELEASE),)
-KERNELRELEASE := $(shell r=$$(uname -r); [ -e /lib/modules/$$r/build/Makefile ] && echo $$r)
-ifeq ($(KERNELRELEASE),)
-KERNELRELEASE := $(lastword $(KERNELS_AVAILABLE))
-KERNEL_PICKED := 1
-endif
-endif
-KDIR := /lib/modules/$(KERNELRELEASE)/build
-endif
+PICK_KERNEL := KERNELRELEASE='$(KERNELRELEASE)' KDIR='$(KDIR)' $(TOP)/scripts/kernels --build
 
 # Kernel sources for the module; copied per kernel so builds do not clash.
 KSRC := Kbuild $(wildcard kmod/*.[ch] kmod/*/*.[ch] kmod/compat/*.sh) \
 	uapi/linux/zsv.h $(wildcard tests/modules/*.c)
 
 # Tools from Debian's linux-source-6.12, extracted at build time.
-LINUX_SOURCE_TAR := $(firstword $(wildcard /usr/src/linux-source-6.12.tar.*))
+LINUX_SOURCE_TAR = $(firstword $(wildcard /usr/src/linux-source-6.12.tar.*))
 LSRC := $(BUILD)/linux-source-6.12
 LSRC_STAMP := $(LSRC)/.extracted
 
 .PHONY: all modules modules-all userspace tests deps demo check lint \
 	install clean help FORCE
 
-all: modules userspace tests
+all: deps
+	@$(MAKE) --no-print-directory modules userspace tests
 
 help:
-	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
 
 # --- kernel modules ------------------------------------------------------
 
-define build-modules
-	@test -e /lib/modules/$(1)/build/Makefile || \
-		{ echo "zsv: no headers for kernel $(1) (apt-get install linux-headers-$(1))" >&2; exit 1; }
-	@mkdir -p $(BUILD)/$(1)
-	@cd $(TOP) && for f in $(KSRC); do mkdir -p $(BUILD)/$(1)/$$(dirname $$f); \
-		cmp -s $$f $(BUILD)/$(1)/$$f || cp -p $$f $(BUILD)/$(1)/$$f; done
-	$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/$(1) W=1 ZSV_TEST_MODULES=1 modules
-endef
+# build-modules KVER=RELEASE: the modules for one kernel, in build/RELEASE.
+KVER_KDIR = $(if $(KDIR),$(KDIR),/lib/modules/$(KVER)/build)
+.PHONY: build-modules
+build-modules:
+	@test -n "$(KVER)" || { echo "zsv: build-modules needs KVER=RELEASE" >&2; exit 1; }
+	@test -e $(KVER_KDIR)/Makefile || \
+		{ echo "zsv: no headers for kernel $(KVER) (apt-get install linux-headers-$(KVER))" >&2; exit 1; }
+	@mkdir -p $(BUILD)/$(KVER)
+	@cd $(TOP) && for f in $(KSRC); do mkdir -p $(BUILD)/$(KVER)/$$(dirname $$f); \
+		cmp -s $$f $(BUILD)/$(KVER)/$$f || cp -p $$f $(BUILD)/$(KVER)/$$f; done
+	$(MAKE) -C $(KVER_KDIR) M=$(BUILD)/$(KVER) W=1 ZSV_TEST_MODULES=1 modules
 
 modules:
-ifeq ($(KERNELRELEASE),)
-	@echo "zsv: no kernel headers found; run 'make deps' or set KDIR" >&2; exit 1
-endif
-ifdef KERNEL_PICKED
-	@echo "zsv: running kernel $$(uname -r) has no headers; building for $(KERNELRELEASE)"
-endif
-	$(call build-modules,$(KERNELRELEASE))
+	@release=$$($(PICK_KERNEL)) && \
+		$(MAKE) --no-print-directory build-modules KVER=$$release
 
 modules-all:
-	@for k in $(KERNELS); do $(MAKE) --no-print-directory modules KERNELRELEASE=$$k || exit; done
+	@kernels="$(KERNELS)"; kernels=$${kernels:-$$($(TOP)/scripts/kernels)}; \
+	test -n "$$kernels" || { echo "zsv: no kernel with headers and an image; run 'make deps'" >&2; exit 1; }; \
+	for k in $$kernels; do $(MAKE) --no-print-directory build-modules KVER=$$k || exit; done
 
 # --- userspace -----------------------------------------------------------
 
@@ -113,9 +99,10 @@ tests: userspace $(LSRC_STAMP)
 
 demo: deps
 	@mkdir -p $(BUILD)
-	@$(MAKE) --no-print-directory modules userspace >$(BUILD)/demo-build.log 2>&1 || \
-		{ mkdir -p $(BUILD); cat $(BUILD)/demo-build.log; exit 1; }
-	@$(TOP)/tests/demo --kernel $(KERNELRELEASE)
+	@release=$$($(PICK_KERNEL)) && \
+	{ $(MAKE) --no-print-directory build-modules userspace KVER=$$release \
+		>$(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }; } && \
+	$(TOP)/tests/demo --kernel $$release
 
 # The suites on a debug kernel (KASAN, lockdep, kmemleak, fault injection),
 # built once per machine and cached under /var/cache/zsv.
@@ -133,9 +120,10 @@ check: deps
 .PHONY: bench
 bench: deps
 	@mkdir -p $(BUILD)
-	@$(MAKE) --no-print-directory modules userspace >$(BUILD)/bench-build.log 2>&1 || \
-		{ cat $(BUILD)/bench-build.log; exit 1; }
-	@$(TOP)/tests/bench --kernel $(KERNELRELEASE) $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
+	@release=$$($(PICK_KERNEL)) && \
+	{ $(MAKE) --no-print-directory build-modules userspace KVER=$$release \
+		>$(BUILD)/bench-build.log 2>&1 || { cat $(BUILD)/bench-build.log; exit 1; }; } && \
+	$(TOP)/tests/bench --kernel $$release $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 lint: $(LSRC_STAMP)
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/lint
