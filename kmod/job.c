@@ -156,7 +156,7 @@ long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
 		return err;
 	if (args.flags || args.pad || !args.count ||
 	    args.count > ZSV_JOB_CMDS_MAX || args.cmd_size < sizeof(ucmd) ||
-	    args.cmd_size > PAGE_SIZE)
+	    args.cmd_size > ZSV_JOB_CMD_SIZE_MAX)
 		return -EINVAL;
 	/* Learn now, not after queueing, that the seqno cannot be stored. */
 	if (put_user(0ULL, (u64 __user *)(uarg +

@@ -17,8 +17,8 @@
 
 #include "iofuzz.h"
 
-/* Job commands, up to 65 of up to a page and a byte each. */
-static uint8_t cmdbuf[65 * 4104] __attribute__((aligned(64)));
+/* Job commands, up to 65 of up to ZSV_JOB_CMD_SIZE_MAX + 1 bytes each. */
+static uint8_t cmdbuf[65 * (ZSV_JOB_CMD_SIZE_MAX + 8)] __attribute__((aligned(64)));
 
 static void on_alarm(int sig)
 {
@@ -232,7 +232,8 @@ void op_submit(struct ctx *c)
 	stride = chance(90) ?
 			 sizeof(j) :
 			 PICK(sizeof(j) - 1, sizeof(j) + 8, sizeof(j) + 8, 64ul,
-			      (size_t)page, (size_t)page + 1, 0ul, 8ul);
+			      (size_t)ZSV_JOB_CMD_SIZE_MAX,
+			      (size_t)ZSV_JOB_CMD_SIZE_MAX + 1, 0ul, 8ul);
 	a.count = count;
 	a.cmd_size = (uint32_t)stride;
 	a.flags = chance(97) ? 0 : (uint32_t)(1 + rnd_below(UINT32_MAX));
@@ -240,7 +241,7 @@ void op_submit(struct ctx *c)
 	a.seqno = chance(90) ? 0 : rnd();
 
 	/* The commands: valid, then perhaps one field of one of them changed. */
-	if (count <= ZSV_JOB_CMDS_MAX + 1 && stride <= (size_t)page + 1 &&
+	if (count <= ZSV_JOB_CMDS_MAX + 1 && stride <= ZSV_JOB_CMD_SIZE_MAX + 1ul &&
 	    stride) {
 		if (chance(60))
 			perturbed = (int)rnd_below(count);
@@ -290,7 +291,7 @@ void op_submit(struct ctx *c)
 			want_only(&w, -E2BIG, "nonzero bytes past the struct");
 		else if (a.flags || a.pad || !a.count ||
 			 a.count > ZSV_JOB_CMDS_MAX || a.cmd_size < sizeof(j) ||
-			 a.cmd_size > (uint64_t)page)
+			 a.cmd_size > ZSV_JOB_CMD_SIZE_MAX)
 			want_only(&w, -EINVAL,
 				  "bad count, cmd_size, flags or pad");
 		else if (where == PTR_RO)

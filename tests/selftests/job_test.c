@@ -606,6 +606,30 @@ TEST_F(job, submit_rejects_a_short_cmd_size)
 	nothing_ran(_metadata, self);
 }
 
+/* A command stride past ZSV_JOB_CMD_SIZE_MAX fails EINVAL, zero tail or not. */
+TEST_F(job, submit_rejects_a_cmd_size_above_the_max)
+{
+	static uint8_t buf[2 * (ZSV_JOB_CMD_SIZE_MAX + 1)];
+	struct zsv_job_cmd c = cmd_fill(self->h, 0, page_size, CANARY);
+	struct zsv_submit s = { .cmds = (uintptr_t)buf, .count = 1 };
+
+	good_job(_metadata, self);
+	memcpy(buf, &c, sizeof(c));
+	s.cmd_size = ZSV_JOB_CMD_SIZE_MAX + 1;
+	EXPECT_EQ(EINVAL, submit_raw(self->fd, &s));
+	s.cmd_size = 2 * ZSV_JOB_CMD_SIZE_MAX;
+	EXPECT_EQ(EINVAL, submit_raw(self->fd, &s));
+	s.cmd_size = ~0U;
+	EXPECT_EQ(EINVAL, submit_raw(self->fd, &s));
+	nothing_ran(_metadata, self);
+
+	/* The largest stride itself is taken. */
+	s.cmd_size = ZSV_JOB_CMD_SIZE_MAX;
+	ASSERT_EQ(0, submit_raw(self->fd, &s));
+	EXPECT_EQ(self->last + 1, s.seqno);
+	ASSERT_EQ(0, wait_seq(self->fd, s.seqno, far_deadline(), NULL));
+}
+
 /*
  * Commands of a newer caller, CMD_SIZE bytes apart (an odd stride, to be
  * read unaligned): the fixture's canary FILL, then SECOND.

@@ -348,9 +348,11 @@ struct zsv_bo_create {
  * @handle: the BO
  * @pad: zero
  *
- * Its bytes go back to the partition at once: every mapping of the BO is
- * zapped first, and touching one afterwards raises SIGBUS. The handle may
- * be given to a later BO.
+ * The handle is gone at once and may be given to a later BO, and every
+ * mapping of the BO is zapped first: touching one afterwards raises
+ * SIGBUS. The BO's bytes go back to the partition (and leave the slice's
+ * memory usage) at once, unless a job that names it has not retired yet:
+ * that job keeps the BO, and the bytes stay charged, until it retires.
  */
 struct zsv_bo_destroy {
 	__u32 handle;
@@ -451,6 +453,8 @@ struct zsv_job_cmd {
 #define ZSV_JOB_CMDS_MAX	64
 /* Longest COMPUTE command: 10 s. */
 #define ZSV_COMPUTE_NS_MAX	10000000000ULL
+/* Largest @cmd_size SUBMIT takes: one command of a far newer caller. */
+#define ZSV_JOB_CMD_SIZE_MAX	4096
 /* Most jobs a context may have submitted and not yet retired. */
 #define ZSV_JOBS_INFLIGHT_MAX	1024
 
@@ -459,8 +463,8 @@ struct zsv_job_cmd {
  * @cmds: in: user pointer to @count commands, @cmd_size bytes apart
  * @count: in: 1 to ZSV_JOB_CMDS_MAX
  * @cmd_size: in: sizeof(struct zsv_job_cmd) as the caller knows it; a
- *	larger one must be zero past ours (else E2BIG), a smaller one fails
- *	EINVAL
+ *	larger one must be zero past ours (else E2BIG), a smaller one or
+ *	one above ZSV_JOB_CMD_SIZE_MAX fails EINVAL
  * @flags: in: 0
  * @pad: in: 0
  * @seqno: out: the job's sequence number in this context
