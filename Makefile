@@ -7,6 +7,7 @@
 #   make bench         boot the test VM and run zsv-bench (BENCH_ARGS=...)
 #   make check         build for every supported kernel and run all tests
 #   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
+#   make check-fresh   make demo in a fresh Debian 12 root, as a newcomer
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
 #   make install       install the userspace (modules go through DKMS)
 #
@@ -39,7 +40,7 @@ all: deps
 	@$(MAKE) --no-print-directory modules userspace tests
 
 help:
-	@sed -n '3,19p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -110,6 +111,12 @@ demo: deps
 check-debug: deps
 	@$(MAKE) --no-print-directory userspace tests
 	@$(TOP)/tests/check --debug
+
+# The newcomer's path: `make demo` on the first try, in a fresh Debian 12
+# root that has only git and make, from a clone under a 0700 directory.
+.PHONY: check-fresh
+check-fresh:
+	@$(TOP)/tests/check --fresh
 
 check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
