@@ -238,20 +238,30 @@ int zsv_slice_node_replace_locked(struct zsv_slice *slice, kuid_t old_uid,
 	return err;
 }
 
-static int zsv_cdev_open(struct inode *inode, struct file *file)
+static struct zsv_ctx *zsv_ctx_alloc(void)
 {
-	struct zsv_slice *slice;
 	struct zsv_ctx *ctx;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
-		return -ENOMEM;
+		return NULL;
 	kref_init(&ctx->ref);
 	xa_init_flags(&ctx->bos, XA_FLAGS_ALLOC1);
 	init_rwsem(&ctx->bo_sem);
 	spin_lock_init(&ctx->job_lock);
 	INIT_LIST_HEAD(&ctx->jobs);
 	init_waitqueue_head(&ctx->wq);
+	return ctx;
+}
+
+static int zsv_cdev_open(struct inode *inode, struct file *file)
+{
+	struct zsv_slice *slice;
+	struct zsv_ctx *ctx;
+
+	ctx = zsv_ctx_alloc();
+	if (!ctx)
+		return -ENOMEM;
 	slice = zsv_slice_get_by_minor(iminor(inode), ctx);
 	if (!slice) {
 		kfree(ctx);
@@ -262,9 +272,46 @@ static int zsv_cdev_open(struct inode *inode, struct file *file)
 	return nonseekable_open(inode, file);
 }
 
-static int zsv_cdev_release(struct inode *inode, struct file *file)
+/**
+ * zsv_ctx_open() - open a context on a slice for an in-kernel client
+ * @slice: the slice, held by the caller
+ *
+ * The context counts as an open file of the slice (and is revoked like
+ * one); the client sets @retired and @client before its first job.
+ * Return: the context, or ERR_PTR(-ENODEV) once the slice is destroyed,
+ * ERR_PTR(-ENOMEM).
+ */
+struct zsv_ctx *zsv_ctx_open(struct zsv_slice *slice)
 {
-	struct zsv_ctx *ctx = file->private_data;
+	struct zsv_ctx *ctx;
+
+	ctx = zsv_ctx_alloc();
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	mutex_lock(&zsv_lock);
+	if (slice->dead) {
+		mutex_unlock(&zsv_lock);
+		kfree(ctx);
+		return ERR_PTR(-ENODEV);
+	}
+	kref_get(&slice->ref);
+	slice->nr_contexts++;
+	ctx->slice = slice;
+	list_add_tail(&ctx->slice_link, &slice->contexts);
+	mutex_unlock(&zsv_lock);
+	return ctx;
+}
+EXPORT_SYMBOL_GPL(zsv_ctx_open);
+
+/**
+ * zsv_ctx_close() - close a context, as closing its file does
+ * @ctx: a context from zsv_ctx_open() or a slice node's file
+ *
+ * Process context, without zsv_lock. Jobs still on engines keep the
+ * context until they come back, so a client clears @retired first.
+ */
+void zsv_ctx_close(struct zsv_ctx *ctx)
+{
 	struct zsv_slice *slice = ctx->slice;
 
 	mutex_lock(&zsv_lock);
@@ -279,6 +326,12 @@ static int zsv_cdev_release(struct inode *inode, struct file *file)
 	/* A forced deletion has already taken them, or cannot now. */
 	zsv_ctx_destroy_bos(ctx);
 	zsv_ctx_put(ctx);
+}
+EXPORT_SYMBOL_GPL(zsv_ctx_close);
+
+static int zsv_cdev_release(struct inode *inode, struct file *file)
+{
+	zsv_ctx_close(file->private_data);
 	return 0;
 }
 

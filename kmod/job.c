@@ -141,6 +141,58 @@ void zsv_ctx_put(struct zsv_ctx *ctx)
 	kref_put(&ctx->ref, zsv_ctx_release);
 }
 
+/* Queue a prepared job; on failure the caller unpins and frees it. */
+static int zsv_job_queue(struct zsv_ctx *ctx, struct zsv_job *job, u64 *seqno)
+{
+	int err;
+
+	job->ctx = ctx;
+	job->se = &ctx->slice->se;
+	INIT_LIST_HEAD(&job->queue_link);
+	INIT_LIST_HEAD(&job->ctx_link);
+	kref_get(&ctx->ref);
+	err = zsv_sched_submit(job, seqno);
+	if (err)
+		zsv_ctx_put(ctx);
+	return err;
+}
+
+/**
+ * zsv_job_submit() - submit a job for an in-kernel client
+ * @ctx: a context from zsv_ctx_open()
+ * @cmds: the commands, as SUBMIT takes them, with handles of @ctx's BOs
+ * @count: how many, 1 to ZSV_JOB_CMDS_MAX
+ * @seqno: where the job's sequence number goes
+ *
+ * Checks the job exactly as ZSV_IOCTL_SUBMIT does.
+ * Return: 0, or the errno SUBMIT would fail with.
+ */
+int zsv_job_submit(struct zsv_ctx *ctx, const struct zsv_job_cmd *cmds,
+		   u32 count, u64 *seqno)
+{
+	struct zsv_job *job;
+	int err = 0;
+	u32 i;
+
+	if (!count || count > ZSV_JOB_CMDS_MAX)
+		return -EINVAL;
+	job = kzalloc(struct_size(job, cmds, count), GFP_KERNEL_ACCOUNT);
+	if (!job)
+		return -ENOMEM;
+	job->exec.cmds = job->cmds;
+	job->exec.ncmds = count;
+	for (i = 0; i < count && !err; i++)
+		err = zsv_job_cmd_prepare(ctx, &cmds[i], &job->cmds[i]);
+	if (!err)
+		err = zsv_job_queue(ctx, job, seqno);
+	if (err) {
+		zsv_job_unpin(job);
+		kfree(job);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(zsv_job_submit);
+
 long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
 		      unsigned int usize)
 {
@@ -179,16 +231,9 @@ long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
 			goto err_free;
 	}
 
-	job->ctx = ctx;
-	job->se = &ctx->slice->se;
-	INIT_LIST_HEAD(&job->queue_link);
-	INIT_LIST_HEAD(&job->ctx_link);
-	kref_get(&ctx->ref);
-	err = zsv_sched_submit(job, &seqno);
-	if (err) {
-		zsv_ctx_put(ctx);
+	err = zsv_job_queue(ctx, job, &seqno);
+	if (err)
 		goto err_free;
-	}
 	/* The job may have retired and been freed already. */
 	if (put_user(seqno, (u64 __user *)(uarg +
 					   offsetof(struct zsv_submit, seqno))))
@@ -224,6 +269,8 @@ static void zsv_job_retire(struct zsv_job *job)
 		list_move_tail(&j->ctx_link, &done);
 		ctx->nr_jobs--;
 	}
+	if (!list_empty(&done) && ctx->retired)
+		ctx->retired(ctx);
 	spin_unlock(&ctx->job_lock);
 
 	if (list_empty(&done))

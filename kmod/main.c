@@ -17,6 +17,7 @@ static int __init zsv_init(void)
 {
 	int err;
 
+	zsv_event_init();
 	err = zsv_pdev_init();
 	if (err)
 		goto err_pdev;
@@ -43,6 +44,7 @@ err_slice:
 err_cdev:
 	zsv_pdev_exit();
 err_pdev:
+	zsv_event_exit();
 	return err;
 }
 
@@ -57,6 +59,7 @@ static void __exit zsv_exit(void)
 	zsv_slice_exit();
 	zsv_cdev_exit();
 	zsv_pdev_exit();
+	zsv_event_exit();
 	pr_info("zsv unloaded\n");
 }
 

@@ -57,6 +57,7 @@ int zsv_fmt_bytes(char *buf, size_t len, u64 bytes)
 	}
 	return scnprintf(buf, len, "%llu%c", bytes, units[unit]);
 }
+EXPORT_SYMBOL_GPL(zsv_fmt_bytes);
 
 /**
  * zsv_mem_pct() - @pct percent of @bytes, saturating at U64_MAX
@@ -223,6 +224,7 @@ void zsv_bo_put(struct zsv_bo *bo)
 {
 	kref_put(&bo->ref, zsv_bo_release);
 }
+EXPORT_SYMBOL_GPL(zsv_bo_put);
 
 static void zsv_bo_free_pages(struct zsv_bo *bo)
 {
@@ -252,6 +254,7 @@ void zsv_bo_unpin(struct zsv_bo *bo)
 	mutex_unlock(&zsv_lock);
 	zsv_bo_put(bo);
 }
+EXPORT_SYMBOL_GPL(zsv_bo_unpin);
 
 /* zsv_bo_unpin() for each BO on @revoked, with zsv_lock held. */
 void zsv_bos_unpin_locked(struct list_head *revoked)
@@ -361,6 +364,7 @@ struct zsv_bo *zsv_bo_create(struct zsv_ctx *ctx, u64 size_bytes)
 	}
 	return bo;
 }
+EXPORT_SYMBOL_GPL(zsv_bo_create);
 
 /*
  * Take a BO out of its context and mark it revoked, so that no fault maps
@@ -411,6 +415,7 @@ int zsv_bo_destroy(struct zsv_ctx *ctx, u32 handle, struct zsv_bo *expect)
 	zsv_bo_unpin(bo);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(zsv_bo_destroy);
 
 /**
  * zsv_bo_lookup() - the BO a context's handle names
@@ -430,6 +435,7 @@ struct zsv_bo *zsv_bo_lookup(struct zsv_ctx *ctx, u32 handle)
 	xa_unlock(&ctx->bos);
 	return bo;
 }
+EXPORT_SYMBOL_GPL(zsv_bo_lookup);
 
 /**
  * zsv_bo_pin_handle() - pin the BO a context's handle names
@@ -453,6 +459,7 @@ struct zsv_bo *zsv_bo_pin_handle(struct zsv_ctx *ctx, u32 handle)
 	xa_unlock(&ctx->bos);
 	return bo;
 }
+EXPORT_SYMBOL_GPL(zsv_bo_pin_handle);
 
 /*
  * Closing a context destroys its BOs. Its file has no mapping left (each
@@ -521,12 +528,21 @@ static struct page *zsv_slice_dummy_page(struct zsv_slice *slice)
  * tenant destroyed it, the slice's dummy page when the slice was
  * destroyed under the tenant (it reads zeroes and is not killed).
  */
-static vm_fault_t zsv_bo_fault(struct vm_fault *vmf)
+/**
+ * zsv_bo_fault_page() - map one page of a BO at a fault
+ * @ctx: the context that holds @bo
+ * @bo: the BO, referenced by the mapping
+ * @vma: the mapping
+ * @address: the faulting address
+ * @index: the page of @bo
+ *
+ * A revoked BO of a destroyed slice shows the slice's dummy page, so that
+ * the tenant is not killed; one destroyed by its owner gets SIGBUS.
+ */
+vm_fault_t zsv_bo_fault_page(struct zsv_ctx *ctx, struct zsv_bo *bo,
+			     struct vm_area_struct *vma, unsigned long address,
+			     pgoff_t index)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct zsv_ctx *ctx = vma->vm_file->private_data;
-	struct zsv_bo *bo = vma->vm_private_data;
-	pgoff_t index = vmf->pgoff - ((pgoff_t)bo->handle << ZSV_BO_PGOFF_SHIFT);
 	struct page *page;
 	vm_fault_t ret;
 
@@ -543,11 +559,22 @@ static vm_fault_t zsv_bo_fault(struct vm_fault *vmf)
 	} else {
 		page = zsv_bo_page(bo, index);
 	}
-	ret = page ? vmf_insert_pfn(vma, vmf->address, page_to_pfn(page)) :
+	ret = page ? vmf_insert_pfn(vma, address, page_to_pfn(page)) :
 		     VM_FAULT_OOM;
 out:
 	up_read(&ctx->bo_sem);
 	return ret;
+}
+EXPORT_SYMBOL_GPL(zsv_bo_fault_page);
+
+static vm_fault_t zsv_bo_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct zsv_bo *bo = vma->vm_private_data;
+
+	return zsv_bo_fault_page(vma->vm_file->private_data, bo, vma,
+				 vmf->address, vmf->pgoff -
+				 ((pgoff_t)bo->handle << ZSV_BO_PGOFF_SHIFT));
 }
 
 static void zsv_bo_vm_open(struct vm_area_struct *vma)

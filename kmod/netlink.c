@@ -28,7 +28,7 @@ enum {
  */
 static unsigned int zsv_nl_generation = 1;
 
-void zsv_nl_objects_changed_locked(void)
+static void zsv_nl_objects_changed_locked(void)
 {
 	lockdep_assert_held(&zsv_lock);
 	/* 0 means "not tracked" to the dump consistency check. */
@@ -198,6 +198,8 @@ static int zsv_nl_fill_slice(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, ZSV_A_SLICE_CTX_SWITCHES, st.ctx_switches,
 			      ZSV_A_SLICE_PAD) ||
 	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_PROMISED_PPM, st.promised_ppm) ||
+	    nla_put_u8(skb, ZSV_A_SLICE_MEDIATED, slice->mediated) ||
+	    nla_put_u8(skb, ZSV_A_SLICE_VFIO_OPEN, slice->vfio_open) ||
 	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_DELIVERED_PPM,
 			st.delivered_ppm)) {
 		genlmsg_cancel(skb, hdr);
@@ -233,7 +235,7 @@ static void zsv_nl_event_lost(struct sk_buff *skb)
  * @pdev: the pdev, in its new state (its last, for a removal)
  * @cmd: ZSV_CMD_DEV_NEW, ZSV_CMD_DEV_SET or ZSV_CMD_DEV_DEL
  */
-void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd)
+static void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd)
 {
 	struct sk_buff *skb;
 
@@ -250,7 +252,7 @@ void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd)
 }
 
 /* Like zsv_nl_notify_dev_locked(), for ZSV_CMD_SLICE_NEW/_SET/_DEL. */
-void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd)
+static void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd)
 {
 	struct sk_buff *skb;
 
@@ -714,10 +716,15 @@ static int zsv_nl_slice_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&zsv_lock);
 	slice = zsv_nl_slice_lookup_locked(info);
-	if (IS_ERR(slice))
+	if (IS_ERR(slice)) {
 		err = PTR_ERR(slice);
-	else
+	} else if (slice->mediated && !force) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the slice is a mediated device; remove the mdev (mdevctl stop), or force");
+		err = -EBUSY;
+	} else {
 		err = zsv_slice_del_locked(slice, force, info->extack);
+	}
 	mutex_unlock(&zsv_lock);
 	return err;
 }
@@ -899,12 +906,59 @@ static struct genl_family zsv_nl_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
+/*
+ * The monitor group follows the core's events, sent under zsv_lock: each
+ * creation and deletion also moves the dump generation.
+ */
+static int zsv_nl_event(struct notifier_block *nb, unsigned long event,
+			void *object)
+{
+	switch (event) {
+	case ZSV_EVENT_DEV_NEW:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_dev_locked(object, ZSV_CMD_DEV_NEW);
+		break;
+	case ZSV_EVENT_DEV_SET:
+		zsv_nl_notify_dev_locked(object, ZSV_CMD_DEV_SET);
+		break;
+	case ZSV_EVENT_DEV_DEL:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_dev_locked(object, ZSV_CMD_DEV_DEL);
+		break;
+	case ZSV_EVENT_SLICE_NEW:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_slice_locked(object, ZSV_CMD_SLICE_NEW);
+		break;
+	case ZSV_EVENT_SLICE_SET:
+		zsv_nl_notify_slice_locked(object, ZSV_CMD_SLICE_SET);
+		break;
+	case ZSV_EVENT_SLICE_DEL:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_slice_locked(object, ZSV_CMD_SLICE_DEL);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block zsv_nl_notifier = {
+	.notifier_call = zsv_nl_event,
+};
+
 int __init zsv_netlink_init(void)
 {
-	return genl_register_family(&zsv_nl_family);
+	int err;
+
+	err = genl_register_family(&zsv_nl_family);
+	if (err)
+		return err;
+	err = zsv_notifier_register(&zsv_nl_notifier);
+	if (err)
+		genl_unregister_family(&zsv_nl_family);
+	return err;
 }
 
 void zsv_netlink_exit(void)
 {
+	zsv_notifier_unregister(&zsv_nl_notifier);
 	genl_unregister_family(&zsv_nl_family);
 }

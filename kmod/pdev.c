@@ -20,6 +20,7 @@
 
 /* What it protects, and the rule for device_del(), is in zsv.h. */
 DEFINE_MUTEX(zsv_lock);
+EXPORT_SYMBOL_GPL(zsv_lock);
 
 /* Registered pdevs by id; modified under zsv_lock. */
 static DEFINE_XARRAY_ALLOC(zsv_pdevs);
@@ -189,9 +190,9 @@ struct zsv_pdev *zsv_pdev_register(const struct zsv_backend *backend,
 
 	mutex_lock(&zsv_lock);
 	WARN_ON(xa_err(xa_store(&zsv_pdevs, id, pdev, GFP_KERNEL)));
-	zsv_nl_objects_changed_locked();
-	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_NEW);
+	zsv_event_locked(ZSV_EVENT_DEV_NEW, pdev);
 	mutex_unlock(&zsv_lock);
+	zsv_event_unlocked(ZSV_EVENT_DEV_ADDED, pdev);
 	return pdev;
 
 err_erase:
@@ -220,6 +221,12 @@ void zsv_pdev_unregister(struct zsv_pdev *pdev)
 	struct zsv_slice *slice, *next;
 	u32 id = pdev->id;
 
+	/* Clients (zsv_mdev) let go of the pdev first, without zsv_lock. */
+	mutex_lock(&zsv_lock);
+	pdev->gone = true;
+	mutex_unlock(&zsv_lock);
+	zsv_event_unlocked(ZSV_EVENT_DEV_REMOVING, pdev);
+
 	mutex_lock(&zsv_lock);
 	list_for_each_entry_safe(slice, next, &pdev->slices, pdev_link)
 		zsv_slice_del_locked(slice, true, NULL);
@@ -228,8 +235,7 @@ void zsv_pdev_unregister(struct zsv_pdev *pdev)
 	 * so that a new pdev cannot be given the same name before.
 	 */
 	xa_store(&zsv_pdevs, id, NULL, GFP_KERNEL);
-	zsv_nl_objects_changed_locked();
-	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_DEL);
+	zsv_event_locked(ZSV_EVENT_DEV_DEL, pdev);
 	mutex_unlock(&zsv_lock);
 
 	/* The slices' jobs are cancelled: wait for the engines to be idle. */
@@ -478,7 +484,7 @@ int zsv_pdev_set_locked(struct zsv_pdev *pdev, const struct zsv_dev_config *cfg,
 		pdev->oversub_pct = cfg->oversub_pct;
 	zsv_sched_pdev_config_locked(pdev);
 	zsv_pdev_status_update_locked(pdev);
-	zsv_nl_notify_dev_locked(pdev, ZSV_CMD_DEV_SET);
+	zsv_event_locked(ZSV_EVENT_DEV_SET, pdev);
 	return 0;
 }
 
@@ -517,6 +523,7 @@ struct zsv_pdev *zsv_pdev_next_locked(unsigned long *index)
 		(*index)++;
 	return pdev;
 }
+EXPORT_SYMBOL_GPL(zsv_pdev_next_locked);
 
 int zsv_pdev_init(void)
 {

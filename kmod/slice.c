@@ -78,6 +78,7 @@ struct zsv_slice *zsv_slice_find_by_name_locked(const char *name)
 	return rhashtable_lookup_fast(&zsv_slice_names, key,
 				      zsv_slice_name_params);
 }
+EXPORT_SYMBOL_GPL(zsv_slice_find_by_name_locked);
 
 /* Like zsv_pdev_next_locked(), for slices. */
 struct zsv_slice *zsv_slice_next_locked(unsigned long *index)
@@ -215,6 +216,7 @@ void zsv_slice_put(struct zsv_slice *slice)
 {
 	kref_put(&slice->ref, zsv_slice_release);
 }
+EXPORT_SYMBOL_GPL(zsv_slice_put);
 
 static int zsv_slice_check_timeslice(u64 ns, struct netlink_ext_ack *extack)
 {
@@ -290,7 +292,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 				   cfg->name);
 		return ERR_PTR(-EEXIST);
 	}
-	if (pdev->removing) {
+	if (pdev->removing || pdev->gone) {
 		NL_SET_ERR_MSG(extack, "the device is being removed");
 		return ERR_PTR(-ENODEV);
 	}
@@ -344,6 +346,8 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 		     cfg->gid : GLOBAL_ROOT_GID;
 	slice->node_mode = cfg->set & BIT_ULL(ZSV_A_SLICE_NODE_MODE) ?
 			   cfg->node_mode : ZSV_NODE_MODE_DEFAULT;
+	slice->mediated = cfg->mediated;
+	slice->client = cfg->client;
 
 	err = xa_alloc_cyclic(&zsv_slices, &id, NULL,
 			      XA_LIMIT(0, ZSV_SLICE_MINORS - 1),
@@ -373,8 +377,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	pdev->slice_count++;
 	zsv_mem_account_locked(pdev, slice->mem_mode, 0, slice->mem_bytes);
 	zsv_slice_status_update_locked(slice);
-	zsv_nl_objects_changed_locked();
-	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_NEW);
+	zsv_event_locked(ZSV_EVENT_SLICE_NEW, slice);
 	return slice;
 
 err_node:
@@ -390,6 +393,7 @@ err_module:
 	module_put(pdev->backend->owner);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_GPL(zsv_slice_new_locked);
 
 /**
  * zsv_slice_set_locked() - change a slice's limits or owner, live
@@ -422,6 +426,11 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 
 	if ((cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES)) &&
 	    cfg->mem_bytes != old_mem) {
+		if (slice->mediated) {
+			NL_SET_ERR_MSG(extack,
+				       "a mediated device's memory is its mdev type's; make a new mdev");
+			return -EOPNOTSUPP;
+		}
 		if (cfg->mem_bytes < slice->mem_used_bytes) {
 			zsv_fmt_bytes(used, sizeof(used), slice->mem_used_bytes);
 			zsv_fmt_bytes(asked, sizeof(asked), cfg->mem_bytes);
@@ -469,9 +478,10 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 	zsv_sched_slice_config_locked(slice);
 
 	zsv_slice_status_update_locked(slice);
-	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_SET);
+	zsv_event_locked(ZSV_EVENT_SLICE_SET, slice);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(zsv_slice_set_locked);
 
 /**
  * zsv_slice_del_locked() - destroy a slice
@@ -524,13 +534,60 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	zsv_bos_unpin_locked(&bos);
 
 	zsv_slice_node_del_locked(slice);
-	zsv_nl_objects_changed_locked();
-	zsv_nl_notify_slice_locked(slice, ZSV_CMD_SLICE_DEL);
+	zsv_event_locked(ZSV_EVENT_SLICE_DEL, slice);
 
 	module_put(pdev->backend->owner);
 	zsv_slice_put(slice);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(zsv_slice_del_locked);
+
+/**
+ * zsv_mem_reserved_fit_locked() - how many more reserved slices fit
+ * @pdev: the pdev
+ * @bytes: the size of each, nonzero
+ *
+ * Asks the admission of slice-new itself, so that the answer is what
+ * creating that many slices would meet, no more and no less.
+ * Return: the number of slices of @bytes that slice-new would still admit.
+ */
+u32 zsv_mem_reserved_fit_locked(struct zsv_pdev *pdev, u64 bytes)
+{
+	u64 lo = 0, hi = pdev->mem_total_bytes / bytes, mid;
+
+	lockdep_assert_held(&zsv_lock);
+	if (pdev->removing || pdev->gone)
+		return 0;
+	/* Admission is monotonic in the size asked for. */
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		if (!zsv_mem_admit_locked(pdev, ZSV_MEM_MODE_RESERVED, 0,
+					  mid * bytes, NULL))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	lo = min_t(u64, lo, ZSV_SLICES_PER_PDEV_MAX - pdev->slice_count);
+	return min_t(u64, lo, ZSV_SLICES_MAX - zsv_slice_count);
+}
+EXPORT_SYMBOL_GPL(zsv_mem_reserved_fit_locked);
+
+/**
+ * zsv_slice_vfio_open_locked() - note whether a VFIO user holds a slice
+ * @slice: a mediated slice, not yet destroyed
+ * @open: whether its device is open
+ *
+ * Sends ZSV_EVENT_SLICE_SET, so that the monitor group sees it.
+ */
+void zsv_slice_vfio_open_locked(struct zsv_slice *slice, bool open)
+{
+	lockdep_assert_held(&zsv_lock);
+	if (slice->dead || slice->vfio_open == open)
+		return;
+	slice->vfio_open = open;
+	zsv_event_locked(ZSV_EVENT_SLICE_SET, slice);
+}
+EXPORT_SYMBOL_GPL(zsv_slice_vfio_open_locked);
 
 int zsv_slice_init(void)
 {

@@ -10,6 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rbtree.h>
@@ -224,6 +225,8 @@ struct zsv_sched_entity {
  * @oversub_pct: shared pool oversubscription in percent; zsv_lock
  * @slices: the pdev's slices, by zsv_slice.pdev_link; zsv_lock
  * @removing: dev-del is taking the pdev away, no new slices; zsv_lock
+ * @gone: zsv_pdev_unregister() has begun; set under zsv_lock before
+ *	ZSV_EVENT_DEV_REMOVING is sent
  * @sched: the scheduler of its engines; see there
  */
 struct zsv_pdev {
@@ -245,6 +248,7 @@ struct zsv_pdev {
 	u32 oversub_pct;
 	struct list_head slices;
 	bool removing;
+	bool gone;
 	struct zsv_sched sched;
 };
 
@@ -283,6 +287,10 @@ struct zsv_pdev {
  *	long while holding it.
  * @dead: the slice was destroyed; its contexts answer -ENODEV. Written
  *	under zsv_lock and revoke_sem, read with READ_ONCE() elsewhere
+ * @mediated: a VFIO mediated device of zsv_mdev; immutable
+ * @vfio_open: a VFIO user holds the mediated device; zsv_lock
+ * @client: data of the in-kernel client that made the slice (zsv_mdev);
+ *	immutable
  * @dummy_page: what BO mappings show once the slice is dead, so that the
  *	tenant is not killed; allocated at the first such fault, set once
  * @se: the slice in its pdev's scheduler; see there
@@ -314,6 +322,9 @@ struct zsv_slice {
 	struct inode *inode;
 	struct rw_semaphore revoke_sem;
 	bool dead;
+	bool mediated;
+	bool vfio_open;
+	void *client;
 	struct page *dummy_page;
 	struct zsv_sched_entity se;
 };
@@ -342,6 +353,10 @@ struct zsv_slice {
  * @closed: the file is released; jobs cannot be submitted
  * @wq: WAIT and poll() sleep here; woken as jobs retire and when the
  *	slice is destroyed
+ * @retired: for a context of an in-kernel client (zsv_ctx_open()): called
+ *	with @job_lock held, in process context, each time
+ *	@completed_seqno moves; it must not sleep. Cleared under @job_lock
+ * @client: the in-kernel client's data, for @retired
  */
 struct zsv_ctx {
 	struct kref ref;
@@ -360,6 +375,8 @@ struct zsv_ctx {
 	int error;
 	bool closed;
 	wait_queue_head_t wq;
+	void (*retired)(struct zsv_ctx *ctx);
+	void *client;
 };
 
 enum zsv_job_state {
@@ -448,6 +465,8 @@ struct zsv_slice_config {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t node_mode;
+	bool mediated;
+	void *client;
 };
 
 static inline struct zsv_pdev *to_zsv_pdev(const struct device *dev)
@@ -571,9 +590,55 @@ void zsv_ctx_cancel_jobs(struct zsv_ctx *ctx);
 void zsv_job_exit(void);
 
 int zsv_netlink_init(void);
-void zsv_nl_objects_changed_locked(void);
-void zsv_nl_notify_dev_locked(struct zsv_pdev *pdev, u8 cmd);
-void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd);
 void zsv_netlink_exit(void);
+
+/**
+ * enum zsv_event - what the core tells its subscribers (event.c)
+ * @ZSV_EVENT_DEV_NEW: a pdev was registered (struct zsv_pdev)
+ * @ZSV_EVENT_DEV_SET: a pdev's settings changed
+ * @ZSV_EVENT_DEV_DEL: a pdev left the registry (its last state)
+ * @ZSV_EVENT_SLICE_NEW: a slice was made (struct zsv_slice)
+ * @ZSV_EVENT_SLICE_SET: a slice's settings or state changed
+ * @ZSV_EVENT_SLICE_DEL: a slice was destroyed (its last state); its
+ *	contexts are revoked
+ * @ZSV_EVENT_DEV_ADDED: a pdev is ready for clients (struct zsv_pdev)
+ * @ZSV_EVENT_DEV_REMOVING: a pdev is about to go; once subscribers
+ *	return, its remaining slices are destroyed with force
+ *
+ * The _NEW, _SET and _DEL events are sent with zsv_lock held: a
+ * subscriber sees the object model as the change left it and must not
+ * sleep for long or take zsv_lock. _ADDED and _REMOVING are sent without
+ * it, from the thread that registers or unregisters the pdev, which holds
+ * a reference; a subscriber may sleep and take zsv_lock.
+ */
+enum zsv_event {
+	ZSV_EVENT_DEV_NEW,
+	ZSV_EVENT_DEV_SET,
+	ZSV_EVENT_DEV_DEL,
+	ZSV_EVENT_SLICE_NEW,
+	ZSV_EVENT_SLICE_SET,
+	ZSV_EVENT_SLICE_DEL,
+	ZSV_EVENT_DEV_ADDED,
+	ZSV_EVENT_DEV_REMOVING,
+};
+
+struct notifier_block;
+void zsv_event_init(void);
+void zsv_event_exit(void);
+int zsv_notifier_register(struct notifier_block *nb);
+void zsv_notifier_unregister(struct notifier_block *nb);
+void zsv_event_locked(enum zsv_event event, void *object);
+void zsv_event_unlocked(enum zsv_event event, void *object);
+
+/* In-kernel clients of slices (zsv_mdev). */
+struct zsv_ctx *zsv_ctx_open(struct zsv_slice *slice);
+void zsv_ctx_close(struct zsv_ctx *ctx);
+int zsv_job_submit(struct zsv_ctx *ctx, const struct zsv_job_cmd *cmds,
+		   u32 count, u64 *seqno);
+u32 zsv_mem_reserved_fit_locked(struct zsv_pdev *pdev, u64 bytes);
+void zsv_slice_vfio_open_locked(struct zsv_slice *slice, bool open);
+vm_fault_t zsv_bo_fault_page(struct zsv_ctx *ctx, struct zsv_bo *bo,
+			     struct vm_area_struct *vma, unsigned long address,
+			     pgoff_t index);
 
 #endif /* _ZSV_H */
