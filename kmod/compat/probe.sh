@@ -53,3 +53,22 @@ fi
 if has linux/mm.h 'static inline void vm_flags_set\('; then
 	echo -DZSV_COMPAT_HAVE_VM_FLAGS_SET
 fi
+
+# The rest is for zsv_mdev (VFIO); kernels without VFIO headers skip it.
+# 6.2 added iommufd to VFIO: emulated-IOMMU devices fill in its four ops.
+if has linux/vfio.h 'int[[:space:]]+\(\*bind_iommufd\)'; then
+	echo -DZSV_COMPAT_HAVE_VFIO_IOMMUFD
+fi
+if has linux/vfio.h 'void[[:space:]]+\(\*detach_ioas\)'; then
+	echo -DZSV_COMPAT_HAVE_VFIO_DETACH_IOAS
+fi
+
+# Until 6.2 a vfio_device's release op had to free the device itself.
+if has linux/vfio.h 'void vfio_free_device\('; then
+	echo -DZSV_COMPAT_VFIO_RELEASE_FREES
+fi
+
+# 6.8 dropped the count argument of eventfd_signal().
+if has linux/eventfd.h 'void eventfd_signal\(struct eventfd_ctx \*ctx\)'; then
+	echo -DZSV_COMPAT_EVENTFD_SIGNAL_NO_COUNT
+fi

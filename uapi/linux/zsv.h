@@ -95,6 +95,11 @@
  *     ZSV_A_SLICE_CTX_SWITCHES: u64      engines switched to the slice
  *     ZSV_A_SLICE_SHARE_PROMISED_PPM: u32   share of the pdev's engine
  *     ZSV_A_SLICE_SHARE_DELIVERED_PPM: u32  time, millionths, last period
+ *     ZSV_A_SLICE_MEDIATED: u8          1: the slice is a VFIO mediated
+ *                                       device (zsv_mdev), named by its
+ *                                       UUID; slice-del refuses it unless
+ *                                       forced (remove the mdev instead)
+ *     ZSV_A_SLICE_VFIO_OPEN: u8         1: a VFIO user (a VM) holds it
  *
  * Multicast group "monitor" (ZSV_MCGRP_MONITOR): after every change, one
  * message whose command says what happened (ZSV_CMD_DEV_NEW, _DEV_SET,
@@ -203,6 +208,8 @@ enum zsv_slice_attrs {
 	ZSV_A_SLICE_CTX_SWITCHES,
 	ZSV_A_SLICE_SHARE_PROMISED_PPM,
 	ZSV_A_SLICE_SHARE_DELIVERED_PPM,
+	ZSV_A_SLICE_MEDIATED,
+	ZSV_A_SLICE_VFIO_OPEN,
 
 	/* private: */
 	__ZSV_A_SLICE_MAX
@@ -517,5 +524,103 @@ struct zsv_wait {
 
 #define ZSV_IOCTL_SUBMIT	_IOWR(ZSV_IOCTL_BASE, 0x44, struct zsv_submit)
 #define ZSV_IOCTL_WAIT		_IOWR(ZSV_IOCTL_BASE, 0x45, struct zsv_wait)
+
+/*
+ * The virtual PCI accelerator of zsv_mdev: what a VM sees of a slice that
+ * is a mediated device. Documentation/vfio.rst is its data sheet.
+ *
+ * PCI identity. The vendor ID is not one the PCI-SIG assigned: the device
+ * exists only in software, behind VFIO, and no real function carries it.
+ */
+#define ZSV_PCI_VENDOR_ID	0x5a53	/* "ZS" */
+#define ZSV_PCI_DEVICE_ID	0x0001
+#define ZSV_PCI_SUBSYS_VENDOR_ID ZSV_PCI_VENDOR_ID
+#define ZSV_PCI_SUBSYS_ID	0x0001
+#define ZSV_PCI_REVISION	0x01
+#define ZSV_PCI_CLASS		0x120000	/* processing accelerator */
+
+/* BAR0: registers and the submission ring, 8 KiB of 32-bit MMIO. */
+#define ZSV_BAR0_SIZE		0x2000
+/* BAR2: the slice's memory partition, 64-bit prefetchable, a power of two. */
+#define ZSV_BAR2_SIZE_MIN	0x1000
+
+/*
+ * BAR0 registers. Every register is accessed at its own offset with its
+ * own width (4 bytes; 8 for the 64-bit ones, or as two 4-byte halves, low
+ * first); other accesses read as zero and writes to them are ignored.
+ */
+#define ZSV_REG_ID		0x000	/* RO u32: ZSV_DEV_MAGIC */
+#define ZSV_REG_VERSION		0x004	/* RO u32: ZSV_DEV_VERSION */
+#define ZSV_REG_ENGINES		0x008	/* RO u32: engines of the pdev */
+#define ZSV_REG_MEM_SIZE	0x010	/* RO u64: usable bytes of BAR2 */
+#define ZSV_REG_WEIGHT		0x018	/* RO u32: the slice's weight */
+#define ZSV_REG_CAP_PCT		0x01c	/* RO u32: its cap, percent */
+#define ZSV_REG_TIMESLICE_NS	0x020	/* RO u64: its quantum, 0: pdev's */
+#define ZSV_REG_RING_SIZE	0x040	/* RO u32: entries, ZSV_RING_ENTRIES */
+#define ZSV_REG_RING_HEAD	0x044	/* RO u32: entries taken, mod 2^32 */
+#define ZSV_REG_RING_TAIL	0x048	/* RW u32: entries given (doorbell) */
+#define ZSV_REG_RING_DONE	0x04c	/* RO u32: entries completed */
+#define ZSV_REG_RING_ERROR	0x050	/* RO u32: errno of the last failure */
+#define ZSV_REG_RING_ERRORS	0x054	/* RO u32: entries failed, in all */
+#define ZSV_REG_IRQ_STATUS	0x060	/* RW1C u32: ZSV_IRQ_* raised */
+#define ZSV_REG_IRQ_MASK	0x064	/* RW u32: ZSV_IRQ_* not signalled */
+#define ZSV_REG_CONTROL		0x068	/* WO u32: ZSV_CONTROL_* */
+
+#define ZSV_DEV_MAGIC		0x3056535a	/* "ZSV0", little endian */
+#define ZSV_DEV_VERSION		0x00010000	/* major << 16 | minor */
+
+#define ZSV_IRQ_DONE		(1U << 0)	/* entries completed */
+#define ZSV_IRQ_ERROR		(1U << 1)	/* an entry failed */
+
+#define ZSV_CONTROL_RESET	(1U << 0)	/* as VFIO_DEVICE_RESET */
+
+/*
+ * The ring: ZSV_RING_ENTRIES entries of struct zsv_ring_entry from
+ * ZSV_RING_OFFSET in BAR0. The driver writes entry TAIL % ENTRIES, then
+ * TAIL + 1 to ZSV_REG_RING_TAIL; the device takes entries in order (HEAD)
+ * and completes them in order (DONE), raising ZSV_IRQ_DONE. At most
+ * ZSV_RING_ENTRIES entries are given and not completed; a TAIL past that,
+ * or behind HEAD, is ignored and raises ZSV_IRQ_ERROR with EINVAL.
+ */
+#define ZSV_RING_OFFSET		0x1000
+#define ZSV_RING_ENTRIES	64
+
+/* Ops of a ring entry: the data plane's, plus DMA with guest memory. */
+#define ZSV_RING_OP_FILL	1	/* as ZSV_OP_FILL, offsets in BAR2 */
+#define ZSV_RING_OP_COPY	2	/* as ZSV_OP_COPY */
+#define ZSV_RING_OP_COMPUTE	3	/* as ZSV_OP_COMPUTE */
+#define ZSV_RING_OP_CHECKSUM	4	/* as ZSV_OP_CHECKSUM */
+#define ZSV_RING_OP_DMA_READ	5	/* guest IOVA @src -> BAR2 @dst */
+#define ZSV_RING_OP_DMA_WRITE	6	/* BAR2 @src -> guest IOVA @dst */
+
+/**
+ * struct zsv_ring_entry - one entry of the virtual device's ring
+ * @op: ZSV_RING_OP_*
+ * @flags: 0
+ * @dst: BAR2 offset written, or guest IOVA for ZSV_RING_OP_DMA_WRITE
+ * @src: BAR2 offset read, or guest IOVA for ZSV_RING_OP_DMA_READ
+ * @length: bytes (FILL, COPY, CHECKSUM, DMA); 0 for COMPUTE
+ * @arg: FILL pattern, COMPUTE nanoseconds; else 0
+ * @status: written by the device on completion: 0, or a positive errno
+ * @pad: 0
+ * @reserved: 0
+ *
+ * DMA entries run once every earlier entry has completed, and move at
+ * most ZSV_RING_DMA_MAX bytes. Ranges in BAR2 must lie inside the
+ * partition (ZSV_REG_MEM_SIZE).
+ */
+struct zsv_ring_entry {
+	__u32 op;
+	__u32 flags;
+	__u64 dst;
+	__u64 src;
+	__u64 length;
+	__u64 arg;
+	__u32 status;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+#define ZSV_RING_DMA_MAX	(1U << 20)
 
 #endif /* _UAPI_LINUX_ZSV_H */
