@@ -19,7 +19,7 @@
 #include "zsv.h"
 
 /* What it protects, and the rule for device_del(), is in zsv.h. */
-DEFINE_MUTEX(zsv_lock);
+struct mutex zsv_lock = __MUTEX_INITIALIZER(zsv_lock);
 EXPORT_SYMBOL_GPL(zsv_lock);
 
 /* Registered pdevs by id; modified under zsv_lock. */

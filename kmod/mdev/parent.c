@@ -78,7 +78,7 @@ static void zsv_mdev_types_init(struct zsv_mdev_parent *p, u64 total)
 	u64 size = total;
 
 	while (p->nr_types < ZSV_MDEV_TYPES_MAX && size &&
-	    PAGE_ALIGNED(size)) {
+	       PAGE_ALIGNED(size)) {
 		struct zsv_mdev_type *t = &p->types[p->nr_types];
 		char name[24];
 

@@ -210,10 +210,10 @@ static int zsv_vdev_dma(struct zsv_vdev *v, const struct zsv_ring_entry *e)
 
 	if (!zsv_range_in(bar, e->length, v->slice->mem_bytes) ||
 	    e->length > ZSV_RING_DMA_MAX)
-		return EINVAL;
+		return -EINVAL;
 	bo = zsv_bo_pin_handle(v->ctx, v->bo->handle);
 	if (!bo)
-		return ENODEV;
+		return -ENODEV;
 	while (done < e->length && !err) {
 		off = offset_in_page(bar + done);
 		chunk = min_t(u64, PAGE_SIZE - off, e->length - done);
@@ -240,12 +240,11 @@ static int zsv_vdev_dma(struct zsv_vdev *v, const struct zsv_ring_entry *e)
 		done += chunk;
 	}
 	zsv_bo_unpin(bo);
-	if (err == -ENOMEM)
-		return ENOMEM;
-	return err ? EFAULT : 0;
+	/* vfio_dma_rw() says EINVAL for an IOVA nobody mapped. */
+	return err == -ENOMEM ? err : err ? -EFAULT : 0;
 }
 
-/* Turn a data-plane entry into a job. Return: 0 or a positive errno. */
+/* Turn a data-plane entry into a job. Return: 0 or a negative errno. */
 static int zsv_vdev_submit(struct zsv_vdev *v, const struct zsv_ring_entry *e,
 			   u64 *seqno)
 {
@@ -276,12 +275,12 @@ static int zsv_vdev_submit(struct zsv_vdev *v, const struct zsv_ring_entry *e,
 		cmd.src = handle;
 		break;
 	default:
-		return EINVAL;
+		return -EINVAL;
 	}
 	/* A FILL or COMPUTE has no source: the offset must say so. */
 	if (!cmd.src && cmd.src_offset)
-		return EINVAL;
-	return -zsv_job_submit(v->ctx, &cmd, 1, seqno);
+		return -EINVAL;
+	return zsv_job_submit(v->ctx, &cmd, 1, seqno);
 }
 
 /* Take the entries the driver gave; @lock held, the device open. */
@@ -316,9 +315,9 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 			status = EINVAL;
 		else if (e.op == ZSV_RING_OP_DMA_READ ||
 			 e.op == ZSV_RING_OP_DMA_WRITE)
-			status = zsv_vdev_dma(v, &e);
+			status = -zsv_vdev_dma(v, &e);
 		else
-			status = zsv_vdev_submit(v, &e, &seqno);
+			status = -zsv_vdev_submit(v, &e, &seqno);
 
 		spin_lock(&v->ring_lock);
 		v->seq[slot] = status ? 0 : seqno;
@@ -1142,18 +1141,30 @@ void zsv_vdev_remove(struct mdev_device *mdev)
 
 /* --- per-instance attributes ------------------------------------------------ */
 
-static ssize_t zsv_vdev_attr_show(struct device *dev, char *buf, u32 attr)
+/* Which slice setting a per-instance attribute is. */
+static u32 zsv_vdev_attr_id(const struct device_attribute *attr)
+{
+	if (!strcmp(attr->attr.name, "weight"))
+		return ZSV_A_SLICE_WEIGHT;
+	if (!strcmp(attr->attr.name, "cap"))
+		return ZSV_A_SLICE_CAP_PCT;
+	return ZSV_A_SLICE_TIMESLICE_NS;
+}
+
+static ssize_t zsv_vdev_attr_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
 {
 	struct zsv_vdev *v = dev_get_drvdata(dev);
 	struct zsv_slice *s = v->slice;
+	u32 id = zsv_vdev_attr_id(attr);
 	ssize_t ret;
 
 	mutex_lock(&zsv_lock);
 	if (s->dead)
 		ret = -ENODEV;
-	else if (attr == ZSV_A_SLICE_WEIGHT)
+	else if (id == ZSV_A_SLICE_WEIGHT)
 		ret = sysfs_emit(buf, "%u\n", s->weight);
-	else if (attr == ZSV_A_SLICE_CAP_PCT)
+	else if (id == ZSV_A_SLICE_CAP_PCT)
 		ret = sysfs_emit(buf, "%u\n", s->cap_pct);
 	else
 		ret = sysfs_emit(buf, "%llu\n", s->timeslice_ns);
@@ -1161,17 +1172,20 @@ static ssize_t zsv_vdev_attr_show(struct device *dev, char *buf, u32 attr)
 	return ret;
 }
 
-static ssize_t zsv_vdev_attr_store(struct device *dev, const char *buf,
-				   size_t count, u32 attr)
+/* A write applies live, as slice-set; a refusal is logged with its why. */
+static ssize_t zsv_vdev_attr_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
 {
 	struct zsv_vdev *v = dev_get_drvdata(dev);
-	struct zsv_slice_config cfg = { .set = BIT_ULL(attr) };
+	u32 id = zsv_vdev_attr_id(attr);
+	struct zsv_slice_config cfg = { .set = BIT_ULL(id) };
 	struct netlink_ext_ack extack = {};
 	int err;
 
-	if (attr == ZSV_A_SLICE_TIMESLICE_NS)
+	if (id == ZSV_A_SLICE_TIMESLICE_NS)
 		err = kstrtou64(buf, 0, &cfg.timeslice_ns);
-	else if (attr == ZSV_A_SLICE_WEIGHT)
+	else if (id == ZSV_A_SLICE_WEIGHT)
 		err = kstrtou32(buf, 0, &cfg.weight);
 	else
 		err = kstrtou32(buf, 0, &cfg.cap_pct);
@@ -1187,23 +1201,13 @@ static ssize_t zsv_vdev_attr_store(struct device *dev, const char *buf,
 	return err ?: count;
 }
 
-#define ZSV_VDEV_ATTR(_name, _attr)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return zsv_vdev_attr_show(dev, buf, _attr);			\
-}									\
-static ssize_t _name##_store(struct device *dev,			\
-			     struct device_attribute *attr,		\
-			     const char *buf, size_t count)		\
-{									\
-	return zsv_vdev_attr_store(dev, buf, count, _attr);		\
-}									\
-static DEVICE_ATTR_RW(_name)
-
-ZSV_VDEV_ATTR(weight, ZSV_A_SLICE_WEIGHT);
-ZSV_VDEV_ATTR(cap, ZSV_A_SLICE_CAP_PCT);
-ZSV_VDEV_ATTR(timeslice, ZSV_A_SLICE_TIMESLICE_NS);
+/* One pair of handlers serves the three settings. */
+static struct device_attribute dev_attr_weight =
+	__ATTR(weight, 0644, zsv_vdev_attr_show, zsv_vdev_attr_store);
+static struct device_attribute dev_attr_cap =
+	__ATTR(cap, 0644, zsv_vdev_attr_show, zsv_vdev_attr_store);
+static struct device_attribute dev_attr_timeslice =
+	__ATTR(timeslice, 0644, zsv_vdev_attr_show, zsv_vdev_attr_store);
 
 static struct attribute *zsv_vdev_attrs[] = {
 	&dev_attr_weight.attr,

@@ -569,10 +569,10 @@ struct zsv_wait {
 #define ZSV_DEV_MAGIC		0x3056535a	/* "ZSV0", little endian */
 #define ZSV_DEV_VERSION		0x00010000	/* major << 16 | minor */
 
-#define ZSV_IRQ_DONE		(1U << 0)	/* entries completed */
-#define ZSV_IRQ_ERROR		(1U << 1)	/* an entry failed */
+#define ZSV_IRQ_DONE		0x1	/* entries completed */
+#define ZSV_IRQ_ERROR		0x2	/* an entry failed */
 
-#define ZSV_CONTROL_RESET	(1U << 0)	/* as VFIO_DEVICE_RESET */
+#define ZSV_CONTROL_RESET	0x1	/* as VFIO_DEVICE_RESET */
 
 /*
  * The ring: ZSV_RING_ENTRIES entries of struct zsv_ring_entry from
@@ -621,6 +621,6 @@ struct zsv_ring_entry {
 	__u64 reserved[2];
 };
 
-#define ZSV_RING_DMA_MAX	(1U << 20)
+#define ZSV_RING_DMA_MAX	0x100000	/* 1 MiB */
 
 #endif /* _UAPI_LINUX_ZSV_H */
