@@ -99,13 +99,14 @@ static bool zsv_access_ok(loff_t off, size_t count, u64 size)
 	       !(off & (count - 1)) && off < size && count <= size - off;
 }
 
+/* Any range of config space: QEMU reads it whole, drivers a field at once. */
 static ssize_t zsv_cfg_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 			  loff_t off, bool write)
 {
-	u8 val[8];
+	u8 val[ZSV_VDEV_CFG_SIZE];
 	size_t i;
 
-	if (!zsv_access_ok(off, count, ZSV_VDEV_CFG_SIZE) || count == 8)
+	if (off >= ZSV_VDEV_CFG_SIZE || count > ZSV_VDEV_CFG_SIZE - off)
 		return -EINVAL;
 	if (write) {
 		if (copy_from_user(val, buf, count))
