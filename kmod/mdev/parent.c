@@ -264,4 +264,4 @@ module_init(zsv_mdev_init);
 module_exit(zsv_mdev_exit);
 MODULE_DESCRIPTION("zsv: slices as VFIO mediated devices");
 MODULE_LICENSE("GPL");
-MODULE_SOFTDEP("pre: vfio mdev");
+MODULE_SOFTDEP("pre: vfio_iommu_type1 mdev");
