@@ -385,10 +385,13 @@ static int zsv_vdev_start(struct zsv_vdev *v)
 	return 0;
 }
 
+/* Take BAR2's mappings away; refaults see the current BO, or none. */
 static void zsv_vdev_zap(struct zsv_vdev *v)
 {
-	if (v->mapping)
-		unmap_mapping_range(v->mapping,
+	struct address_space *mapping = READ_ONCE(v->mapping);
+
+	if (mapping)
+		unmap_mapping_range(mapping,
 				    ZSV_VDEV_REGION(VFIO_PCI_BAR2_REGION_INDEX),
 				    v->bar2_size, 1);
 }
@@ -463,7 +466,7 @@ static void zsv_vdev_close_device(struct vfio_device *vdev)
 
 	mutex_lock(&v->lock);
 	zsv_vdev_stop(v);
-	v->mapping = NULL;
+	WRITE_ONCE(v->mapping, NULL);
 	spin_lock(&v->ring_lock);
 	trigger[0] = v->intx;
 	trigger[1] = v->msi;
@@ -557,6 +560,8 @@ static bool zsv_reg_is64(u32 off)
 /* @lock held. */
 static void zsv_reg_write32(struct zsv_vdev *v, u32 off, u32 val)
 {
+	u32 pending;
+
 	switch (off) {
 	case ZSV_REG_RING_TAIL:
 		zsv_vdev_doorbell(v, val);
@@ -568,10 +573,12 @@ static void zsv_reg_write32(struct zsv_vdev *v, u32 off, u32 val)
 		break;
 	case ZSV_REG_IRQ_MASK:
 		spin_lock(&v->ring_lock);
-		v->irq_mask = val & (ZSV_IRQ_DONE | ZSV_IRQ_ERROR);
 		/* Unmasking what is pending signals it. */
-		if (v->irq_status & ~v->irq_mask)
-			zsv_vdev_irq_locked(v, 0);
+		pending = v->irq_status & v->irq_mask;
+		v->irq_mask = val & (ZSV_IRQ_DONE | ZSV_IRQ_ERROR);
+		pending &= ~v->irq_mask;
+		if (pending)
+			zsv_vdev_irq_locked(v, pending);
 		spin_unlock(&v->ring_lock);
 		break;
 	case ZSV_REG_CONTROL:
@@ -762,7 +769,7 @@ static int zsv_vdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	 * zapping our range there also zaps other devices' mappings of the
 	 * same offsets, which only costs them a refault.
 	 */
-	v->mapping = vma->vm_file->f_mapping;
+	WRITE_ONCE(v->mapping, vma->vm_file->f_mapping);
 	mutex_unlock(&v->lock);
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vm_flags_clear(vma, VM_MAYEXEC);
