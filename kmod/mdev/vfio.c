@@ -301,9 +301,10 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 		}
 		slot = v->head % ZSV_RING_ENTRIES;
 		e = v->ring[slot];
-		/* A DMA entry waits until everything before it is done. */
+		/* A fence or DMA waits until everything before it is done. */
 		if ((e.op == ZSV_RING_OP_DMA_READ ||
-		     e.op == ZSV_RING_OP_DMA_WRITE) && v->done != v->head) {
+		     e.op == ZSV_RING_OP_DMA_WRITE ||
+		     e.flags == ZSV_RING_FLAG_FENCE) && v->done != v->head) {
 			v->stalled = true;
 			spin_unlock(&v->ring_lock);
 			zsv_vdev_advance(v);
@@ -312,7 +313,8 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 		spin_unlock(&v->ring_lock);
 
 		seqno = 0;
-		if (e.flags || e.pad || e.reserved[0] || e.reserved[1])
+		if ((e.flags & ~ZSV_RING_FLAG_FENCE) || e.pad ||
+		    e.reserved[0] || e.reserved[1])
 			status = EINVAL;
 		else if (e.op == ZSV_RING_OP_DMA_READ ||
 			 e.op == ZSV_RING_OP_DMA_WRITE)
@@ -763,14 +765,13 @@ static int zsv_vdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	if (READ_ONCE(v->slice->dead))
 		return -ENODEV;
 
-	mutex_lock(&v->lock);
 	/*
-	 * Before 6.6 every VFIO file shares the anonymous inode's mapping:
-	 * zapping our range there also zaps other devices' mappings of the
-	 * same offsets, which only costs them a refault.
+	 * Not under @lock: DMA holds it while type1 takes mmap_lock. Before
+	 * 6.6 every VFIO file shares the anonymous inode's mapping: zapping
+	 * our range there also zaps other devices' mappings of the same
+	 * offsets, which only costs them a refault.
 	 */
 	WRITE_ONCE(v->mapping, vma->vm_file->f_mapping);
-	mutex_unlock(&v->lock);
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_ops = &zsv_bar2_vm_ops;
@@ -1028,13 +1029,14 @@ static void zsv_vdev_request(struct vfio_device *vdev, unsigned int count)
 	spin_unlock(&v->ring_lock);
 }
 
-/* No DMA runs past this: vfio_dma_rw() is only called under @lock. */
+/*
+ * The device pins no guest pages: each DMA entry goes through
+ * vfio_dma_rw(), which looks the IOVA up under type1's own lock, so an
+ * unmapped range is never touched afterwards and there is nothing to
+ * drop here. (Taking @lock here would invert type1's lock against DMA.)
+ */
 static void zsv_vdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
-	struct zsv_vdev *v = to_zsv_vdev(vdev);
-
-	mutex_lock(&v->lock);
-	mutex_unlock(&v->lock);
 }
 
 /* --- life cycle ------------------------------------------------------------ */

@@ -60,12 +60,14 @@ struct zsv_mdev_parent {
  * @slice: the slice, made at init and destroyed at release; a reference
  * @bar2_size: BAR2's size, the partition rounded up to a power of two
  * @lock: serialises open, close, reset, config and register writes, the
- *	ring's fetching and DMA. Nests outside zsv_lock and @map_sem
+ *	ring's fetching and DMA. Nests outside zsv_lock, @map_sem and (DMA
+ *	copies user memory under it) mmap_lock: never take it under those
  * @map_sem: BAR2 faults hold it for reading; swapping @ctx and @bo (open,
  *	close, reset) holds it for writing
  * @ctx: the context the device's jobs and memory live in, while open
  * @bo: the BO behind BAR2, the whole partition, while open; a reference
- * @mapping: the address space BAR2 was last mmapped through; @lock
+ * @mapping: the address space BAR2 was last mmapped through; written
+ *	with WRITE_ONCE() at mmap and close, read with READ_ONCE()
  * @cfg: config space
  * @cfg_wmask: which bits of @cfg a write changes
  * @ring_lock: protects the ring and the registers below; nests inside
@@ -81,7 +83,7 @@ struct zsv_mdev_parent {
  * @errors: entries failed
  * @irq_status: ZSV_IRQ_* raised and not cleared
  * @irq_mask: ZSV_IRQ_* not signalled
- * @stalled: fetching waits for the ring to drain before a DMA entry
+ * @stalled: fetching waits for the ring to drain before a fence or DMA
  * @intx: eventfd of the INTx trigger, or NULL; @ring_lock
  * @msi: eventfd of the MSI trigger, or NULL; @ring_lock
  * @err: eventfd of the error IRQ, or NULL; @ring_lock

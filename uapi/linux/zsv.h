@@ -578,7 +578,10 @@ struct zsv_wait {
  * The ring: ZSV_RING_ENTRIES entries of struct zsv_ring_entry from
  * ZSV_RING_OFFSET in BAR0. The driver writes entry TAIL % ENTRIES, then
  * TAIL + 1 to ZSV_REG_RING_TAIL; the device takes entries in order (HEAD)
- * and completes them in order (DONE), raising ZSV_IRQ_DONE. At most
+ * and completes them in order (DONE), raising ZSV_IRQ_DONE. Like the jobs
+ * of a /dev/zsv context, entries may run at once on several engines; an
+ * entry with ZSV_RING_FLAG_FENCE (and every DMA entry) starts only once
+ * every earlier entry has completed. At most
  * ZSV_RING_ENTRIES entries are given and not completed; a TAIL past that,
  * or behind HEAD, is ignored and raises ZSV_IRQ_ERROR with EINVAL.
  */
@@ -593,10 +596,13 @@ struct zsv_wait {
 #define ZSV_RING_OP_DMA_READ	5	/* guest IOVA @src -> BAR2 @dst */
 #define ZSV_RING_OP_DMA_WRITE	6	/* BAR2 @src -> guest IOVA @dst */
 
+/* Flags of a ring entry. */
+#define ZSV_RING_FLAG_FENCE	0x1	/* wait for every earlier entry */
+
 /**
  * struct zsv_ring_entry - one entry of the virtual device's ring
  * @op: ZSV_RING_OP_*
- * @flags: 0
+ * @flags: ZSV_RING_FLAG_*
  * @dst: BAR2 offset written, or guest IOVA for ZSV_RING_OP_DMA_WRITE
  * @src: BAR2 offset read, or guest IOVA for ZSV_RING_OP_DMA_READ
  * @length: bytes (FILL, COPY, CHECKSUM, DMA); 0 for COMPUTE
