@@ -9,7 +9,8 @@
 #   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
 #   make check-fresh   make demo in a fresh Debian 12 root, as a newcomer
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
-#   make install       install the userspace (modules go through DKMS)
+#   make install       install the userspace and the mdevctl udev rule
+#                      (modules go through DKMS)
 #
 # The kernel comes from KERNELRELEASE or KDIR. Without them, the running
 # kernel is used when its headers are installed, else the newest kernel
@@ -40,7 +41,7 @@ all: deps
 	@$(MAKE) --no-print-directory modules userspace tests
 
 help:
-	@sed -n '3,20p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -135,8 +136,18 @@ bench: deps
 lint: $(LSRC_STAMP)
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/lint
 
+# mdevctl's directories and zsv's udev rule for it (Documentation/vms.rst):
+# mdevctl refuses every command while scripts.d/callouts or notifiers is
+# missing, and Debian's mdevctl 1.2.0 is /usr/bin/mdevctl, which its own
+# udev rule does not run, so devices defined with --auto never start.
+UDEVRULESDIR ?= /etc/udev/rules.d
+
 install: userspace
 	$(MAKE) -C userspace install
+	install -d $(DESTDIR)/etc/mdevctl.d/scripts.d/callouts \
+		$(DESTDIR)/etc/mdevctl.d/scripts.d/notifiers $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0644 $(TOP)/scripts/udev/61-zsv-mdevctl.rules \
+		$(DESTDIR)$(UDEVRULESDIR)/61-zsv-mdevctl.rules
 
 clean:
 	rm -rf $(BUILD)

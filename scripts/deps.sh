@@ -27,6 +27,9 @@ packages=(
 	python3 python3-yaml python3-jsonschema
 	# man page check
 	groff-base
+	# slices as VFIO mediated devices: mdevctl types, start, define
+	# (Documentation/vms.rst)
+	mdevctl
 	# leak checks of zsvctl in the unit and VM tests
 	valgrind
 	# libFuzzer targets of the userspace parsers (tests/fuzz): clang and
