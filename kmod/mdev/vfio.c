@@ -126,17 +126,23 @@ static ssize_t zsv_cfg_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 
 /* --- interrupts --------------------------------------------------------- */
 
-/* Signal what is raised and unmasked: MSI when set up, else INTx. */
+/*
+ * Signal what is raised and unmasked: MSI when set up, else INTx unless
+ * the command register disables it. A failed entry is the driver's
+ * business (ZSV_IRQ_ERROR), never VFIO's error IRQ, on which QEMU stops
+ * the whole VM: the device has no unrecoverable errors to report.
+ */
 static void zsv_vdev_irq_locked(struct zsv_vdev *v, u32 raised)
 {
-	struct eventfd_ctx *trigger = v->msi ?: v->intx;
+	struct eventfd_ctx *trigger = v->msi;
 
 	lockdep_assert_held(&v->ring_lock);
+	if (!trigger && !(READ_ONCE(v->cfg[PCI_COMMAND + 1]) &
+			  (PCI_COMMAND_INTX_DISABLE >> 8)))
+		trigger = v->intx;
 	v->irq_status |= raised;
 	if ((raised & ~v->irq_mask) && trigger)
 		zsv_eventfd_signal(trigger);
-	if ((raised & ZSV_IRQ_ERROR) && v->err)
-		zsv_eventfd_signal(v->err);
 }
 
 /* --- the ring ----------------------------------------------------------- */
@@ -347,8 +353,9 @@ static void zsv_vdev_doorbell(struct zsv_vdev *v, u32 tail)
 	bool ok;
 
 	spin_lock(&v->ring_lock);
+	/* TAIL never moves back, nor more than the ring past DONE. */
 	ok = tail - v->done <= ZSV_RING_ENTRIES &&
-	     (s32)(tail - v->head) >= 0;
+	     (s32)(tail - v->tail) >= 0;
 	if (ok) {
 		v->tail = tail;
 	} else {
@@ -463,7 +470,7 @@ static int zsv_vdev_open_device(struct vfio_device *vdev)
 static void zsv_vdev_close_device(struct vfio_device *vdev)
 {
 	struct zsv_vdev *v = to_zsv_vdev(vdev);
-	struct eventfd_ctx *trigger[4];
+	struct eventfd_ctx *trigger[3];
 	unsigned int i;
 
 	mutex_lock(&v->lock);
@@ -472,11 +479,9 @@ static void zsv_vdev_close_device(struct vfio_device *vdev)
 	spin_lock(&v->ring_lock);
 	trigger[0] = v->intx;
 	trigger[1] = v->msi;
-	trigger[2] = v->err;
-	trigger[3] = v->req;
+	trigger[2] = v->req;
 	v->intx = NULL;
 	v->msi = NULL;
-	v->err = NULL;
 	v->req = NULL;
 	spin_unlock(&v->ring_lock);
 	mutex_unlock(&v->lock);
@@ -598,8 +603,12 @@ static ssize_t zsv_bar0_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 	u64 val = 0;
 
 	if (off < ZSV_RING_OFFSET) {
-		/* Registers: one access of 4 or 8 bytes. */
-		if (!zsv_access_ok(off, count, ZSV_RING_OFFSET) || count < 4)
+		/*
+		 * Registers: one naturally aligned access. A register is 4
+		 * bytes (8 for a 64-bit one); any other width reads as zero
+		 * and writes nothing.
+		 */
+		if (!zsv_access_ok(off, count, ZSV_RING_OFFSET))
 			return -EINVAL;
 		if (write) {
 			if (copy_from_user(&val, buf, count))
@@ -617,7 +626,7 @@ static ssize_t zsv_bar0_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 		spin_lock(&v->ring_lock);
 		if (count == 4)
 			val = zsv_reg_read32(v, off);
-		else if (zsv_reg_is64(off))
+		else if (count == 8 && zsv_reg_is64(off))
 			val = zsv_reg_read32(v, off) |
 			      (u64)zsv_reg_read32(v, off + 4) << 32;
 		spin_unlock(&v->ring_lock);
@@ -829,7 +838,6 @@ static int zsv_vdev_irq_count(unsigned int index)
 	switch (index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 	case VFIO_PCI_MSI_IRQ_INDEX:
-	case VFIO_PCI_ERR_IRQ_INDEX:
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		return 1;
 	}
@@ -844,8 +852,6 @@ static struct eventfd_ctx **zsv_vdev_trigger(struct zsv_vdev *v,
 		return &v->intx;
 	case VFIO_PCI_MSI_IRQ_INDEX:
 		return &v->msi;
-	case VFIO_PCI_ERR_IRQ_INDEX:
-		return &v->err;
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		return &v->req;
 	}

@@ -86,7 +86,6 @@ struct zsv_mdev_parent {
  * @stalled: fetching waits for the ring to drain before a fence or DMA
  * @intx: eventfd of the INTx trigger, or NULL; @ring_lock
  * @msi: eventfd of the MSI trigger, or NULL; @ring_lock
- * @err: eventfd of the error IRQ, or NULL; @ring_lock
  * @req: eventfd of the request IRQ, or NULL; @ring_lock
  * @ring_work: fetches again once a stalled ring has drained
  * @bounce: a page for DMA; @lock
@@ -117,7 +116,6 @@ struct zsv_vdev {
 	bool stalled;
 	struct eventfd_ctx *intx;
 	struct eventfd_ctx *msi;
-	struct eventfd_ctx *err;
 	struct eventfd_ctx *req;
 	struct work_struct ring_work;
 	void *bounce;

@@ -583,7 +583,8 @@ struct zsv_wait {
  * entry with ZSV_RING_FLAG_FENCE (and every DMA entry) starts only once
  * every earlier entry has completed. At most
  * ZSV_RING_ENTRIES entries are given and not completed; a TAIL past that,
- * or behind HEAD, is ignored and raises ZSV_IRQ_ERROR with EINVAL.
+ * or behind the current TAIL, is ignored and raises ZSV_IRQ_ERROR with
+ * EINVAL.
  */
 #define ZSV_RING_OFFSET		0x1000
 #define ZSV_RING_ENTRIES	64
