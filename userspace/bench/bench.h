@@ -56,6 +56,8 @@ int overhead_main(struct bench *b, int argc, char **argv);
 void overhead_usage(FILE *f);
 int latency_main(struct bench *b, int argc, char **argv);
 void latency_usage(FILE *f);
+int vfio_main(struct bench *b, int argc, char **argv);
+void vfio_usage(FILE *f);
 
 /* "zsv-bench: <message>" and @usage on stderr; returns BENCH_EXIT_USAGE. */
 int bench_usage_error(void (*usage)(FILE *f), const char *fmt, ...)
@@ -67,6 +69,13 @@ int bench_usage_error(void (*usage)(FILE *f), const char *fmt, ...)
  */
 int bench_fail(struct bench *b, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The same for a system call (sysfs, VFIO), whose @err (a negated
+ * errno) is no kernel reply of libzsv's: strerror only.
+ */
+int bench_sys_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Open b->zh, or say why not; returns an exit status. */
 int bench_connect(struct bench *b);
@@ -408,6 +417,87 @@ int load_run(struct load *l, struct bench *b, uint64_t until_ns);
  */
 void share_promised(enum zsv_policy policy, size_t n, const uint32_t *weight,
 		    const uint32_t *cap_pct, const bool *busy, double *share);
+
+/* ------------------------------------------------------------------ */
+/* Busy time (busy.c): slices' busy_ns, sampled by a slice dump */
+
+/**
+ * struct busy_sample - one slice dump of a pdev
+ * @t_ns: when (CLOCK_MONOTONIC, the middle of the dump)
+ * @busy_ns: each asked-for slice's busy_ns, in the order of the ids
+ * @promised_ppm, @delivered_ppm: the kernel's share figures of the last
+ *	period, 0 where it did not report them
+ */
+struct busy_sample {
+	uint64_t t_ns;
+	uint64_t *busy_ns;
+	uint32_t *promised_ppm;
+	uint32_t *delivered_ppm;
+};
+
+/* Room for @n slices; 0 or -ENOMEM. */
+int busy_sample_alloc(struct busy_sample *smp, size_t n);
+void busy_sample_free(struct busy_sample *smp);
+
+/*
+ * Dump @dev's slices into @smp for the @n slices of @ids (others are
+ * skipped; one not found keeps its zeros); sets *@kernel_shares (may be
+ * NULL) when the kernel reported share_*_ppm.  An exit status: it fails
+ * when the kernel does not report busy_ns.
+ */
+int busy_sample_take(struct bench *b, const char *dev, const uint32_t *ids,
+		     size_t n, struct busy_sample *smp, bool *kernel_shares);
+
+/*
+ * Share of the pdev's engine time (@engines x wall) slice @i got from
+ * @a to @b, a fraction.
+ */
+double busy_share(const struct busy_sample *a, const struct busy_sample *b,
+		  size_t i, uint32_t engines);
+
+/* ------------------------------------------------------------------ */
+/* Mediated devices (mdev.c), through sysfs */
+
+/* "0f8e4a5c-...": 36 characters. */
+#define MDEV_UUID_LEN 36
+
+/**
+ * struct mdev_type - an mdev type of a pdev
+ * @dev: the pdev (the mdev parent)
+ * @name: the type's directory, "zsv-256M"
+ * @mem_bytes: the memory of each of its slices
+ */
+struct mdev_type {
+	char dev[ZSV_NAME_MAX + 1];
+	char name[256]; /* NAME_MAX + 1 */
+	uint64_t mem_bytes;
+};
+
+/* Whether @dev is an mdev parent (zsv_mdev is loaded). */
+bool mdev_parent_exists(const char *dev);
+
+/*
+ * The type of @dev named @want, or when @want is NULL its smallest; 0,
+ * -ENOENT (no such type) or another negated errno.
+ */
+int mdev_pick_type(const char *dev, const char *want, struct mdev_type *t);
+
+/* Its available_instances; 0 or a negated errno. */
+int mdev_type_available(const struct mdev_type *t, uint64_t *count);
+
+/* A random UUID, lowercase, into @uuid (MDEV_UUID_LEN + 1 bytes). */
+int mdev_uuid_new(char *uuid);
+
+/* Create (write @uuid to the type's "create"), remove; 0 or -errno. */
+int mdev_create(const struct mdev_type *t, const char *uuid);
+int mdev_remove(const char *uuid);
+bool mdev_exists(const char *uuid);
+
+/* Write @val to the device's attribute @attr (weight, cap, ...). */
+int mdev_set_attr(const char *uuid, const char *attr, uint64_t val);
+
+/* The number of its IOMMU group (/dev/vfio/N), or a negated errno. */
+int mdev_iommu_group(const char *uuid);
 
 /* xorshift64: a fixed sequence for a seed; never returns 0. */
 uint64_t bench_rand(uint64_t *state);

@@ -112,14 +112,6 @@ static void case_slice(const struct share_case *sc, uint32_t i, int phase,
 	}
 }
 
-/* One slice dump: when, and what each of our slices had. */
-struct sample {
-	uint64_t t_ns;
-	uint64_t *busy_ns;
-	uint32_t *promised_ppm;
-	uint32_t *delivered_ppm;
-};
-
 struct share {
 	struct bench *b;
 	const char *dev;
@@ -150,7 +142,8 @@ struct share_run {
 	uint32_t *cap[2];
 	bool *busy;
 	double *promised[2]; /* fractions of engines x wall */
-	struct sample *samples;
+	uint32_t *ids; /* the slices' ids, for the dumps */
+	struct busy_sample *samples;
 	size_t nsamples;
 	size_t size;
 	size_t change; /* sample the weights changed after; 0: none */
@@ -362,12 +355,10 @@ static void run_free(struct share_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->nsamples; i++) {
-		free(run->samples[i].busy_ns);
-		free(run->samples[i].promised_ppm);
-		free(run->samples[i].delivered_ppm);
-	}
+	for (i = 0; i < run->nsamples; i++)
+		busy_sample_free(&run->samples[i]);
 	free(run->samples);
+	free(run->ids);
 	for (i = 0; i < 2; i++) {
 		free(run->weight[i]);
 		free(run->cap[i]);
@@ -406,46 +397,19 @@ static int run_alloc(struct share_run *run, const struct share_case *sc)
 	return 0;
 }
 
-struct dump_ctx {
-	struct share *sh;
-	struct sample *smp;
-	size_t hint;
-	bool missing_busy;
-};
-
-static int sample_one(const struct zsv_slice_info *slice, void *arg)
-{
-	struct dump_ctx *d = arg;
-	struct testbed *tb = &d->sh->tb;
-	size_t i, k;
-
-	/* The dump comes in id order, ours were made in order: try next. */
-	for (k = 0; k < tb->count; k++) {
-		i = (d->hint + k) % tb->count;
-		if (tb->slices[i].id == slice->id)
-			break;
-	}
-	if (k == tb->count)
-		return 0;
-	d->hint = i + 1;
-	if (!zsv_slice_has(slice, ZSV_A_SLICE_BUSY_NS))
-		d->missing_busy = true;
-	if (zsv_slice_has(slice, ZSV_A_SLICE_SHARE_PROMISED_PPM))
-		d->sh->kernel_shares = true;
-	d->smp->busy_ns[i] = slice->busy_ns;
-	d->smp->promised_ppm[i] = slice->share_promised_ppm;
-	d->smp->delivered_ppm[i] = slice->share_delivered_ppm;
-	return 0;
-}
-
 /* Dump the pdev's slices into a new sample of @run. */
 static int take_sample(struct share *sh, struct share_run *run)
 {
-	struct dump_ctx d = { .sh = sh };
-	struct sample *smp;
-	uint64_t t0, t1;
-	int err, tries = 0;
+	struct busy_sample *smp;
+	size_t i;
 
+	if (!run->ids) {
+		run->ids = calloc(run->n, sizeof(*run->ids));
+		if (!run->ids)
+			return bench_fail(sh->b, -ENOMEM, "samples");
+		for (i = 0; i < run->n; i++)
+			run->ids[i] = sh->tb.slices[i].id;
+	}
 	if (run->nsamples == run->size) {
 		size_t size = run->size ? 2 * run->size : 64;
 
@@ -456,29 +420,11 @@ static int take_sample(struct share *sh, struct share_run *run)
 		run->size = size;
 	}
 	smp = &run->samples[run->nsamples];
-	memset(smp, 0, sizeof(*smp));
-	smp->busy_ns = calloc(run->n, sizeof(*smp->busy_ns));
-	smp->promised_ppm = calloc(run->n, sizeof(*smp->promised_ppm));
-	smp->delivered_ppm = calloc(run->n, sizeof(*smp->delivered_ppm));
-	run->nsamples++;
-	if (!smp->busy_ns || !smp->promised_ppm || !smp->delivered_ppm)
+	if (busy_sample_alloc(smp, run->n))
 		return bench_fail(sh->b, -ENOMEM, "samples");
-	d.smp = smp;
-	do {
-		t0 = bench_now_ns();
-		err = zsv_slice_dump(sh->b->zh, sh->tb.dev, sample_one, &d);
-		t1 = bench_now_ns();
-	} while (err == -EAGAIN && ++tries < 5);
-	if (err)
-		return bench_fail(sh->b, err, "slice dump of %s", sh->tb.dev);
-	if (d.missing_busy) {
-		fputs("zsv-bench: the kernel does not report busy_ns for slices\n",
-		      stderr);
-		return BENCH_EXIT_FAIL;
-	}
-	/* The slices were read somewhere in between. */
-	smp->t_ns = t0 + (t1 - t0) / 2;
-	return BENCH_EXIT_OK;
+	run->nsamples++;
+	return busy_sample_take(sh->b, sh->tb.dev, run->ids, run->n, smp,
+				&sh->kernel_shares);
 }
 
 /* Run the load, sampling every run->step_ns, until @end_ns. */
@@ -588,15 +534,10 @@ struct case_result {
 	struct slice_stats *slices;
 };
 
-static double delivered(const struct share *sh, const struct sample *a,
-			const struct sample *b, size_t i)
+static double delivered(const struct share *sh, const struct busy_sample *a,
+			const struct busy_sample *b, size_t i)
 {
-	uint64_t wall = b->t_ns - a->t_ns;
-	uint64_t used = b->busy_ns[i] >= a->busy_ns[i] ?
-				b->busy_ns[i] - a->busy_ns[i] :
-				0;
-
-	return wall ? (double)used / ((double)sh->tb.engines * wall) : 0;
+	return busy_share(a, b, i, sh->tb.engines);
 }
 
 /*
@@ -634,8 +575,8 @@ static void analyse_windows(const struct share *sh, const struct share_run *run,
 	for (a = 0; (b = next_window(sh, run, a)); a = b) {
 		int phase = run->change && a >= run->change;
 		const double *p = run->promised[phase];
-		const struct sample *sa = &run->samples[a];
-		const struct sample *sb = &run->samples[b];
+		const struct busy_sample *sa = &run->samples[a];
+		const struct busy_sample *sb = &run->samples[b];
 		double used = 0, promised_busy = 0, util = 0;
 
 		if (run->change && a == run->change)
@@ -905,8 +846,8 @@ static int report_fine(const struct share *sh, const struct share_run *run,
 	if (!arr || report_put(row, "periods", arr))
 		return -ENOMEM;
 	for (k = from + 1; k < run->nsamples; k++) {
-		const struct sample *sa = &run->samples[k - 1];
-		const struct sample *sb = &run->samples[k];
+		const struct busy_sample *sa = &run->samples[k - 1];
+		const struct busy_sample *sb = &run->samples[k];
 		json_object *o = json_object_new_object();
 		json_object *d = json_object_new_array();
 		json_object *kd = json_object_new_array();

@@ -5,8 +5,9 @@
  *   zsv-bench [-j|-p] SUBCOMMAND [OPTIONS]
  *
  * Each subcommand is one entry of the table below and lives in its own
- * file (churn.c, share.c, overhead.c, latency.c); they share the report layer (report.c), so every
- * one prints a table for people and the same numbers as JSON with -j.
+ * file (churn.c, share.c, overhead.c, latency.c, vfio.c); they share
+ * the report layer (report.c), so every one prints a table for people
+ * and the same numbers as JSON with -j.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +36,8 @@ static const struct bench_cmd cmds[] = {
 	  "utilisation and throughput at 1, 8, 64, 1024 slices vs 1" },
 	{ "latency", latency_main, latency_usage,
 	  "submit-to-completion of tiny jobs vs a bare ioctl" },
+	{ "vfio", vfio_main, vfio_usage,
+	  "an mdev's ring vs its /dev/zsv node; mdev and netlink shares" },
 	{ .name = NULL },
 };
 
@@ -118,6 +121,18 @@ int bench_fail(struct bench *b, int err, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, ": %s\n",
 		b->zh ? zsv_error(b->zh, err) : zsv_strerror(err));
+	return BENCH_EXIT_FAIL;
+}
+
+int bench_sys_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("zsv-bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 	return BENCH_EXIT_FAIL;
 }
 
