@@ -12,6 +12,11 @@
  * exactly what we think: its count by dev-get, by sysfs and by a slice
  * dump must agree, which also proves the peak (C + 1 on one pdev).
  * Everything we made is removed at the end, on errors and on SIGINT.
+ *
+ * With --mdev the probe is a mediated device of the pdev's smallest
+ * type instead, made and removed through sysfs as mdevctl does (write a
+ * UUID to the type's "create", 1 to the device's "remove"; each timed
+ * from open to close), next to the same netlink background slices.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +27,8 @@
 #define CHURN_COUNTS_MAX 16
 #define CHURN_DEFAULT_COUNTS "1,64,1024"
 #define CHURN_DEFAULT_ITERATIONS 1000
+/* An mdev's create and remove cost more (a device, sysfs, udev). */
+#define CHURN_DEFAULT_MDEV_ITERATIONS 200
 #define CHURN_DEFAULT_MEM "1M"
 #define CHURN_DEFAULT_PREFIX "zsv-bench"
 /* A median at most this many times the first count's is "flat". */
@@ -45,11 +52,13 @@ struct churn {
 	size_t ncounts;
 	uint32_t iterations;
 	struct zsv_slice_params params;
+	bool mdev; /* the probe is an mdev */
+	struct mdev_type type;
 
 	uint32_t base_slices; /* on the pdev before we started */
 	uint32_t bg_made; /* <prefix>-bg-0 .. bg_made - 1 exist */
 	bool probe_live;
-	char probe[ZSV_NAME_MAX + 1];
+	char probe[ZSV_NAME_MAX + 1]; /* with --mdev, its UUID */
 	struct samples create;
 	struct samples destroy;
 	struct churn_point points[CHURN_COUNTS_MAX];
@@ -69,11 +78,15 @@ void churn_usage(FILE *f)
 	      "  -d, --dev NAME          pdev to carve (default zsv0)\n"
 	      "  -c, --counts LIST       background slice counts, comma-separated\n"
 	      "                          (default " CHURN_DEFAULT_COUNTS ")\n"
-	      "  -n, --iterations N      create+destroy pairs per count (default 1000)\n"
+	      "  -n, --iterations N      create+destroy pairs per count (default 1000,\n"
+	      "                          200 with --mdev)\n"
 	      "  -m, --mem SIZE          per slice, reserved (default " CHURN_DEFAULT_MEM
 	      ")\n"
 	      "      --prefix NAME       names of our slices: NAME-bg-I, NAME-probe\n"
 	      "                          (default " CHURN_DEFAULT_PREFIX ")\n"
+	      "      --mdev              the probe is an mdev of the pdev's smallest\n"
+	      "                          type, made and removed through sysfs (needs\n"
+	      "                          zsv_mdev); the background stays netlink's\n"
 	      "  -j, --json, -p, --pretty, -h, --help   as for zsv-bench\n"
 	      "\n"
 	      "A median growth of at most 1.5x from the smallest to the largest\n"
@@ -83,16 +96,18 @@ void churn_usage(FILE *f)
 
 static int parse_args(struct churn *c, int argc, char **argv)
 {
-	enum { OPT_PREFIX = 0x100 };
+	enum { OPT_PREFIX = 0x100, OPT_MDEV };
 	static const struct option long_opts[] = {
 		{ "dev", required_argument, NULL, 'd' },
 		{ "counts", required_argument, NULL, 'c' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "mdev", no_argument, NULL, OPT_MDEV },
 		BENCH_LONG_OPTS_COMMON,
 	};
 	const char *counts = CHURN_DEFAULT_COUNTS, *mem = CHURN_DEFAULT_MEM;
+	bool iterations_given = false;
 	char name[ZSV_NAME_MAX + 16];
 	int opt, ret;
 
@@ -113,12 +128,16 @@ static int parse_args(struct churn *c, int argc, char **argv)
 		case 'n':
 			ret = bench_opt_u32(churn_usage, "--iterations", optarg,
 					    &c->iterations, 0);
+			iterations_given = true;
 			break;
 		case 'm':
 			mem = optarg;
 			break;
 		case OPT_PREFIX:
 			c->prefix = optarg;
+			break;
+		case OPT_MDEV:
+			c->mdev = true;
 			break;
 		default:
 			ret = bench_opt_common(c->b, churn_usage, opt, argv);
@@ -130,6 +149,8 @@ static int parse_args(struct churn *c, int argc, char **argv)
 	if (optind < argc)
 		return bench_usage_error(
 			churn_usage, "unexpected argument '%s'", argv[optind]);
+	if (c->mdev && !iterations_given)
+		c->iterations = CHURN_DEFAULT_MDEV_ITERATIONS;
 	if (bench_parse_counts(counts, c->counts, CHURN_COUNTS_MAX, &c->ncounts,
 			       true))
 		return bench_usage_error(
@@ -244,11 +265,48 @@ static int check_peak(struct churn *c, struct churn_point *pt)
 /* ------------------------------------------------------------------ */
 /* Measuring */
 
+/* The mdev's, with a fresh UUID (made before the clock starts). */
+static int probe_create_mdev(struct churn *c, uint64_t *ns)
+{
+	uint64_t t0, t1;
+	int err;
+
+	err = mdev_uuid_new(c->probe);
+	if (err)
+		return bench_sys_fail(err, "a UUID");
+	t0 = bench_now_ns();
+	err = mdev_create(&c->type, c->probe);
+	t1 = bench_now_ns();
+	if (err)
+		return bench_sys_fail(err, "cannot create an mdev of %s on %s",
+				      c->type.name, c->dev);
+	c->probe_live = true;
+	*ns = t1 - t0;
+	return 0;
+}
+
+static int probe_destroy_mdev(struct churn *c, uint64_t *ns)
+{
+	uint64_t t0, t1;
+	int err;
+
+	t0 = bench_now_ns();
+	err = mdev_remove(c->probe);
+	t1 = bench_now_ns();
+	if (err)
+		return bench_sys_fail(err, "cannot remove mdev %s", c->probe);
+	c->probe_live = false;
+	*ns = t1 - t0;
+	return 0;
+}
+
 static int probe_create(struct churn *c, uint64_t *ns)
 {
 	uint64_t t0, t1;
 	int err;
 
+	if (c->mdev)
+		return probe_create_mdev(c, ns);
 	t0 = bench_now_ns();
 	err = zsv_slice_create(c->b->zh, c->dev, c->probe, &c->params, NULL);
 	t1 = bench_now_ns();
@@ -265,6 +323,8 @@ static int probe_destroy(struct churn *c, uint64_t *ns)
 	uint64_t t0, t1;
 	int err;
 
+	if (c->mdev)
+		return probe_destroy_mdev(c, ns);
 	t0 = bench_now_ns();
 	err = zsv_slice_destroy(c->b->zh, c->probe, false);
 	t1 = bench_now_ns();
@@ -349,7 +409,13 @@ static int cleanup(struct churn *c)
 	char name[ZSV_NAME_MAX + 1];
 	int err, ret = 0;
 
-	if (c->probe_live) {
+	if (c->probe_live && c->mdev) {
+		err = mdev_remove(c->probe);
+		if (err)
+			ret = bench_sys_fail(err, "cleanup: mdev %s", c->probe);
+		else
+			c->probe_live = false;
+	} else if (c->probe_live) {
 		err = zsv_slice_destroy(c->b->zh, c->probe, false);
 		if (err)
 			ret = bench_fail(c->b, err, "cleanup: slice '%s'",
@@ -438,7 +504,10 @@ static int build_report(struct churn *c, struct report *r,
 	if (report_put_str(params, "dev", c->dev) ||
 	    report_put_u64(params, "iterations", c->iterations) ||
 	    report_put_u64(params, "mem_bytes", c->params.mem_bytes) ||
-	    report_put_str(params, "mem_mode", "reserved"))
+	    report_put_str(params, "mem_mode", "reserved") ||
+	    report_put_str(params, "probe", c->mdev ? "mdev" : "slice") ||
+	    (c->mdev ? report_put_str(params, "mdev_type", c->type.name) :
+		       report_put_null(params, "mdev_type")))
 		return -ENOMEM;
 
 	for (i = 0; i < c->npoints; i++) {
@@ -459,11 +528,18 @@ static int build_report(struct churn *c, struct report *r,
 		return -ENOMEM;
 
 	zsv_format_size(c->params.mem_bytes, mem, sizeof(mem));
-	err = report_title(
-		r,
-		"zsv-bench churn on %s: %" PRIu32
-		" create+destroy pairs per count, %s reserved slices",
-		c->dev, c->iterations, mem);
+	if (c->mdev)
+		err = report_title(
+			r,
+			"zsv-bench churn --mdev on %s: %" PRIu32
+			" create+remove pairs of an mdev of %s per count (sysfs), next to %s reserved slices",
+			c->dev, c->iterations, c->type.name, mem);
+	else
+		err = report_title(
+			r,
+			"zsv-bench churn on %s: %" PRIu32
+			" create+destroy pairs per count, %s reserved slices",
+			c->dev, c->iterations, mem);
 	if (!err)
 		err = report_line(
 			r,
@@ -498,6 +574,18 @@ int churn_main(struct bench *b, int argc, char **argv)
 	err = count_by_dev_get(&c, &c.base_slices);
 	if (err)
 		return bench_fail(b, err, "no pdev '%s'", c.dev);
+	if (c.mdev && !mdev_parent_exists(c.dev)) {
+		fprintf(stderr,
+			"zsv-bench: %s is no mdev parent (is zsv_mdev loaded?)\n",
+			c.dev);
+		return BENCH_EXIT_FAIL;
+	}
+	if (c.mdev) {
+		err = mdev_pick_type(c.dev, NULL, &c.type);
+		if (err)
+			return bench_sys_fail(err, "the mdev types of %s",
+					      c.dev);
+	}
 
 	bench_catch_signals();
 	start_ns = bench_now_ns();

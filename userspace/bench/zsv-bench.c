@@ -28,7 +28,7 @@ static int help_main(struct bench *b, int argc, char **argv);
 /* Append only, as zsvctl's tables. */
 static const struct bench_cmd cmds[] = {
 	{ "churn", churn_main, churn_usage,
-	  "create and destroy slices next to 1, 64, 1024 others: latency" },
+	  "create and destroy slices (or mdevs) next to 1, 64, 1024 others" },
 	{ "help", help_main, usage, "this help, or a subcommand's: help NAME" },
 	{ "share", share_main, share_usage,
 	  "saturated slices: delivered vs promised share of engine time" },
