@@ -685,7 +685,7 @@ TEST(slice_json_has_every_key)
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
 	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096,"
-		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000}",
+		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000,\"mediated\":false,\"vfio_open\":false}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
@@ -701,7 +701,7 @@ TEST(slice_json_has_null_for_what_the_kernel_left_out)
 		    ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE);
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(25, json_object_object_length(obj));
+	EXPECT_EQ(27, json_object_object_length(obj));
 	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_used", &v));
 	EXPECT_EQ(NULL, v);
 	/* A kernel without the stats: null, not a misleading 0. */

@@ -255,6 +255,9 @@ int zsv_dev_del(struct zsv_handle *h, const char *name);
  * @share_promised_ppm: share of the pdev's engine time (engines x
  *	period) the slice was due over the last period, in millionths
  * @share_delivered_ppm: share it got over the last period, in millionths
+ * @mediated: 1 when the slice is a VFIO mediated device (zsv_mdev), 0
+ *	otherwise (also when the kernel predates zsv_mdev)
+ * @vfio_open: 1 while a VFIO user (a VM) has the mediated device open
  *
  * The counters count from the slice's creation.
  */
@@ -286,6 +289,9 @@ struct zsv_slice_info {
 	uint64_t ctx_switches;
 	uint32_t share_promised_ppm;
 	uint32_t share_delivered_ppm;
+	/* Since libzsv 0.4: */
+	uint8_t mediated;
+	uint8_t vfio_open;
 };
 
 static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)

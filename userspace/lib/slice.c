@@ -43,6 +43,8 @@ static const struct nla_policy slice_policy[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_CTX_SWITCHES] = { .type = NLA_U64 },
 	[ZSV_A_SLICE_SHARE_PROMISED_PPM] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_SHARE_DELIVERED_PPM] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_MEDIATED] = { .type = NLA_U8 },
+	[ZSV_A_SLICE_VFIO_OPEN] = { .type = NLA_U8 },
 };
 
 _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
@@ -60,6 +62,11 @@ _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
 static uint32_t get_u32(struct nlattr **tb, int attr)
 {
 	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
+}
+
+static uint8_t get_u8(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u8(tb[attr]) : 0;
 }
 
 static uint64_t get_u64(struct nlattr **tb, int attr)
@@ -129,6 +136,8 @@ int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 	slice->share_promised_ppm = get_u32(tb, ZSV_A_SLICE_SHARE_PROMISED_PPM);
 	slice->share_delivered_ppm =
 		get_u32(tb, ZSV_A_SLICE_SHARE_DELIVERED_PPM);
+	slice->mediated = get_u8(tb, ZSV_A_SLICE_MEDIATED);
+	slice->vfio_open = get_u8(tb, ZSV_A_SLICE_VFIO_OPEN);
 	*out = slice;
 	return 0;
 }

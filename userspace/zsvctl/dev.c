@@ -10,7 +10,8 @@
  *
  * JSON: "dev list" prints an array of device objects, "dev show" one
  * device object; both carry raw numbers (bytes, nanoseconds), see
- * dev_to_json() and zsvctl(8).
+ * dev_to_json() and zsvctl(8).  "dev show" adds the pdev's mdev types
+ * from sysfs (mdev_types.c) when zsv_mdev offers some.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +21,7 @@
 #include <json-c/json_object.h>
 
 #include "args.h"
+#include "mdev_types.h"
 #include "table.h"
 #include "zsvctl.h"
 
@@ -59,6 +61,7 @@ void dev_usage(FILE *f)
 	      "SHARED is the sum of the shared slices' quotas, which may exceed FREE\n"
 	      "by the OVERSUB ratio (1.5 or 150%: half again as much).\n"
 	      "timeslice is 100us to 1s, period 10ms to 10s, oversub 1 to 100.\n"
+	      "show adds the device's mdev types when zsv_mdev is loaded (from sysfs).\n"
 	      "set, add and del need CAP_NET_ADMIN.\n",
 	      f);
 }
@@ -438,11 +441,35 @@ static int dev_fail(struct zsvctl *ctl, int err, const char *verb,
 	return zsvctl_fail(ctl, err, "cannot %s device '%s'", verb, name);
 }
 
+/*
+ * "dev show -j": the device and, when sysfs has a mdev_supported_types
+ * directory for it, "mdev_types".  Only here: monitor events come from
+ * netlink and print dev_to_json() alone.
+ */
+static struct json_object *dev_show_json(const struct zsv_dev_info *dev,
+					 const struct mdev_types *types,
+					 bool has_types)
+{
+	struct json_object *obj = dev_to_json(dev), *array;
+
+	if (!obj || !has_types)
+		return obj;
+	array = mdev_types_to_json(types);
+	if (!array || json_object_object_add(obj, "mdev_types", array)) {
+		json_object_put(array);
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 static int dev_show_main(struct zsvctl *ctl, int argc, char **argv)
 {
-	char err_msg[ARGS_ERR_MAX];
+	char err_msg[ARGS_ERR_MAX], types_err[MDEV_TYPES_ERR_MAX];
+	struct mdev_types types;
 	struct zsv_dev_info *dev;
 	const char *name;
+	bool has_types;
 	int ret, err;
 
 	if (argc < 1)
@@ -459,10 +486,26 @@ static int dev_show_main(struct zsvctl *ctl, int argc, char **argv)
 	err = zsv_dev_get_by_name(ctl->zh, name, &dev);
 	if (err)
 		return dev_fail(ctl, err, "show", name);
-	if (ctl->json)
-		ret = zsvctl_json_print(ctl, dev_to_json(dev));
-	else
+	/* Read before printing: a failure prints nothing on stdout. */
+	err = mdev_types_read(zsvctl_sysfs_root(), dev->name, &types, types_err,
+			      sizeof(types_err));
+	if (err && err != -ENOENT) {
+		fprintf(stderr,
+			"zsvctl: cannot read the mdev types of device '%s': %s\n",
+			dev->name, types_err);
+		zsv_dev_info_free(dev);
+		return ZSVCTL_EXIT_FAIL;
+	}
+	has_types = !err;
+	if (ctl->json) {
+		ret = zsvctl_json_print(ctl,
+					dev_show_json(dev, &types, has_types));
+	} else {
 		dev_show_text(dev);
+		if (has_types)
+			mdev_types_print(stdout, &types);
+	}
+	mdev_types_free(&types);
 	zsv_dev_info_free(dev);
 	return ret;
 }

@@ -69,7 +69,9 @@ void slice_usage(FILE *f)
 	      "1 to 10000 (default 100), cap 1% to 100% (default 100%), timeslice 100us to 1s\n"
 	      "or default (the device's).  owner, group and perm (default 0600) are those of\n"
 	      "the slice's node, /dev/zsv/NAME.  destroy fails while the node is open, unless\n"
-	      "force: open files are then revoked.  create, set and destroy need CAP_NET_ADMIN.\n",
+	      "force: open files are then revoked.  create, set and destroy need CAP_NET_ADMIN.\n"
+	      "MDEV is - for a slice made here, yes for a VFIO mediated device (zsv_mdev),\n"
+	      "open while a VFIO user (a VM) holds it; remove those with mdevctl stop.\n",
 	      f);
 }
 
@@ -117,10 +119,24 @@ static bool json_add_str(struct json_object *obj,
 	return zsvctl_json_add_str(obj, key, zsv_slice_has(slice, attr), val);
 }
 
+/* @key is true or false; never null. */
+static bool json_add_bool(struct json_object *obj, const char *key, bool val)
+{
+	struct json_object *v = json_object_new_boolean(val);
+
+	if (!v || json_object_object_add(obj, key, v)) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
 /*
  * One slice.  Keys are the netlink attribute names in snake_case (the
  * device's name is "dev") and never change meaning; a key is null when
- * the kernel did not report the attribute.  NULL when out of memory.
+ * the kernel did not report the attribute, except the booleans
+ * "mediated" and "vfio_open", false when a kernel without zsv_mdev's
+ * attributes leaves them out.  NULL when out of memory.
  */
 struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 {
@@ -175,7 +191,9 @@ struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 			 slice->share_promised_ppm) &&
 	    json_add_u64(obj, slice, "share_delivered_ppm",
 			 ZSV_A_SLICE_SHARE_DELIVERED_PPM,
-			 slice->share_delivered_ppm))
+			 slice->share_delivered_ppm) &&
+	    json_add_bool(obj, "mediated", slice->mediated) &&
+	    json_add_bool(obj, "vfio_open", slice->vfio_open))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -259,6 +277,13 @@ static const char *cell_share(const struct zsv_slice_info *slice, char *buf,
 	return buf;
 }
 
+const char *slice_mdev_str(const struct zsv_slice_info *slice)
+{
+	if (!slice->mediated)
+		return "-";
+	return slice->vfio_open ? "open" : "yes";
+}
+
 static const char *cell_perm(const struct zsv_slice_info *slice, char *buf,
 			     size_t len)
 {
@@ -281,6 +306,7 @@ static const struct table_col slice_cols[] = {
 	{ "SHARE", true },
 	{ "TIMESLICE", true },
 	{ "CONTEXTS", true },
+	{ "MDEV", false },
 	{ "NODE", false },
 };
 /* clang-format on */
@@ -308,6 +334,7 @@ static int slice_table_add(struct table *t, const struct zsv_slice_info *slice)
 		cell_timeslice(slice, timeslice, sizeof(timeslice)),
 		cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, contexts,
 			 sizeof(contexts)),
+		slice_mdev_str(slice),
 		cell_str(slice, ZSV_A_SLICE_NODE, slice->node),
 	};
 
@@ -455,6 +482,7 @@ static void slice_show_text(const struct zsv_slice_info *slice)
 	printf("%-14s%s\n", "contexts:",
 	       cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, buf,
 			sizeof(buf)));
+	printf("%-14s%s\n", "mdev:", slice_mdev_str(slice));
 	show_size(slice, "mem peak:", ZSV_A_SLICE_MEM_PEAK,
 		  slice->mem_peak_bytes);
 	show_u64(slice, "quota hits:", ZSV_A_SLICE_QUOTA_HITS,

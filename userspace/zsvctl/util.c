@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -91,6 +92,23 @@ int zsvctl_fail(struct zsvctl *ctl, int err, const char *fmt, ...)
 	return ZSVCTL_EXIT_FAIL;
 }
 
+const char *zsvctl_sysfs_root(void)
+{
+	/* secure_getenv: a setcap'd zsvctl reads the real sysfs. */
+	const char *root = secure_getenv(ZSVCTL_SYSFS_ROOT_ENV);
+
+	return root && *root ? root : "/sys";
+}
+
+/* Is the zsv module loaded, though its family did not answer? */
+static bool zsv_module_loaded(void)
+{
+	char path[ZSVCTL_MSG_MAX];
+
+	snprintf(path, sizeof(path), "%s/module/zsv", zsvctl_sysfs_root());
+	return !access(path, F_OK);
+}
+
 int zsvctl_connect(struct zsvctl *ctl)
 {
 	int err;
@@ -98,7 +116,7 @@ int zsvctl_connect(struct zsvctl *ctl)
 	if (ctl->zh)
 		return ZSVCTL_EXIT_OK;
 	err = zsv_open(&ctl->zh);
-	if (err == -ZSV_ENOTLOADED && !access("/sys/module/zsv", F_OK)) {
+	if (err == -ZSV_ENOTLOADED && zsv_module_loaded()) {
 		/* Loaded, but the family lives in the initial netns only. */
 		fputs("zsvctl: the zsv module is loaded but its control plane is only reachable from the host's initial network namespace\n",
 		      stderr);

@@ -142,6 +142,21 @@ struct json_object *dev_to_json(const struct zsv_dev_info *dev);
 struct json_object *slice_to_json(const struct zsv_slice_info *slice);
 
 /*
+ * Whether a slice is a VFIO mediated device, for people: "-" (it is
+ * not), "yes" (it is, and no VFIO user has it open) or "open" (a VFIO
+ * user, a VM, holds it).  The MDEV column and the mdev: field.
+ */
+const char *slice_mdev_str(const struct zsv_slice_info *slice);
+
+/*
+ * $ZSV_SYSFS_ROOT, or "/sys": where zsvctl reads sysfs (the mdev types
+ * of "dev show", /sys/module/zsv), so that tests can point it at a fake
+ * tree.
+ */
+#define ZSVCTL_SYSFS_ROOT_ENV "ZSV_SYSFS_ROOT"
+const char *zsvctl_sysfs_root(void);
+
+/*
  * One device or slice on one line, after "dev ACTION " or "slice ACTION "
  * in the monitor's output: "zsv0 id 0 backend sim mem 16G ...".
  */
