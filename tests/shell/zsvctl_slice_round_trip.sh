@@ -70,7 +70,7 @@ status=$?
 [[ $status == 1 ]] || die "show after destroy: exit status $status"
 grep -q "rt-a" <<<"$err" || die "show after destroy: $err"
 [[ $(zsvctl -j slice list) == '[]' ]] || die "list after destroy: $(zsvctl -j slice list)"
-[[ $(zsvctl slice list) == 'NAME  ID  DEV  MEM  MODE  USED  WEIGHT  CAP  SHARE  TIMESLICE  CONTEXTS  NODE' ]] ||
+[[ $(zsvctl slice list) == 'NAME  ID  DEV  MEM  MODE  USED  WEIGHT  CAP  SHARE  TIMESLICE  CONTEXTS  MDEV  NODE' ]] ||
 	die "empty table: $(zsvctl slice list)"
 [[ ! -e /dev/zsv/rt-a ]] || die "node left behind"
 [[ $(zsvctl -j dev show zsv1 | json "(j['mem_reserved'], j['slice_count'])") == "(0, 0)" ]] ||
