@@ -92,6 +92,7 @@ $(LSRC_STAMP):
 
 tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/selftests KSFT_DIR=$(LSRC)/tools/testing/selftests
+	$(MAKE) -C tests/mdev KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
@@ -154,6 +155,7 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
+	-$(MAKE) -C tests/mdev clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean
