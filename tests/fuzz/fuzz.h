@@ -59,6 +59,10 @@ enum fz_cat {
 	CAT_TOUCH,
 	CAT_VMA,
 	CAT_RAW_IOCTL,
+	CAT_MDEV,
+	CAT_VFIO,
+	CAT_VFIO_RW,
+	CAT_RING,
 	CAT_CHECK,
 	__CAT_MAX
 };
@@ -184,5 +188,17 @@ void io_slices_changed(void);
 void io_close_all(void);
 /* Contexts the kernel counts for a slice: open files, and closed but mapped. */
 int io_contexts_of(uint32_t slice_id);
+
+/* --- the VFIO target (mdevfuzz.c) -------------------------------------------- */
+
+/* zsv_mdev is loaded: set by md_init(). */
+extern bool md_enabled;
+void md_init(void);
+/* Remove the mdevs an interrupted run left. */
+void md_remove_leftovers(void);
+/* One mdev, VFIO or ring step, then the mdev invariants. */
+void md_fuzz_one(void);
+/* Close and remove every mdev of the run. */
+void md_close_all(void);
 
 #endif /* ZSV_FUZZ_H */

@@ -212,7 +212,8 @@ static bool slice_attr_is_counter(int type)
 
 static bool slice_attr_is_usage(int type)
 {
-	return type == ZSV_A_SLICE_MEM_USED || type == ZSV_A_SLICE_CONTEXTS;
+	return type == ZSV_A_SLICE_MEM_USED || type == ZSV_A_SLICE_CONTEXTS ||
+	       type == ZSV_A_SLICE_VFIO_OPEN;
 }
 
 static bool obj_same(const struct obj *a, const struct obj *b, bool dev,
@@ -408,6 +409,12 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 			snprintf(why, len,
 				 "slice %s: a setting is out of range",
 				 sl->name);
+		else if (v[ZSV_A_SLICE_MEDIATED] > 1 ||
+			 v[ZSV_A_SLICE_VFIO_OPEN] > v[ZSV_A_SLICE_MEDIATED])
+			snprintf(why, len, "slice %s: mediated %llu, vfio_open %llu",
+				 sl->name,
+				 (unsigned long long)v[ZSV_A_SLICE_MEDIATED],
+				 (unsigned long long)v[ZSV_A_SLICE_VFIO_OPEN]);
 		else if (v[ZSV_A_SLICE_SHARE_PROMISED_PPM] > 1000000)
 			snprintf(why, len, "slice %s is promised %llu ppm",
 				 sl->name,

@@ -21,7 +21,7 @@
 
 #define NL_TIMEOUT_MS 5000
 
-enum kind { K_NONE, K_U32, K_U64, K_STR, K_FLAG, K_PAD };
+enum kind { K_NONE, K_U8, K_U32, K_U64, K_STR, K_FLAG, K_PAD };
 
 /* clang-format off */
 static const uint8_t dev_kind[ZSV_A_DEV_MAX + 1] = {
@@ -73,6 +73,8 @@ static const uint8_t slice_kind[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_CTX_SWITCHES] = K_U64,
 	[ZSV_A_SLICE_SHARE_PROMISED_PPM] = K_U32,
 	[ZSV_A_SLICE_SHARE_DELIVERED_PPM] = K_U32,
+	[ZSV_A_SLICE_MEDIATED] = K_U8,
+	[ZSV_A_SLICE_VFIO_OPEN] = K_U8,
 };
 /* clang-format on */
 
@@ -121,6 +123,11 @@ static void parse_obj(const struct nlmsghdr *nlh, struct reply *r)
 			return;
 		}
 		switch (kinds[type]) {
+		case K_U8:
+			if (len != 1)
+				goto bad_len;
+			o.v[type] = data[0];
+			break;
 		case K_U32:
 			if (len != 4)
 				goto bad_len;
@@ -344,7 +351,7 @@ void msg_end(struct msgbuf *m)
 }
 
 /* Send @m (its own seq) and wait for the answer. */
-static int nl_xfer(struct nl *nl, struct msgbuf *m, struct reply *r)
+int nl_xfer(struct nl *nl, struct msgbuf *m, struct reply *r)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)m->b;
 	int err;

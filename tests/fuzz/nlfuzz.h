@@ -54,6 +54,8 @@ int nl_recv(struct nl *nl, uint32_t seq, struct reply *r, uint32_t probe_seq,
 	    struct reply *probe);
 /* A message buffer for the fuzzer's own requests. */
 struct msgbuf *nl_scratch(void);
+/* Send @m on @nl and read the answer into @r: 0 or a negative errno. */
+int nl_xfer(struct nl *nl, struct msgbuf *m, struct reply *r);
 
 /* --- nlgen.c ------------------------------------------------------------------- */
 

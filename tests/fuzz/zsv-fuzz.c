@@ -49,6 +49,8 @@ struct fz_run run = { .seed = 1,
 		      .gid = 65534 };
 struct nl nl_main;
 static unsigned long max_seconds;
+/* Percent of the root phase's iterations that go to the VFIO target. */
+#define MD_PCT 10
 
 const char *const cat_names[__CAT_MAX] = {
 	[CAT_NETLINK] = "netlink",
@@ -66,6 +68,10 @@ const char *const cat_names[__CAT_MAX] = {
 	[CAT_TOUCH] = "touch",
 	[CAT_VMA] = "vma",
 	[CAT_RAW_IOCTL] = "raw-ioctl",
+	[CAT_MDEV] = "mdev",
+	[CAT_VFIO] = "vfio",
+	[CAT_VFIO_RW] = "vfio-rw",
+	[CAT_RING] = "ring",
 	[CAT_CHECK] = "invariant-checks",
 };
 
@@ -319,7 +325,7 @@ static bool out_of_time(double start)
 
 static void root_phase(double start)
 {
-	double t_nl = 0, t_io = 0, t_check = 0;
+	double t_nl = 0, t_io = 0, t_check = 0, t_md = 0;
 	char name[32];
 
 	model_fresh_name(name, sizeof(name));
@@ -335,7 +341,10 @@ static void root_phase(double start)
 
 		rng_seed_iteration(run.iter);
 		keep_a_slice();
-		if (chance(45)) {
+		if (md_enabled && chance(MD_PCT)) {
+			md_fuzz_one();
+			t_md += now_s() - t0;
+		} else if (chance(45)) {
 			nl_fuzz_one(&nl_main, NULL);
 			t_nl += now_s() - t0;
 		} else {
@@ -349,9 +358,10 @@ static void root_phase(double start)
 		}
 	}
 	if (run.verbose)
-		fz_log("time: netlink %.1f s, data plane %.1f s, checks %.1f s",
-		       t_nl, t_io, t_check);
+		fz_log("time: netlink %.1f s, data plane %.1f s, mdev %.1f s, checks %.1f s",
+		       t_nl, t_io, t_md, t_check);
 	model_check_invariants("after the run, before clean-up");
+	md_close_all();
 	io_close_all();
 	delete_own();
 	for (int i = 0; i < model.start.ndev; i++) {
@@ -575,6 +585,9 @@ int main(int argc, char **argv)
 	}
 	start = now_s();
 	/* What an earlier, interrupted run left is the fuzzer's to delete. */
+	if (!unpriv)
+		md_init();
+	md_remove_leftovers();
 	delete_own();
 	run.failures = 0;
 	model.start = model.cur;
