@@ -369,6 +369,8 @@ int tb_reserve_fds(struct bench *b, size_t fds);
  * @retired_ns: their COMPUTE time: the engine time that did work
  * @failed: of them, failed
  * @syscalls: ioctls and epoll_waits the load made, for its CPU cost
+ * @dry: times a busy slice was found with no job left in flight: the
+ *	load (held up on the CPU), not the pdev, left it idle for a while
  */
 struct load {
 	int epfd;
@@ -379,6 +381,7 @@ struct load {
 	uint64_t retired_ns;
 	uint64_t failed;
 	uint64_t syscalls;
+	uint64_t dry;
 };
 
 /* An exit status. */

@@ -136,6 +136,8 @@ static int serve(struct load *l, struct bench *b, struct tb_slice *s,
 		l->retired++;
 		l->retired_ns += s->job_ns[s->completed & (s->ring - 1)];
 	}
+	if (s->completed == s->submitted)
+		l->dry++;
 	/* Only the latest failure is reported: count the ones we see. */
 	if (st.error_seqno && st.error_seqno != s->error_seqno) {
 		s->error_seqno = st.error_seqno;

@@ -59,6 +59,11 @@
 #define VFIO_DEFAULT_DURATION "4s"
 #define VFIO_DEFAULT_PERIODS 20
 #define VFIO_DEFAULT_SHARE_JOB "2ms"
+/*
+ * Deep queues for the shares: a submitter the (virtual) CPU holds up
+ * for a few jobs' time must not leave its slice idle.
+ */
+#define VFIO_DEFAULT_SHARE_INFLIGHT 32
 #define VFIO_DEFAULT_PREFIX "zsv-bench-vfio"
 /* The netlink slice's memory, reserved. */
 #define VFIO_SLICE_MEM (16ULL << 20)
@@ -88,6 +93,8 @@ struct vdev {
 	uint32_t done; /* entries seen completed */
 	uint64_t jobs; /* entries completed, in all */
 	uint64_t irqs; /* eventfd wake-ups */
+	/* Reaps that found every entry done: the ring had run dry. */
+	atomic_uint_fast64_t dry;
 };
 
 /* One share case: promised and delivered per slice (0 mdev, 1 netlink). */
@@ -103,6 +110,7 @@ struct share_case_result {
 	double err_pp; /* worst |delivered - promised|, over all periods */
 	double period_err_pp; /* the same, worst single period */
 	uint32_t periods;
+	uint64_t dry[2]; /* times a slice's submitter let it run dry */
 };
 
 struct vfio_bench {
@@ -118,6 +126,7 @@ struct vfio_bench {
 	uint64_t duration_ns;
 	uint32_t periods;
 	uint64_t share_job_ns;
+	uint32_t share_inflight;
 
 	struct vdev v;
 	struct tb_slice cdev; /* the mdev slice's node, for load.c */
@@ -168,6 +177,8 @@ void vfio_usage(FILE *f)
 	      "      --periods N         share: the pdev's periods per case (default 20)\n"
 	      "      --share-job DUR     COMPUTE time of its jobs (default " VFIO_DEFAULT_SHARE_JOB
 	      ")\n"
+	      "      --share-inflight N  jobs each slice keeps in flight, at most 64\n"
+	      "                          (default 32)\n"
 	      "      --prefix NAME       name of the netlink slice: NAME-0\n"
 	      "                          (default " VFIO_DEFAULT_PREFIX ")\n"
 	      "  -j, --json, -p, --pretty, -h, --help   as for zsv-bench\n"
@@ -176,7 +187,9 @@ void vfio_usage(FILE *f)
 	      "rate against the node's (jobs/s ring / cdev; for latencies cdev / ring,\n"
 	      "so higher is better for both): \"met\" when at least 0.9. Share errors\n"
 	      "are |delivered - promised| in points of the pdev's engine time, over\n"
-	      "all the periods of a case (goal: at most 1) and in the worst period.\n",
+	      "all the periods of a case (goal: at most 1) and in the worst period;\n"
+	      "\"ran dry\": how often the mdev's and the netlink slice's submitter\n"
+	      "found all its jobs done (held up on the CPU, it let its slice idle).\n",
 	      f);
 }
 
@@ -189,6 +202,7 @@ static int parse_args(struct vfio_bench *vb, int argc, char **argv)
 		OPT_INFLIGHT,
 		OPT_PERIODS,
 		OPT_SHARE_JOB,
+		OPT_SHARE_INFLIGHT,
 		OPT_PREFIX,
 	};
 	static const struct option long_opts[] = {
@@ -202,6 +216,8 @@ static int parse_args(struct vfio_bench *vb, int argc, char **argv)
 		{ "inflight", required_argument, NULL, OPT_INFLIGHT },
 		{ "periods", required_argument, NULL, OPT_PERIODS },
 		{ "share-job", required_argument, NULL, OPT_SHARE_JOB },
+		{ "share-inflight", required_argument, NULL,
+		  OPT_SHARE_INFLIGHT },
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
 		BENCH_LONG_OPTS_COMMON,
 	};
@@ -214,6 +230,7 @@ static int parse_args(struct vfio_bench *vb, int argc, char **argv)
 	vb->block = VFIO_DEFAULT_BLOCK;
 	vb->inflight = VFIO_DEFAULT_INFLIGHT;
 	vb->periods = VFIO_DEFAULT_PERIODS;
+	vb->share_inflight = VFIO_DEFAULT_SHARE_INFLIGHT;
 	zsv_parse_duration(VFIO_DEFAULT_LAT_JOB, &vb->lat_job_ns);
 	zsv_parse_duration(VFIO_DEFAULT_TPUT_JOB, &vb->tput_job_ns);
 	zsv_parse_duration(VFIO_DEFAULT_DURATION, &vb->duration_ns);
@@ -263,6 +280,11 @@ static int parse_args(struct vfio_bench *vb, int argc, char **argv)
 			ret = bench_opt_duration(vfio_usage, "--share-job",
 						 optarg, &vb->share_job_ns,
 						 false);
+			break;
+		case OPT_SHARE_INFLIGHT:
+			ret = bench_opt_u32(vfio_usage, "--share-inflight",
+					    optarg, &vb->share_inflight,
+					    ZSV_RING_ENTRIES);
 			break;
 		case OPT_PREFIX:
 			vb->prefix = optarg;
@@ -480,6 +502,8 @@ static int ring_reap(struct vdev *v, int timeout_ms)
 		return -EPROTO; /* DONE past TAIL */
 	v->jobs += done - v->done;
 	v->done = done;
+	if (done == v->tail)
+		atomic_fetch_add(&v->dry, 1);
 	return 0;
 }
 
@@ -755,6 +779,8 @@ static int share_case(struct vfio_bench *vb, struct load *l,
 	uint32_t k, i;
 	int ret, cur = 0;
 
+	uint64_t dry0[2] = { 0 };
+
 	share_promised(ZSV_POLICY_WEIGHTED, 2, c->weight, c->cap, busy,
 		       c->promised);
 	ret = share_apply(vb, c);
@@ -781,6 +807,8 @@ static int share_case(struct vfio_bench *vb, struct load *l,
 		if (ret)
 			break;
 		if (!k) {
+			dry0[0] = atomic_load(&vb->v.dry);
+			dry0[1] = l->dry;
 			first_t = b->t_ns;
 			memcpy(first_busy, b->busy_ns, sizeof(first_busy));
 		} else {
@@ -801,6 +829,8 @@ static int share_case(struct vfio_bench *vb, struct load *l,
 	}
 	if (ret || bench_stop || !c->periods)
 		goto out;
+	c->dry[0] = atomic_load(&vb->v.dry) - dry0[0];
+	c->dry[1] = l->dry - dry0[1];
 	{
 		const struct busy_sample *last = &smp[!cur];
 		struct busy_sample first = { .t_ns = first_t,
@@ -829,19 +859,17 @@ out:
 
 static int measure_shares(struct vfio_bench *vb)
 {
-	struct ring_feeder f = { .v = &vb->v, .ns = vb->share_job_ns };
+	struct ring_feeder f = { .v = &vb->v,
+				 .ns = vb->share_job_ns,
+				 .inflight = vb->share_inflight };
 	struct load l = { .epfd = -1 };
-	uint32_t inflight;
+	uint32_t inflight = vb->share_inflight;
 	int ret, err;
 	size_t i;
 
 	ret = tb_open(&vb->tb, vb->b, vb->prefix, vb->dev, 0, 0);
 	if (ret)
 		return ret;
-	inflight = 2 * vb->tb.engines;
-	if (inflight > ZSV_RING_ENTRIES)
-		inflight = ZSV_RING_ENTRIES;
-	f.inflight = inflight;
 	ret = tb_set_policy(&vb->tb, ZSV_POLICY_WEIGHTED);
 	if (!ret)
 		ret = tb_add_slice(&vb->tb, VFIO_SLICE_MEM, 100, 100);
@@ -1055,7 +1083,8 @@ static int report_slice_share(json_object *arr,
 	    report_put_double(o, "period_min_pct", c->period_min[i] * 100) ||
 	    report_put_double(o, "period_max_pct", c->period_max[i] * 100) ||
 	    report_put_double(o, "err_pp",
-			      fabs(c->delivered[i] - c->promised[i]) * 100))
+			      fabs(c->delivered[i] - c->promised[i]) * 100) ||
+	    report_put_u64(o, "ran_dry", c->dry[i]))
 		return -ENOMEM;
 	return 0;
 }
@@ -1101,10 +1130,12 @@ static int report_shares(struct vfio_bench *vb, struct report *r)
 			return -ENOMEM;
 		if (report_line(
 			    r,
-			    "  %-22s mdev %.1f/%.1f  netlink %.1f/%.1f  err %.2f pp (worst period %.2f)",
+			    "  %-22s mdev %.1f/%.1f  netlink %.1f/%.1f  err %.2f pp (worst period %.2f); ran dry %" PRIu64
+			    "/%" PRIu64,
 			    c->name, c->promised[0] * 100,
 			    c->delivered[0] * 100, c->promised[1] * 100,
-			    c->delivered[1] * 100, c->err_pp, c->period_err_pp))
+			    c->delivered[1] * 100, c->err_pp, c->period_err_pp,
+			    c->dry[0], c->dry[1]))
 			return -ENOMEM;
 		if (c->err_pp > worst)
 			worst = c->err_pp;
@@ -1199,6 +1230,7 @@ static int build_report(struct vfio_bench *vb, struct report *r,
 	    report_put_u64(params, "inflight", vb->inflight) ||
 	    report_put_u64(params, "periods", vb->periods) ||
 	    report_put_u64(params, "share_job_ns", vb->share_job_ns) ||
+	    report_put_u64(params, "share_inflight", vb->share_inflight) ||
 	    report_put_double(params, "goal_ratio", VFIO_GOAL_RATIO) ||
 	    report_put_double(params, "goal_pp", VFIO_GOAL_PP))
 		return -ENOMEM;
