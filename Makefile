@@ -124,8 +124,8 @@ check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check
 
-# zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead
-# and latency, one after the other).
+# zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead,
+# latency, vfio and churn --mdev, one after the other).
 .PHONY: bench
 bench: deps
 	@mkdir -p $(BUILD)

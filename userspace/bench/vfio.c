@@ -10,7 +10,7 @@
  * Then the same COMPUTE jobs run two ways on that slice:
  *
  *   ring:  pwrite the entries at BAR0 + ZSV_RING_OFFSET, pwrite TAIL,
- *          poll the MSI eventfd, read it, clear IRQ_STATUS, read DONE:
+ *          poll the MSI eventfd, read it, read DONE:
  *          what a guest driver's MMIO becomes under QEMU;
  *   cdev:  ZSV_IOCTL_SUBMIT and ZSV_IOCTL_WAIT on /dev/zsv/<uuid>.
  *
@@ -475,7 +475,7 @@ static int ring_give(struct vdev *v, uint32_t count, uint64_t ns)
 
 /*
  * Wait up to @timeout_ms for the MSI, then take it: read the eventfd,
- * clear IRQ_STATUS, read DONE.  Adds what completed to v->done and
+ * read DONE.  Adds what completed to v->done and
  * v->jobs.  0, -ETIME, -EINTR (a signal) or another negated errno.
  */
 static int ring_reap(struct vdev *v, int timeout_ms)
@@ -493,9 +493,12 @@ static int ring_reap(struct vdev *v, int timeout_ms)
 	if (read(v->irq, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return -errno;
 	v->irqs++;
-	err = reg_write(v, ZSV_REG_IRQ_STATUS, ZSV_IRQ_DONE | ZSV_IRQ_ERROR);
-	if (!err)
-		err = reg_read(v, ZSV_REG_RING_DONE, &done);
+	/*
+	 * The device signals every completion that raises ZSV_IRQ_DONE,
+	 * whether or not the bit is still set (Documentation/vfio.rst), so
+	 * a driver that only counts DONE need not clear IRQ_STATUS.
+	 */
+	err = reg_read(v, ZSV_REG_RING_DONE, &done);
 	if (err)
 		return err;
 	if (done - v->done > v->tail - v->done)
