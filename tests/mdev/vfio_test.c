@@ -342,8 +342,13 @@ static bool ring_wait(struct vdev *v, uint32_t target, uint32_t *irq)
 		st = reg32(v, ZSV_REG_IRQ_STATUS);
 		*irq |= st;
 		reg_write(v, ZSV_REG_IRQ_STATUS, st);
-		if ((int32_t)(reg32(v, ZSV_REG_RING_DONE) - target) >= 0)
+		if ((int32_t)(reg32(v, ZSV_REG_RING_DONE) - target) >= 0) {
+			/* What was raised after our read, with the last DONE. */
+			st = reg32(v, ZSV_REG_IRQ_STATUS);
+			*irq |= st;
+			reg_write(v, ZSV_REG_IRQ_STATUS, st);
 			return true;
+		}
 	}
 	return false;
 }
@@ -1170,6 +1175,137 @@ TEST_F(mdev, removal_while_open_waits_for_the_release)
 	self->created = false;
 	zsv_nl_close(&self->nl);
 	close(req);
+}
+
+/* --- a partition that is not a power of two -------------------------------- */
+
+/* A pdev of 1536M added for the test, and a zsv-384M mdev of it, open. */
+FIXTURE(odd)
+{
+	struct zsv_nl nl;
+	char dev[32], uuid[37], type_dir[160];
+	bool created;
+	struct vdev v;
+};
+
+static int dev_del(struct zsv_nl *nl, const char *name)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_DEV_DEL, 0);
+
+	nla_put_string(msg, ZSV_A_DEV_NAME, name);
+	return xfer(nl, msg, ZSV_A_DEV_MAX);
+}
+
+FIXTURE_SETUP(odd)
+{
+	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
+	struct nl_msg *msg;
+	const char *step = "";
+	char path[256];
+	int err;
+
+	self->v.fd = self->v.group = self->v.container = self->v.msi = -1;
+	if (access("/sys/class/mdev_bus/zsv0", F_OK))
+		SKIP(return, "zsv_mdev is not loaded (tests/vm/run --mdev)");
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, zsv_nl_open(&self->nl));
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_NEW, 0);
+	nla_put_u64(msg, ZSV_A_DEV_MEM_TOTAL, 1536 * MiB);
+	ASSERT_EQ(0, zsv_nl_xfer(&self->nl, msg, r, ZSV_A_DEV_MAX));
+	ASSERT_EQ(1, r->count);
+	ASSERT_NE(NULL, r->attrs[0][ZSV_A_DEV_NAME]);
+	snprintf(self->dev, sizeof(self->dev), "%s",
+		 nla_get_string(r->attrs[0][ZSV_A_DEV_NAME]));
+	zsv_nl_reply_free(r);
+	free(r);
+	snprintf(path, sizeof(path), "/sys/class/mdev_bus/%s", self->dev);
+	ASSERT_EQ(0, access(path, F_OK)) TH_LOG("no mdev parent for %s", self->dev);
+	snprintf(self->type_dir, sizeof(self->type_dir),
+		 "/sys/class/mdev_bus/%s/mdev_supported_types/zsv-384M",
+		 self->dev);
+	new_uuid(self->uuid);
+	snprintf(path, sizeof(path), "%s/create", self->type_dir);
+	ASSERT_EQ(0, sysfs_write(path, self->uuid));
+	self->created = true;
+	err = vdev_open(&self->v, self->uuid, &step);
+	ASSERT_EQ(0, err) TH_LOG("%s: %s", step, strerror(err));
+}
+
+FIXTURE_TEARDOWN(odd)
+{
+	vdev_close(&self->v);
+	if (self->created)
+		mdev_remove(self->uuid);
+	if (self->dev[0]) {
+		dev_del(&self->nl, self->dev);
+		zsv_nl_close(&self->nl);
+	}
+}
+
+TEST_F(odd, bar2_is_a_power_of_two_and_zero_past_the_partition)
+{
+	const uint64_t part = 384 * MiB, bar2 = 512 * MiB;
+	uint8_t buf[64], ones[64];
+	volatile uint8_t *map;
+	int status;
+	pid_t pid;
+
+	EXPECT_EQ(part, reg64(&self->v, ZSV_REG_MEM_SIZE));
+	ASSERT_EQ(bar2, self->v.bar2.size);
+	EXPECT_EQ(4, cfg_write32(&self->v, PCI_BASE_ADDRESS_2, 0xffffffff));
+	EXPECT_EQ(4, cfg_write32(&self->v, PCI_BASE_ADDRESS_3, 0xffffffff));
+	EXPECT_EQ(0xe000000cu, cfg32(&self->v, PCI_BASE_ADDRESS_2));
+	EXPECT_EQ(0xffffffffu, cfg32(&self->v, PCI_BASE_ADDRESS_3));
+
+	/* Past the partition: writes are dropped, reads give zeros. */
+	memset(ones, 0xff, sizeof(ones));
+	EXPECT_EQ(64, wr(&self->v, &self->v.bar2, part + 100, ones, 64));
+	memset(buf, 0x55, sizeof(buf));
+	EXPECT_EQ(64, rd(&self->v, &self->v.bar2, part + 100, buf, 64));
+	EXPECT_TRUE(all_bytes(buf, 64, 0));
+	/* A write across the end keeps the part inside. */
+	EXPECT_EQ(64, wr(&self->v, &self->v.bar2, part - 32, ones, 64));
+	EXPECT_EQ(64, rd(&self->v, &self->v.bar2, part - 32, buf, 64));
+	EXPECT_TRUE(all_bytes(buf, 32, 0xff));
+	EXPECT_TRUE(all_bytes(buf + 32, 32, 0));
+
+	/* The mapping: zero pages past the partition; writing there SIGBUS. */
+	map = mmap(NULL, bar2, PROT_READ | PROT_WRITE, MAP_SHARED, self->v.fd,
+		   self->v.bar2.offset);
+	ASSERT_NE(MAP_FAILED, map);
+	EXPECT_EQ(0xff, map[part - 1]);
+	EXPECT_TRUE(all_bytes(map + part, 4096, 0));
+	EXPECT_TRUE(all_bytes(map + bar2 - 4096, 4096, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		map[part + 8] = 1;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		TH_LOG("writing past the partition: status %#x", status);
+	EXPECT_EQ(0, map[part + 8]);
+	munmap((void *)map, bar2);
+}
+
+TEST_F(odd, pdev_delete_is_refused_while_an_mdev_lives)
+{
+	char path[128];
+
+	EXPECT_EQ(-EBUSY, dev_del(&self->nl, self->dev));
+	snprintf(path, sizeof(path), "/sys/class/mdev_bus/%s", self->dev);
+	EXPECT_EQ(0, access(path, F_OK));
+	EXPECT_EQ(ZSV_DEV_MAGIC + 0u, reg32(&self->v, ZSV_REG_ID));
+	/* Closed, still refused: the mdev's slice holds the pdev. */
+	vdev_close(&self->v);
+	EXPECT_EQ(-EBUSY, dev_del(&self->nl, self->dev));
+	ASSERT_EQ(0, mdev_remove(self->uuid));
+	self->created = false;
+	EXPECT_EQ(0, dev_del(&self->nl, self->dev));
+	EXPECT_NE(0, access(path, F_OK));
+	self->dev[0] = 0;
+	zsv_nl_close(&self->nl);
 }
 
 /* --- malformed entries, one per variant ------------------------------------ */
