@@ -9,7 +9,9 @@
  * pread, jobs on the ring with an MSI eventfd, DMA through mapped IOVAs,
  * reset, every malformed input refused without harm, the slice's netlink
  * view (mediated, vfio-open, mem-used) and what a forced deletion does to
- * an open device. Every test removes its mdev.
+ * an open device. A pdev of 1536M added for two tests gives a partition
+ * that is not a power of two (BAR2 past it) and a pdev that cannot be
+ * deleted while its mdev lives. Every test removes its mdev.
  */
 #include <dirent.h>
 #include <fcntl.h>
