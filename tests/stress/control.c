@@ -795,3 +795,15 @@ void remove_leftovers(struct thr *t)
 		if (is_ours(recs[i].name))
 			ctl_slice_del(t, recs[i].name, true);
 }
+
+/* slice-set of weight and cap on any slice (an mdev's, named by UUID). */
+int ctl_slice_set_share(struct thr *t, const char *name, uint32_t weight,
+			uint32_t cap)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_SLICE_SET, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	nla_put_u32(msg, ZSV_A_SLICE_WEIGHT, weight);
+	nla_put_u32(msg, ZSV_A_SLICE_CAP_PCT, cap);
+	return xfer_simple(t, msg);
+}

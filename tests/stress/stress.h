@@ -58,6 +58,15 @@ enum kind {
 	K_CHECK,
 	K_RMMOD_SIM,
 	K_RMMOD_CORE,
+	K_MDEV_CREATE,
+	K_MDEV_REMOVE,
+	K_VFIO_OPEN,
+	K_VFIO_CLOSE,
+	K_VFIO_RESET,
+	K_RING,
+	K_MDEV_ATTR,
+	K_MDEV_SLICE_SET,
+	K_MDEV_SLICE_DEL,
 	K_NR
 };
 
@@ -205,5 +214,16 @@ void close_all(struct thr *t);
 void op_shared(struct thr *t);
 void shared_close_all(struct thr *t);
 void data_init(void);
+
+/* control.c */
+int ctl_slice_set_share(struct thr *t, const char *name, uint32_t weight,
+			uint32_t cap);
+
+/* mdev.c: mediated devices of zsv0, when zsv_mdev is loaded */
+extern bool mdev_enabled;
+void mdev_init(struct thr *t);
+void mdev_remove_leftovers(void);
+void op_mdev(struct thr *t);
+void mdev_final(struct thr *t);
 
 #endif /* ZSV_STRESS_H */

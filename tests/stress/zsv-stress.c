@@ -114,6 +114,15 @@ static const char *const kind_names[K_NR] = {
 	[K_CHECK] = "consistency check",
 	[K_RMMOD_SIM] = "rmmod zsv_sim",
 	[K_RMMOD_CORE] = "rmmod zsv",
+	[K_MDEV_CREATE] = "mdev create",
+	[K_MDEV_REMOVE] = "mdev remove",
+	[K_VFIO_OPEN] = "VFIO open",
+	[K_VFIO_CLOSE] = "VFIO close",
+	[K_VFIO_RESET] = "VFIO RESET",
+	[K_RING] = "ring jobs",
+	[K_MDEV_ATTR] = "mdev attr write",
+	[K_MDEV_SLICE_SET] = "mdev slice-set",
+	[K_MDEV_SLICE_DEL] = "mdev slice-del force",
 };
 
 /* --- helpers ------------------------------------------------------------- */
@@ -249,6 +258,7 @@ static const struct op ops[] = {
 	{ op_poll, 30 },
 	{ op_verify, 15 },
 	{ op_shared, 120 },
+	{ op_mdev, 60 }, /* nothing without zsv_mdev */
 };
 
 static int weight_sum;
@@ -490,7 +500,9 @@ int main(int argc, char **argv)
 			errname(-err));
 		return 1;
 	}
+	mdev_remove_leftovers();
 	remove_leftovers(&main_thr);
+	mdev_init(&main_thr);
 	for (int i = 0; i < opt.pdevs; i++) {
 		err = ctl_dev_new(&main_thr, opt.pdev_mem, 2 + i % 3,
 				  pdev[i].name);
@@ -552,6 +564,7 @@ int main(int argc, char **argv)
 	secs = (now_ns() - start) / 1e9;
 	shared_close_all(&main_thr);
 
+	mdev_final(&main_thr);
 	final_cleanup(&main_thr);
 	report(threads, &main_thr, secs);
 	for (int i = 0; i < opt.threads; i++)
