@@ -1090,9 +1090,15 @@ void md_init(void)
 	nparents = 0;
 	while (d && (e = readdir(d)))
 		if (!strncmp(e->d_name, "zsv", 3) &&
-		    nparents < (int)ARRAY_SIZE(parents))
-			snprintf(parents[nparents++], sizeof(parents[0]),
+		    nparents < (int)ARRAY_SIZE(parents)) {
+			char types[MD_TYPES_MAX][32];
+
+			/* A parent going away (zsv_mdev unloading) has none. */
+			snprintf(parents[nparents], sizeof(parents[0]),
 				 "%.15s", e->d_name);
+			if (mdev_types(parents[nparents], types, MD_TYPES_MAX) > 0)
+				nparents++;
+		}
 	if (d)
 		closedir(d);
 	md_enabled = nparents > 0;
@@ -1133,6 +1139,8 @@ void md_fuzz_one(void)
 	struct md *m;
 	unsigned int what = (unsigned int)rnd_below(100);
 
+	if (!nparents)
+		return;
 	if (what < 8) {
 		md_create();
 	} else if (what < 12) {
