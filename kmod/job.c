@@ -344,6 +344,35 @@ void zsv_ctx_cancel_jobs(struct zsv_ctx *ctx)
 	zsv_jobs_retire(&cancelled);
 }
 
+/* Whether @ctx has no job left; if so it takes new ones again. */
+static bool zsv_ctx_reopen_if_idle(struct zsv_ctx *ctx)
+{
+	bool idle;
+
+	spin_lock(&ctx->job_lock);
+	idle = list_empty(&ctx->jobs);
+	if (idle)
+		ctx->closed = false;
+	spin_unlock(&ctx->job_lock);
+	return idle;
+}
+
+/**
+ * zsv_ctx_quiesce() - cancel every job of a context and wait for them
+ * @ctx: a context from zsv_ctx_open()
+ *
+ * Queued jobs retire at once with -ECANCELED, running ones when their
+ * engines give them back (within a timeslice). Afterwards the context
+ * takes jobs again. Process context, without zsv_lock; allocates nothing,
+ * so it cannot fail.
+ */
+void zsv_ctx_quiesce(struct zsv_ctx *ctx)
+{
+	zsv_ctx_cancel_jobs(ctx);
+	wait_event(ctx->wq, zsv_ctx_reopen_if_idle(ctx));
+}
+EXPORT_SYMBOL_GPL(zsv_ctx_quiesce);
+
 static bool zsv_ctx_retired(struct zsv_ctx *ctx, u64 seqno)
 {
 	bool retired;

@@ -633,6 +633,7 @@ void zsv_event_unlocked(enum zsv_event event, void *object);
 /* In-kernel clients of slices (zsv_mdev). */
 struct zsv_ctx *zsv_ctx_open(struct zsv_slice *slice);
 void zsv_ctx_close(struct zsv_ctx *ctx);
+void zsv_ctx_quiesce(struct zsv_ctx *ctx);
 int zsv_job_submit(struct zsv_ctx *ctx, const struct zsv_job_cmd *cmds,
 		   u32 count, u64 *seqno);
 u32 zsv_mem_reserved_fit_locked(struct zsv_pdev *pdev, u64 bytes);

@@ -405,7 +405,25 @@ static void zsv_vdev_zap(struct zsv_vdev *v)
 				    v->bar2_size, 1);
 }
 
-/* Cancel every entry, free the memory, clear the ring; @lock held. */
+/* Clear the ring and its registers; @lock held, no entry in flight. */
+static void zsv_vdev_ring_clear(struct zsv_vdev *v)
+{
+	spin_lock(&v->ring_lock);
+	memset(v->ring, 0, sizeof(v->ring));
+	memset(v->seq, 0, sizeof(v->seq));
+	memset(v->status, 0, sizeof(v->status));
+	v->head = 0;
+	v->tail = 0;
+	v->done = 0;
+	v->error = 0;
+	v->errors = 0;
+	v->irq_status = 0;
+	v->irq_mask = 0;
+	v->stalled = false;
+	spin_unlock(&v->ring_lock);
+}
+
+/* Cancel every entry, free the memory, clear the ring (close); @lock held. */
 static void zsv_vdev_stop(struct zsv_vdev *v)
 {
 	struct zsv_ctx *ctx = v->ctx;
@@ -425,29 +443,37 @@ static void zsv_vdev_stop(struct zsv_vdev *v)
 	zsv_vdev_zap(v);
 	zsv_bo_put(bo);
 	zsv_ctx_close(ctx);
-
-	spin_lock(&v->ring_lock);
-	memset(v->ring, 0, sizeof(v->ring));
-	memset(v->seq, 0, sizeof(v->seq));
-	memset(v->status, 0, sizeof(v->status));
-	v->head = 0;
-	v->tail = 0;
-	v->done = 0;
-	v->error = 0;
-	v->errors = 0;
-	v->irq_status = 0;
-	v->irq_mask = 0;
-	v->stalled = false;
-	spin_unlock(&v->ring_lock);
+	zsv_vdev_ring_clear(v);
 }
 
-/* @lock held. Return: 0 or a negative errno (the device is then closed). */
+/*
+ * Cancel every entry and zero the partition in place; @lock held. It
+ * allocates nothing, so a reset cannot fail and leave the device half
+ * made: the BO and its charge stay, its backed pages are cleared once no
+ * job can write them any more.
+ */
 static int zsv_vdev_reset(struct zsv_vdev *v)
 {
-	if (READ_ONCE(v->slice->dead))
+	u64 pages = v->slice->mem_bytes >> PAGE_SHIFT, i;
+	struct zsv_bo *bo;
+	struct page *page;
+
+	if (READ_ONCE(v->slice->dead) || !v->ctx)
 		return -ENODEV;
-	zsv_vdev_stop(v);
-	return zsv_vdev_start(v);
+	zsv_ctx_quiesce(v->ctx);
+	zsv_vdev_ring_clear(v);
+	bo = zsv_bo_pin_handle(v->ctx, v->bo->handle);
+	if (!bo)
+		return -ENODEV;	/* revoked meanwhile: the slice is gone */
+	for (i = 0; i < pages; i++) {
+		page = zsv_bo_peek_page(bo, i);
+		if (page)
+			clear_highpage(page);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	zsv_bo_unpin(bo);
+	return 0;
 }
 
 static int zsv_vdev_open_device(struct vfio_device *vdev)
@@ -1015,7 +1041,7 @@ static long zsv_vdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return zsv_vdev_set_irqs(v, arg);
 	case VFIO_DEVICE_RESET:
 		mutex_lock(&v->lock);
-		err = v->ctx ? zsv_vdev_reset(v) : -ENODEV;
+		err = zsv_vdev_reset(v);
 		mutex_unlock(&v->lock);
 		return err;
 	}

@@ -30,7 +30,7 @@ grep -qx 'perm:         0640' <<<"$show" || die "show perm"
 grep -qx 'owner:        65534 (nobody)' <<<"$show" || die "show owner"
 list=$(zsvctl slice list) || die "list failed"
 echo "$list"
-head -n1 <<<"$list" | grep -qE '^NAME +ID +DEV +MEM +MODE +USED +WEIGHT +CAP +SHARE +TIMESLICE +CONTEXTS +NODE$' ||
+head -n1 <<<"$list" | grep -qE '^NAME +ID +DEV +MEM +MODE +USED +WEIGHT +CAP +SHARE +TIMESLICE +CONTEXTS +MDEV +NODE$' ||
 	die "list header"
 grep -qE '^rt-a +[0-9]+ +zsv1 +1\.5G +reserved +0B +200 +25% +0\.0/0\.0% +500us +0 +/dev/zsv/rt-a$' <<<"$list" ||
 	die "list row"
