@@ -294,10 +294,7 @@ struct zsv_ctx *zsv_ctx_open(struct zsv_slice *slice)
 		kfree(ctx);
 		return ERR_PTR(-ENODEV);
 	}
-	kref_get(&slice->ref);
-	slice->nr_contexts++;
-	ctx->slice = slice;
-	list_add_tail(&ctx->slice_link, &slice->contexts);
+	zsv_slice_attach_ctx_locked(slice, ctx);
 	mutex_unlock(&zsv_lock);
 	return ctx;
 }

@@ -92,6 +92,16 @@ struct zsv_slice *zsv_slice_next_locked(unsigned long *index)
 	return slice;
 }
 
+/* Make @ctx one of @slice's contexts, holding a reference on it. */
+void zsv_slice_attach_ctx_locked(struct zsv_slice *slice, struct zsv_ctx *ctx)
+{
+	lockdep_assert_held(&zsv_lock);
+	kref_get(&slice->ref);
+	slice->nr_contexts++;
+	ctx->slice = slice;
+	list_add_tail(&ctx->slice_link, &slice->contexts);
+}
+
 /**
  * zsv_slice_get_by_minor() - attach a new context to a live slice
  * @minor: minor of the device node being opened
@@ -107,12 +117,8 @@ struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor,
 
 	mutex_lock(&zsv_lock);
 	slice = xa_load(&zsv_slices, minor);
-	if (slice) {
-		kref_get(&slice->ref);
-		slice->nr_contexts++;
-		ctx->slice = slice;
-		list_add_tail(&ctx->slice_link, &slice->contexts);
-	}
+	if (slice)
+		zsv_slice_attach_ctx_locked(slice, ctx);
 	mutex_unlock(&zsv_lock);
 	return slice;
 }

@@ -502,6 +502,7 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 struct zsv_slice *zsv_slice_find_locked(u32 id);
 struct zsv_slice *zsv_slice_find_by_name_locked(const char *name);
 struct zsv_slice *zsv_slice_next_locked(unsigned long *index);
+void zsv_slice_attach_ctx_locked(struct zsv_slice *slice, struct zsv_ctx *ctx);
 struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor,
 					 struct zsv_ctx *ctx);
 void zsv_slice_put(struct zsv_slice *slice);
