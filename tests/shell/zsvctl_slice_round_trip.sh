@@ -32,7 +32,7 @@ list=$(zsvctl slice list) || die "list failed"
 echo "$list"
 head -n1 <<<"$list" | grep -qE '^NAME +ID +DEV +MEM +MODE +USED +WEIGHT +CAP +SHARE +TIMESLICE +CONTEXTS +MDEV +NODE$' ||
 	die "list header"
-grep -qE '^rt-a +[0-9]+ +zsv1 +1\.5G +reserved +0B +200 +25% +0\.0/0\.0% +500us +0 +/dev/zsv/rt-a$' <<<"$list" ||
+grep -qE '^rt-a +[0-9]+ +zsv1 +1\.5G +reserved +0B +200 +25% +0\.0/0\.0% +500us +0 +- +/dev/zsv/rt-a$' <<<"$list" ||
 	die "list row"
 
 # A second slice on the other device; list filters by device.
