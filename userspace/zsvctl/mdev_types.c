@@ -16,6 +16,7 @@
 
 #include "libzsv.h"
 #include "mdev_types.h"
+#include "zsvctl.h"
 
 /* A sysfs attribute is at most a page. */
 #define SYSFS_ATTR_MAX 4096
@@ -228,24 +229,6 @@ void mdev_types_free(struct mdev_types *types)
 	types->count = 0;
 }
 
-/* @key is @val, or null when @val is NULL; false when out of memory. */
-static bool json_add_opt_str(struct json_object *obj, const char *key,
-			     const char *val)
-{
-	struct json_object *v = NULL;
-
-	if (val) {
-		v = json_object_new_string(val);
-		if (!v)
-			return false;
-	}
-	if (json_object_object_add(obj, key, v)) {
-		json_object_put(v);
-		return false;
-	}
-	return true;
-}
-
 static struct json_object *type_to_json(const struct mdev_type *t)
 {
 	struct json_object *obj = json_object_new_object();
@@ -253,9 +236,10 @@ static struct json_object *type_to_json(const struct mdev_type *t)
 
 	if (!obj)
 		return NULL;
-	if (!json_add_opt_str(obj, "type", t->type) ||
-	    !json_add_opt_str(obj, "name", t->name) ||
-	    !json_add_opt_str(obj, "description", t->description))
+	if (!zsvctl_json_add_str(obj, "type", t->type != NULL, t->type) ||
+	    !zsvctl_json_add_str(obj, "name", t->name != NULL, t->name) ||
+	    !zsvctl_json_add_str(obj, "description", t->description != NULL,
+				 t->description))
 		goto err;
 	if (t->has_available) {
 		avail = json_object_new_uint64(t->available);
