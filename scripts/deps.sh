@@ -30,6 +30,14 @@ packages=(
 	# slices as VFIO mediated devices: mdevctl types, start, define
 	# (Documentation/vms.rst)
 	mdevctl
+	# slices in real containers through CDI (Documentation/containers.rst):
+	# Debian's podman and crun, and the CDI library podman reads specs
+	# with, built by the tests into a checker of every spec zsvctl writes
+	podman crun catatonit golang-go
+	golang-github-container-orchestrated-devices-container-device-interface-dev
+	# metrics: promtool, a Prometheus server and node_exporter's textfile
+	# collector scrape `zsvctl stats` in the VM; zsvctl top runs in tmux
+	prometheus prometheus-node-exporter tmux
 	# leak checks of zsvctl in the unit and VM tests
 	valgrind
 	# libFuzzer targets of the userspace parsers (tests/fuzz): clang and
