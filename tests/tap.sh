@@ -6,6 +6,8 @@
 #                         pass them through, otherwise report one line for
 #                         NAME from its exit status (0 pass, 77 skip).
 # tap_script NAME CMD...  run CMD as one test: exit 0 pass, 77 skip.
+# Both then say how long CMD took, as a TAP comment ("# NAME: N s"), so
+# that a slow run shows where its time went.
 
 tap_n=0
 
@@ -15,7 +17,7 @@ tap_line() {
 }
 
 tap_script() {
-	local name=$1 out status
+	local name=$1 out status start=$SECONDS
 	shift
 	out=$(mktemp)
 	"$@" >"$out" 2>&1
@@ -28,11 +30,12 @@ tap_script() {
 		sed 's/^/#   /' "$out"
 		;;
 	esac
+	echo "# $name: $((SECONDS - start)) s"
 	rm -f "$out"
 }
 
 tap_run() {
-	local name=$1 out status
+	local name=$1 out status start=$SECONDS
 	shift
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
@@ -40,5 +43,6 @@ tap_run() {
 	if [[ $status -ne 0 ]] && ! grep -q '^not ok' "$out"; then
 		tap_line "not ok" "$name exited with status $status"
 	fi
+	echo "# $name: $((SECONDS - start)) s"
 	rm -f "$out"
 }
