@@ -97,6 +97,7 @@ tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
 	$(MAKE) -C tests/faults
+	$(TOP)/tests/cdi/build >/dev/null
 
 # --- running -------------------------------------------------------------
 

@@ -32,3 +32,11 @@ zsv_unload() {
 	rmmod zsv 2>/dev/null
 	! lsmod | grep -q '^zsv'
 }
+
+# cdi_check [-dir DIR] [DEVICE...]: resolve CDI devices with Debian's CDI
+# library, as podman does (tests/cdi/cdi-check.go; `make tests` builds it).
+cdi_check() {
+	[[ -x $ZSV_TOP/build/cdi-check ]] ||
+		die "build/cdi-check is missing: run tests/cdi/build (make tests does)"
+	"$ZSV_TOP/build/cdi-check" "$@"
+}
