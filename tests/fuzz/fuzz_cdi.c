@@ -101,7 +101,7 @@ static void build_and_read_back(const char *vendor, char *words, size_t len)
 		slices[n] = &infos[n];
 		n++;
 	}
-	spec = cdi_spec_build(vendor, slices, n);
+	spec = cdi_spec_build(vendor, slices, n, NULL, 0);
 	CHECK(spec);
 	text = cdi_spec_text(spec);
 	CHECK(text);

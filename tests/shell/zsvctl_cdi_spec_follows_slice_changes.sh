@@ -26,6 +26,8 @@ cat "$spec"
 [[ $(json "j['kind']" <"$spec") == example.com/slice ]] || die "vendor not kept"
 [[ $(devices) == "[('cdi-a', 'ZSV_SLICE_WEIGHT=7'), ('cdi-b', 'ZSV_SLICE_WEIGHT=100')]" ]] ||
 	die "after create: $(devices)"
+# What slice create wrote, Debian's CDI library (podman's) resolves.
+cdi_check -dir /var/run/cdi example.com/slice=cdi-a >/dev/null || die "the CDI library refused the spec"
 zsvctl slice set cdi-a weight 9 || die "set"
 [[ $(devices) == "[('cdi-a', 'ZSV_SLICE_WEIGHT=9'), ('cdi-b', 'ZSV_SLICE_WEIGHT=100')]" ]] ||
 	die "after set: $(devices)"

@@ -469,7 +469,8 @@ static struct json_object *build_and_reparse(const char *vendor,
 					     struct zsv_slice_info *const *s,
 					     size_t n)
 {
-	struct json_object *spec = cdi_spec_build(vendor, s, n), *again;
+	struct json_object *spec = cdi_spec_build(vendor, s, n, NULL, 0);
+	struct json_object *again;
 
 	if (!spec)
 		return NULL;
@@ -487,24 +488,64 @@ static const char *get_str(struct json_object *obj, const char *key)
 	return json_object_get_string(v);
 }
 
+static struct zsv_dev_info fake_dev(uint32_t id, uint32_t engines,
+				    uint64_t timeslice_ns)
+{
+	return (struct zsv_dev_info){
+		.present = ~0ULL,
+		.id = id,
+		.name = id ? "zsv1" : "zsv0",
+		.backend = "sim",
+		.engines = engines,
+		.timeslice_ns = timeslice_ns,
+	};
+}
+
+/* The spec of @n slices on @nd pdevs, parsed back from its text. */
+static struct json_object *build_with_devs(struct zsv_slice_info *const *s,
+					   size_t n,
+					   struct zsv_dev_info *const *d,
+					   size_t nd)
+{
+	struct json_object *spec = cdi_spec_build("zsv.io", s, n, d, nd);
+	struct json_object *again;
+
+	if (!spec)
+		return NULL;
+	again = json_tokener_parse(cdi_spec_text(spec));
+	json_object_put(spec);
+	return again;
+}
+
 TEST(cdi_spec_has_one_device_per_slice_sorted_by_name)
 {
 	struct zsv_slice_info b = fake_slice("team-b", "zsv1", 2 * GiB,
 					     ZSV_MEM_MODE_SHARED, 50, 30);
 	struct zsv_slice_info a = fake_slice("team-a", "zsv0", 4 * GiB,
 					     ZSV_MEM_MODE_RESERVED, 300, 50);
+	struct zsv_dev_info zsv0 = fake_dev(0, 8, 2000000);
+	struct zsv_dev_info zsv1 = fake_dev(1, 4, 3000000);
+	struct zsv_dev_info *devs[] = { &zsv1, &zsv0 };
 	struct zsv_slice_info *slices[] = { &b, &a };
 	struct json_object *spec, *devices, *dev, *edits, *nodes, *env;
 	static const char *const want_env[] = {
-		"ZSV_SLICE=team-a",	      "ZSV_SLICE_DEV=zsv0",
-		"ZSV_SLICE_MEM_BYTES=4294967296", "ZSV_SLICE_MEM_MODE=reserved",
-		"ZSV_SLICE_WEIGHT=300",	      "ZSV_SLICE_CAP_PCT=50",
+		"ZSV_SLICE=team-a",
+		"ZSV_SLICE_DEV=zsv0",
+		"ZSV_SLICE_MEM_BYTES=4294967296",
+		"ZSV_SLICE_MEM_MODE=reserved",
+		"ZSV_SLICE_WEIGHT=300",
+		"ZSV_SLICE_CAP_PCT=50",
+		"ZSV_SLICE_TIMESLICE_NS=2000000", /* the pdev's */
+		"ZSV_SLICE_ENGINES=8",
 	};
 	size_t i;
 
-	spec = build_and_reparse("zsv.io", slices, 2);
+	b.dev_id = 1;
+	b.timeslice_ns = 500000; /* its own */
+	spec = build_with_devs(slices, 2, devs, 2);
 	ASSERT_NE(NULL, spec);
-	EXPECT_STREQ("0.6.0", get_str(spec, "cdiVersion"));
+	/* The lowest version with digit-led device names; see cdi.h. */
+	EXPECT_STREQ("0.5.0", get_str(spec, "cdiVersion"));
 	EXPECT_STREQ("zsv.io/slice", get_str(spec, "kind"));
 	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
 	ASSERT_EQ(2, json_object_array_length(devices));
@@ -519,8 +560,8 @@ TEST(cdi_spec_has_one_device_per_slice_sorted_by_name)
 	EXPECT_STREQ("/dev/zsv/team-a",
 		     get_str(json_object_array_get_idx(nodes, 0), "path"));
 	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &env));
-	ASSERT_EQ(6, json_object_array_length(env));
-	for (i = 0; i < 6; i++)
+	ASSERT_EQ(8, json_object_array_length(env));
+	for (i = 0; i < 8; i++)
 		EXPECT_STREQ(want_env[i], json_object_get_string(
 						  json_object_array_get_idx(env, i)));
 
@@ -532,6 +573,39 @@ TEST(cdi_spec_has_one_device_per_slice_sorted_by_name)
 		     json_object_get_string(json_object_array_get_idx(env, 3)));
 	EXPECT_STREQ("ZSV_SLICE_CAP_PCT=30",
 		     json_object_get_string(json_object_array_get_idx(env, 5)));
+	EXPECT_STREQ("ZSV_SLICE_TIMESLICE_NS=500000",
+		     json_object_get_string(json_object_array_get_idx(env, 6)));
+	EXPECT_STREQ("ZSV_SLICE_ENGINES=4",
+		     json_object_get_string(json_object_array_get_idx(env, 7)));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_leaves_out_what_an_unknown_pdev_would_say)
+{
+	struct zsv_slice_info a = fake_slice("a", "zsv1", GiB, 0, 100, 100);
+	struct zsv_slice_info b = fake_slice("b", "zsv1", GiB, 0, 100, 100);
+	struct zsv_dev_info zsv0 = fake_dev(0, 8, 2000000);
+	struct zsv_dev_info *devs[] = { &zsv0 };
+	struct zsv_slice_info *slices[] = { &a, &b };
+	struct json_object *spec, *devices, *edits, *env;
+
+	/* zsv1 is not among the pdevs: made after their dump, say. */
+	a.dev_id = 1;
+	b.dev_id = 1;
+	b.timeslice_ns = 700000;
+	spec = build_with_devs(slices, 2, devs, 1);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	ASSERT_TRUE(json_object_object_get_ex(
+		json_object_array_get_idx(devices, 0), "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &env));
+	EXPECT_EQ(6, json_object_array_length(env));
+	ASSERT_TRUE(json_object_object_get_ex(
+		json_object_array_get_idx(devices, 1), "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &env));
+	ASSERT_EQ(7, json_object_array_length(env));
+	EXPECT_STREQ("ZSV_SLICE_TIMESLICE_NS=700000",
+		     json_object_get_string(json_object_array_get_idx(env, 6)));
 	json_object_put(spec);
 }
 
@@ -569,7 +643,7 @@ TEST(cdi_spec_names_an_unknown_memory_mode_by_number)
 	struct zsv_slice_info *slices[] = { &s };
 	struct json_object *spec;
 
-	spec = cdi_spec_build("zsv.io", slices, 1);
+	spec = cdi_spec_build("zsv.io", slices, 1, NULL, 0);
 	ASSERT_NE(NULL, spec);
 	EXPECT_NE(NULL, strstr(cdi_spec_text(spec), "\"ZSV_SLICE_MEM_MODE=7\""));
 	json_object_put(spec);
@@ -579,7 +653,7 @@ TEST(cdi_spec_vendor_comes_from_kind)
 {
 	char vendor[CDI_VENDOR_MAX + 1];
 
-	ASSERT_EQ(0, cdi_spec_vendor("{\"cdiVersion\":\"0.6.0\",\"kind\":\"example.com/slice\",\"devices\":[]}",
+	ASSERT_EQ(0, cdi_spec_vendor("{\"cdiVersion\":\"0.5.0\",\"kind\":\"example.com/slice\",\"devices\":[]}",
 				     vendor, sizeof(vendor)));
 	EXPECT_STREQ("example.com", vendor);
 	EXPECT_EQ(-EINVAL, cdi_spec_vendor("{\"kind\":\"example.com/gpu\"}",

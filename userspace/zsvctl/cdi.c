@@ -3,17 +3,21 @@
  * zsvctl cdi: Container Device Interface specs for slices.
  *
  *   zsvctl cdi [generate] [-o FILE] [vendor PREFIX]
+ *   zsvctl cdi watch [-o FILE] [vendor PREFIX]       (cdi_watch.c)
  *
  * The spec (https://github.com/cncf-tags/container-device-interface,
- * version 0.6.0) has kind "VENDOR/slice" and one device per slice:
+ * version CDI_VERSION: see cdi.h for why that one) has kind
+ * "VENDOR/slice" and one device per slice:
  *
  *   { "name": "team-a",
  *     "containerEdits": {
  *       "deviceNodes": [ { "path": "/dev/zsv/team-a" } ],
  *       "env": [ "ZSV_SLICE=team-a", "ZSV_SLICE_DEV=zsv0", ... ] } }
  *
- * cdi_refresh() keeps CDI_SPEC_PATH current after a slice changes, when
- * the admin has created it (with "cdi generate -o").
+ * Documentation/containers.rst says what each variable means.  "cdi
+ * watch" keeps a spec current whoever changes a slice; cdi_refresh()
+ * also rewrites CDI_SPEC_PATH after zsvctl's own slice commands, when
+ * it exists.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,7 +125,41 @@ static bool array_add(struct json_object *array, struct json_object *val)
 	return true;
 }
 
-static struct json_object *cdi_device(const struct zsv_slice_info *slice)
+/* The pdev @slice is carved from, among @devs; NULL when not there. */
+static const struct zsv_dev_info *dev_of(const struct zsv_slice_info *slice,
+					 struct zsv_dev_info *const *devs,
+					 size_t dev_count)
+{
+	size_t i;
+
+	for (i = 0; i < dev_count; i++)
+		if (devs[i]->id == slice->dev_id)
+			return devs[i];
+	return NULL;
+}
+
+/* Append the variables that depend on the slice's pdev, @dev (or NULL). */
+static bool add_dev_env(struct json_object *env,
+			const struct zsv_slice_info *slice,
+			const struct zsv_dev_info *dev)
+{
+	uint64_t timeslice_ns = slice->timeslice_ns;
+
+	/* 0 is "the pdev's": say what the quantum really is. */
+	if (!timeslice_ns && dev && zsv_dev_has(dev, ZSV_A_DEV_TIMESLICE_NS))
+		timeslice_ns = dev->timeslice_ns;
+	if (timeslice_ns &&
+	    !array_add_fmt(env, "ZSV_SLICE_TIMESLICE_NS=%" PRIu64,
+			   timeslice_ns))
+		return false;
+	if (dev && zsv_dev_has(dev, ZSV_A_DEV_ENGINES) &&
+	    !array_add_fmt(env, "ZSV_SLICE_ENGINES=%" PRIu32, dev->engines))
+		return false;
+	return true;
+}
+
+static struct json_object *cdi_device(const struct zsv_slice_info *slice,
+				      const struct zsv_dev_info *pdev)
 {
 	struct json_object *dev, *edits, *nodes, *node, *env;
 	const char *mode = zsv_mem_mode_name(slice->mem_mode);
@@ -165,7 +203,8 @@ static struct json_object *cdi_device(const struct zsv_slice_info *slice)
 			   slice->mem_bytes) ||
 	    !array_add_fmt(env, "ZSV_SLICE_MEM_MODE=%s", mode) ||
 	    !array_add_fmt(env, "ZSV_SLICE_WEIGHT=%" PRIu32, slice->weight) ||
-	    !array_add_fmt(env, "ZSV_SLICE_CAP_PCT=%" PRIu32, slice->cap_pct))
+	    !array_add_fmt(env, "ZSV_SLICE_CAP_PCT=%" PRIu32, slice->cap_pct) ||
+	    !add_dev_env(env, slice, pdev))
 		goto err;
 	return dev;
 err:
@@ -183,9 +222,9 @@ static int slice_cmp_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-struct json_object *cdi_spec_build(const char *vendor,
-				   struct zsv_slice_info *const *slices,
-				   size_t count)
+struct json_object *
+cdi_spec_build(const char *vendor, struct zsv_slice_info *const *slices,
+	       size_t count, struct zsv_dev_info *const *devs, size_t dev_count)
 {
 	struct zsv_slice_info **sorted = NULL;
 	struct json_object *spec, *devices;
@@ -212,7 +251,9 @@ struct json_object *cdi_spec_build(const char *vendor,
 		goto err;
 	for (i = 0; i < count; i++)
 		if (cdi_device_name_ok(sorted[i]->name) &&
-		    !array_add(devices, cdi_device(sorted[i])))
+		    !array_add(devices,
+			       cdi_device(sorted[i],
+					  dev_of(sorted[i], devs, dev_count))))
 			goto err;
 	free(sorted);
 	return spec;
@@ -349,12 +390,15 @@ static const struct zsvctl_cmd cdi_cmds[] = {
 	{ "generate", cdi_generate_main, NULL,
 	  "write a CDI spec with one device per slice (the default)" },
 	{ "help", cdi_help_main, NULL, "this help" },
+	{ "watch", cdi_watch_main, NULL,
+	  "write the spec, then rewrite it after every change, until stopped" },
 	{ .name = NULL },
 };
 
 void cdi_usage(FILE *f)
 {
 	fputs("Usage: zsvctl cdi [generate] [-o FILE] [vendor PREFIX]\n"
+	      "       zsvctl cdi watch [-o FILE] [vendor PREFIX]\n"
 	      "       zsvctl cdi help\n"
 	      "\n"
 	      "Commands:\n",
@@ -367,7 +411,10 @@ void cdi_usage(FILE *f)
 	      ". -o FILE replaces FILE atomically;\n"
 	      "without it the spec goes to standard output.  When " CDI_SPEC_PATH
 	      "\n"
-	      "exists, slice create, set and destroy keep it current.\n",
+	      "exists, slice create, set and destroy keep it current.\n"
+	      "watch writes FILE (default " CDI_SPEC_PATH
+	      ") and rewrites it after every\n"
+	      "change to a slice or device, whoever makes it, until SIGTERM or SIGINT.\n",
 	      f);
 }
 
@@ -408,15 +455,26 @@ static int cdi_spec_make(struct zsvctl *ctl, const char *vendor,
 			 struct json_object **spec, const char **text)
 {
 	struct zsv_slice_info **slices;
-	size_t count;
+	struct zsv_dev_info **devs;
+	size_t count, dev_count;
 	int err;
 
-	err = zsv_slice_list(ctl->zh, NULL, &slices, &count);
+	/*
+	 * Devices first: a slice dumped after them is on one of them, but
+	 * for a pdev made in between, whose own event comes next.
+	 */
+	err = zsv_dev_list(ctl->zh, &devs, &dev_count);
 	if (err)
 		return err;
+	err = zsv_slice_list(ctl->zh, NULL, &slices, &count);
+	if (err) {
+		zsv_dev_list_free(devs, dev_count);
+		return err;
+	}
 	cdi_warn_left_out(slices, count);
-	*spec = cdi_spec_build(vendor, slices, count);
+	*spec = cdi_spec_build(vendor, slices, count, devs, dev_count);
 	zsv_slice_list_free(slices, count);
+	zsv_dev_list_free(devs, dev_count);
 	*text = *spec ? cdi_spec_text(*spec) : NULL;
 	if (!*text) {
 		json_object_put(*spec);
@@ -428,46 +486,52 @@ static int cdi_spec_make(struct zsvctl *ctl, const char *vendor,
 
 static int cdi_generate_main(struct zsvctl *ctl, int argc, char **argv)
 {
+	char err_msg[ARGS_ERR_MAX], what[CDI_WHAT_MAX];
 	struct cdi_generate_args a;
-	struct json_object *spec;
-	char err_msg[ARGS_ERR_MAX];
 	const char *vendor, *text;
+	struct json_object *spec;
 	int ret, err;
 
 	if (args_cdi_generate(argc, argv, &a, err_msg, sizeof(err_msg)))
 		return zsvctl_usage_error(cdi_usage, "%s", err_msg);
-	vendor = a.vendor;
-	if (!vendor) {
-		vendor = getenv(CDI_VENDOR_ENV);
-		if (vendor && !*vendor)
-			vendor = NULL;
-		if (vendor && cdi_vendor_check(vendor))
-			return zsvctl_usage_error(cdi_usage, "%s '%s': %s",
-						  CDI_VENDOR_ENV, vendor,
-						  CDI_VENDOR_RULE);
-		if (!vendor)
-			vendor = CDI_VENDOR_DEFAULT;
-	}
+	ret = cdi_vendor_pick(a.vendor, &vendor);
+	if (ret)
+		return ret;
 	ret = zsvctl_connect(ctl);
 	if (ret)
 		return ret;
+	if (a.output) {
+		err = cdi_spec_update(ctl, a.output, vendor, NULL, what,
+				      sizeof(what));
+		if (err)
+			ret = zsvctl_fail(ctl, err, "%s", what);
+		return ret;
+	}
 	err = cdi_spec_make(ctl, vendor, &spec, &text);
 	if (err)
 		return zsvctl_fail(ctl, err, "cannot list slices");
-	if (a.output) {
-		err = cdi_spec_write(a.output, text);
-		if (err)
-			ret = zsvctl_fail(ctl, err, "cannot write '%s'",
-					  a.output);
-	} else {
-		puts(text);
-	}
+	puts(text);
 	json_object_put(spec);
 	return ret;
 }
 
+int cdi_vendor_pick(const char *arg, const char **vendor)
+{
+	const char *env = getenv(CDI_VENDOR_ENV);
+
+	if (arg) {
+		*vendor = arg;
+		return ZSVCTL_EXIT_OK;
+	}
+	if (env && *env && cdi_vendor_check(env))
+		return zsvctl_usage_error(cdi_usage, "%s '%s': %s",
+					  CDI_VENDOR_ENV, env, CDI_VENDOR_RULE);
+	*vendor = env && *env ? env : CDI_VENDOR_DEFAULT;
+	return ZSVCTL_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ */
-/* Keeping CDI_SPEC_PATH current */
+/* Keeping a spec current */
 
 /* The text of the file open as @fd, NUL-terminated; NULL on failure. */
 static char *read_text(int fd)
@@ -499,22 +563,106 @@ static char *read_text(int fd)
 	return NULL;
 }
 
+/* Does @path hold @text and a newline, as cdi_spec_write() writes it? */
+static bool file_holds(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	bool same;
+	char *old;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	old = read_text(fd);
+	close(fd);
+	same = old && strlen(old) == len + 1 && !memcmp(old, text, len) &&
+	       old[len] == '\n';
+	free(old);
+	return same;
+}
+
+/*
+ * Open the directory of @path and take an exclusive flock(2) on it:
+ * the lock every writer of a spec there holds from its dump to its
+ * rename.  The directory's fd (closing it unlocks), or a negated errno.
+ */
+static int lock_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, err;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = -errno;
+	free(copy);
+	if (fd < 0)
+		return err;
+	if (flock(fd, LOCK_EX) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* cdi_spec_update() with the lock held. */
+static int spec_update_locked(struct zsvctl *ctl, const char *path,
+			      const char *vendor, bool *unchanged, char *what,
+			      size_t what_len)
+{
+	struct json_object *spec;
+	const char *text;
+	int err;
+
+	err = cdi_spec_make(ctl, vendor, &spec, &text);
+	if (err) {
+		snprintf(what, what_len, CDI_WHAT_LIST);
+		return err;
+	}
+	if (unchanged) {
+		*unchanged = file_holds(path, text);
+		if (*unchanged)
+			goto out;
+	}
+	err = cdi_spec_write(path, text);
+	if (err)
+		snprintf(what, what_len, "cannot write '%s'", path);
+out:
+	json_object_put(spec);
+	return err;
+}
+
+int cdi_spec_update(struct zsvctl *ctl, const char *path, const char *vendor,
+		    bool *unchanged, char *what, size_t what_len)
+{
+	int dir_fd, err;
+
+	dir_fd = lock_dir_of(path);
+	if (dir_fd < 0) {
+		snprintf(what, what_len, "cannot write '%s'", path);
+		return dir_fd;
+	}
+	err = spec_update_locked(ctl, path, vendor, unchanged, what, what_len);
+	close(dir_fd); /* drops the lock */
+	return err;
+}
+
 void cdi_refresh(struct zsvctl *ctl)
 {
 	char vendor[CDI_VENDOR_MAX + 1];
-	struct json_object *spec;
-	const char *text;
+	char what[CDI_WHAT_MAX];
 	int dir_fd, fd, err;
 	char *old;
 
-	dir_fd = open(CDI_SPEC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0)
+	dir_fd = lock_dir_of(CDI_SPEC_PATH);
+	if (dir_fd == -ENOENT || dir_fd == -ENOTDIR)
 		return; /* no CDI directory: nobody asked for a spec */
-	/* One zsvctl at a time rewrites it, each from a dump of its own. */
-	if (flock(dir_fd, LOCK_EX) < 0) {
+	if (dir_fd < 0) {
 		zsvctl_warn("cannot update the CDI spec %s: cannot lock %s: %s",
-			    CDI_SPEC_PATH, CDI_SPEC_DIR, strerror(errno));
-		goto out;
+			    CDI_SPEC_PATH, CDI_SPEC_DIR, strerror(-dir_fd));
+		return;
 	}
 	fd = open(CDI_SPEC_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -539,18 +687,11 @@ void cdi_refresh(struct zsvctl *ctl)
 			CDI_SPEC_PATH);
 		goto out;
 	}
-	err = cdi_spec_make(ctl, vendor, &spec, &text);
-	if (err) {
-		zsvctl_warn(
-			"cannot update the CDI spec %s: cannot list slices: %s",
-			CDI_SPEC_PATH, zsv_error(ctl->zh, err));
-		goto out;
-	}
-	err = cdi_spec_write(CDI_SPEC_PATH, text);
+	err = spec_update_locked(ctl, CDI_SPEC_PATH, vendor, NULL, what,
+				 sizeof(what));
 	if (err)
-		zsvctl_warn("cannot update the CDI spec %s: %s", CDI_SPEC_PATH,
-			    strerror(-err));
-	json_object_put(spec);
+		zsvctl_warn("cannot update the CDI spec %s: %s: %s",
+			    CDI_SPEC_PATH, what, zsv_error(ctl->zh, err));
 out:
 	close(dir_fd); /* drops the lock */
 }

@@ -12,13 +12,23 @@
 #define ZSVCTL_CDI_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 
 #include <json-c/json_object.h>
 
 #include "libzsv.h"
 
-#define CDI_VERSION "0.6.0"
+/*
+ * The CDI version the spec declares: the lowest that carries everything
+ * zsv writes, so that every runtime that reads CDI at all reads it
+ * (runtimes refuse versions newer than they know: podman 4.3's library
+ * takes 0.1.0 to 0.5.0, and unknown fields).  Device nodes and
+ * environment go back to 0.3.0; slice names may begin with a digit,
+ * which CDI device names may only from 0.5.0.  Raise it only when the
+ * spec starts using a field of a later version, and say which here.
+ */
+#define CDI_VERSION "0.5.0"
 #define CDI_CLASS "slice"
 #define CDI_VENDOR_DEFAULT "zsv.io"
 #define CDI_VENDOR_ENV "ZSV_CDI_VENDOR"
@@ -40,11 +50,16 @@ bool cdi_device_name_ok(const char *name);
 /*
  * The spec for @count slices, devices sorted by name, leaving out the
  * slices whose names CDI refuses (cdi_device_name_ok()); NULL when out
- * of memory.
+ * of memory.  @devs (@dev_count of them, NULL when 0) are the pdevs the
+ * slices are carved from: a slice's engines and its pdev's timeslice
+ * come from there (the variables are left out for a slice whose pdev is
+ * not among them).
  */
 struct json_object *cdi_spec_build(const char *vendor,
 				   struct zsv_slice_info *const *slices,
-				   size_t count);
+				   size_t count,
+				   struct zsv_dev_info *const *devs,
+				   size_t dev_count);
 
 /*
  * The vendor of the spec @text, from its "kind" ("VENDOR/slice"), into
@@ -63,5 +78,35 @@ const char *cdi_spec_text(struct json_object *spec);
  * one, never part of one.  0 or a negated errno.
  */
 int cdi_spec_write(const char *path, const char *text);
+
+struct zsvctl;
+
+/* Room for what cdi_spec_update() says failed, a path included. */
+#define CDI_WHAT_MAX (PATH_MAX + 32)
+#define CDI_WHAT_LIST "cannot list slices"
+
+/*
+ * The vendor to use: @arg (already checked) when not NULL, else
+ * $ZSV_CDI_VENDOR when set and not empty, else CDI_VENDOR_DEFAULT.
+ * 0, or a usage error's exit status (said) when $ZSV_CDI_VENDOR is
+ * invalid.
+ */
+int cdi_vendor_pick(const char *arg, const char **vendor);
+
+/*
+ * Dump the pdevs and slices and replace @path with their spec, under an
+ * exclusive flock(2) of @path's directory, so that writers (zsvctl's
+ * slice commands, "cdi generate -o", "cdi watch") never put an older
+ * dump over a newer one.  When @unchanged is not NULL, the file is
+ * left alone when it already holds that spec, and *@unchanged says so.
+ * 0 or a negated errno; then @what (@what_len bytes) says which step
+ * failed: CDI_WHAT_LIST (ctl->zh has the kernel's message) or "cannot
+ * write '<path>'".
+ */
+int cdi_spec_update(struct zsvctl *ctl, const char *path, const char *vendor,
+		    bool *unchanged, char *what, size_t what_len);
+
+/* zsvctl cdi watch (cdi_watch.c). */
+int cdi_watch_main(struct zsvctl *ctl, int argc, char **argv);
 
 #endif /* ZSVCTL_CDI_H */
