@@ -143,6 +143,10 @@ lint: $(LSRC_STAMP)
 # missing, and Debian's mdevctl 1.2.0 is /usr/bin/mdevctl, which its own
 # udev rule does not run, so devices defined with --auto never start.
 UDEVRULESDIR ?= /etc/udev/rules.d
+# zsv-cdi.service keeps the CDI spec current (Documentation/containers.rst);
+# its ExecStart names zsvctl where userspace/Makefile installs it.
+SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+ZSVCTL_SBINDIR = $(or $(SBINDIR),$(or $(PREFIX),/usr/local)/sbin)
 
 install: userspace
 	$(MAKE) -C userspace install
@@ -150,6 +154,11 @@ install: userspace
 		$(DESTDIR)/etc/mdevctl.d/scripts.d/notifiers $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0644 $(TOP)/scripts/udev/61-zsv-mdevctl.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/61-zsv-mdevctl.rules
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/local/sbin/zsvctl|$(ZSVCTL_SBINDIR)/zsvctl|' \
+		$(TOP)/scripts/systemd/zsv-cdi.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/zsv-cdi.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/zsv-cdi.service
 
 clean:
 	rm -rf $(BUILD)
