@@ -9,8 +9,8 @@
 #   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
 #   make check-fresh   make demo in a fresh Debian 12 root, as a newcomer
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
-#   make install       install the userspace and the mdevctl udev rule
-#                      (modules go through DKMS)
+#   make install       install the userspace, the mdevctl udev rule and
+#                      zsv.service (modules go through DKMS)
 #
 # The kernel comes from KERNELRELEASE or KDIR. Without them, the running
 # kernel is used when its headers are installed, else the newest kernel
@@ -149,6 +149,20 @@ install: userspace
 		$(DESTDIR)/etc/mdevctl.d/scripts.d/notifiers $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0644 $(TOP)/scripts/udev/61-zsv-mdevctl.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/61-zsv-mdevctl.rules
+	$(MAKE) --no-print-directory install-systemd
+
+# zsv.service, which applies /etc/zsv/zsv.json at boot (scripts/systemd/),
+# with zsvctl's installed path in its ExecStart.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+
+.PHONY: install-systemd
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|^ExecStart=/usr/local/sbin/|ExecStart=$(SBINDIR)/|' \
+		$(TOP)/scripts/systemd/zsv.service > $(DESTDIR)$(SYSTEMDUNITDIR)/zsv.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/zsv.service
 
 clean:
 	rm -rf $(BUILD)
