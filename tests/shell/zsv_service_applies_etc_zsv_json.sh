@@ -1,25 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# zsv.service's ExecStart, taken from the unit as 'make install' installs
-# it, restores the layout in /etc/zsv/zsv.json (its ConditionPathExists):
-# the slices saved come back, and running it again changes nothing.
+# zsv.service's ExecStart, read from the unit (make install keeps it as it
+# is for the default PREFIX; tests/unit/zsv_service_verify.sh checks that),
+# restores the layout in /etc/zsv/zsv.json (its ConditionPathExists): the
+# slices saved come back, and running it again changes nothing.
 . "$(dirname "$0")/../lib.sh"
-tmp=$(mktemp -d)
 cleanup() {
 	for s in svc-a svc-b; do zsvctl slice destroy "$s" force 2>/dev/null; done
-	rm -rf "$tmp"
 }
 trap cleanup EXIT
 [[ -e /etc/zsv/zsv.json ]] && skip "/etc/zsv/zsv.json exists already"
 
-# The guest's / is a throw-away overlay: install there as an admin would.
-make -s -C "$ZSV_TOP" install-systemd DESTDIR="$tmp/root" || die "install-systemd"
-unit=$tmp/root/usr/local/lib/systemd/system/zsv.service
+unit=$ZSV_TOP/scripts/systemd/zsv.service
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 condition=$(sed -n 's/^ConditionPathExists=//p' "$unit")
 read -r -a cmd <<<"$exec_start"
 [[ ${#cmd[@]} -ge 2 && $condition == /etc/zsv/zsv.json ]] ||
 	die "unit: ExecStart=$exec_start ConditionPathExists=$condition"
+# The guest's / is a throw-away overlay: install there as an admin would.
 install -D -m 0755 "$ZSV_TOP/userspace/zsvctl/zsvctl" "${cmd[0]}" || die "install zsvctl"
 
 zsvctl slice create zsv0 name svc-a mem 3G weight 250 >/dev/null || die "create svc-a"
