@@ -9,8 +9,8 @@
 #   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
 #   make check-fresh   make demo in a fresh Debian 12 root, as a newcomer
 #   make lint          checkpatch.pl --strict and sparse on the kernel code
-#   make install       install the userspace and the mdevctl udev rule
-#                      (modules go through DKMS)
+#   make install       install the userspace, the mdevctl udev rule and
+#                      zsv.service (modules go through DKMS)
 #
 # The kernel comes from KERNELRELEASE or KDIR. Without them, the running
 # kernel is used when its headers are installed, else the newest kernel
@@ -154,11 +154,20 @@ install: userspace
 		$(DESTDIR)/etc/mdevctl.d/scripts.d/notifiers $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0644 $(TOP)/scripts/udev/61-zsv-mdevctl.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/61-zsv-mdevctl.rules
+	$(MAKE) --no-print-directory install-systemd
+
+# The systemd units (scripts/systemd/): zsv.service applies /etc/zsv/zsv.json
+# at boot, zsv-cdi.service keeps the CDI spec current; zsvctl's installed
+# path goes into their ExecStart.
+.PHONY: install-systemd
+install-systemd:
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	sed 's|/usr/local/sbin/zsvctl|$(ZSVCTL_SBINDIR)/zsvctl|' \
-		$(TOP)/scripts/systemd/zsv-cdi.service \
-		>$(DESTDIR)$(SYSTEMDUNITDIR)/zsv-cdi.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/zsv-cdi.service
+	for unit in zsv.service zsv-cdi.service; do \
+		sed 's|/usr/local/sbin/zsvctl|$(ZSVCTL_SBINDIR)/zsvctl|' \
+			$(TOP)/scripts/systemd/$$unit \
+			>$(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

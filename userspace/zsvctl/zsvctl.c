@@ -34,6 +34,12 @@ static const struct zsvctl_cmd objects[] = {
 	  "print changes to devices and slices as they happen" },
 	{ "cdi", cdi_main, cdi_usage,
 	  "Container Device Interface specs for slices" },
+	{ "save", save_main, save_usage,
+	  "print the layout of devices and slices as a file for apply" },
+	{ "apply", apply_main, apply_usage,
+	  "make devices and slices match a layout file" },
+	{ "assert", assert_main, assert_usage,
+	  "exit 1, listing the differences, unless they match a layout file" },
 	{ .name = NULL },
 };
 

@@ -134,6 +134,12 @@ int monitor_main(struct zsvctl *ctl, int argc, char **argv);
 void monitor_usage(FILE *f);
 int cdi_main(struct zsvctl *ctl, int argc, char **argv);
 void cdi_usage(FILE *f);
+int save_main(struct zsvctl *ctl, int argc, char **argv);
+void save_usage(FILE *f);
+int apply_main(struct zsvctl *ctl, int argc, char **argv);
+void apply_usage(FILE *f);
+int assert_main(struct zsvctl *ctl, int argc, char **argv);
+void assert_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
