@@ -34,6 +34,8 @@ static const struct zsvctl_cmd objects[] = {
 	  "print changes to devices and slices as they happen" },
 	{ "cdi", cdi_main, cdi_usage,
 	  "Container Device Interface specs for slices" },
+	{ "stats", stats_main, stats_usage,
+	  "Prometheus metrics of every device and slice" },
 	{ .name = NULL },
 };
 
