@@ -40,6 +40,8 @@ static const struct zsvctl_cmd objects[] = {
 	  "make devices and slices match a layout file" },
 	{ "assert", assert_main, assert_usage,
 	  "exit 1, listing the differences, unless they match a layout file" },
+	{ "stats", stats_main, stats_usage,
+	  "Prometheus metrics of every device and slice" },
 	{ .name = NULL },
 };
 

@@ -140,6 +140,8 @@ int apply_main(struct zsvctl *ctl, int argc, char **argv);
 void apply_usage(FILE *f);
 int assert_main(struct zsvctl *ctl, int argc, char **argv);
 void assert_usage(FILE *f);
+int stats_main(struct zsvctl *ctl, int argc, char **argv);
+void stats_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
