@@ -34,6 +34,8 @@ static const struct zsvctl_cmd objects[] = {
 	  "print changes to devices and slices as they happen" },
 	{ "cdi", cdi_main, cdi_usage,
 	  "Container Device Interface specs for slices" },
+	{ "top", top_main, top_usage,
+	  "live view of devices and slices: shares, memory, throttling, jobs/s" },
 	{ .name = NULL },
 };
 

@@ -134,6 +134,8 @@ int monitor_main(struct zsvctl *ctl, int argc, char **argv);
 void monitor_usage(FILE *f);
 int cdi_main(struct zsvctl *ctl, int argc, char **argv);
 void cdi_usage(FILE *f);
+int top_main(struct zsvctl *ctl, int argc, char **argv);
+void top_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
