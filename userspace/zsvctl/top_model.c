@@ -147,9 +147,10 @@ static void row_rates(struct top_entry *e, const struct top_entry *old,
 	if (throttled && (e->has & old->has & TOP_HAS_THROTTLED) &&
 	    top_counter_rate(old->throttled_ns, e->throttled_ns, dt_ns,
 			     &rate)) {
-		/* Seconds per second, in millionths. */
-		e->throttled_ppm =
-			(uint64_t)(rate / (double)NS_PER_S * (double)PPM + 0.5);
+		/* Seconds per second, in millionths; no more than 10^18. */
+		rate = rate / (double)NS_PER_S * (double)PPM;
+		e->throttled_ppm = rate < 1e18 ? (uint64_t)(rate + 0.5) :
+						 1000000000000000000ULL;
 		e->has |= TOP_HAS_THROTTLED_RATE;
 	}
 	if ((e->has & old->has & TOP_HAS_JOBS) &&
