@@ -32,15 +32,15 @@ trap cleanup EXIT
 
 # Two saturated slices on zsv1 until we stop it; long jobs, so that the
 # bench's own ioctls leave the (emulated) CPUs to the test.
-"$bench" share -d zsv1 --prefix $prefix -c w2 -t 60s -i 500ms \
+"$bench" share -d zsv1 --prefix $prefix -c w2 -t 300s -i 500ms \
 	--job-min 10ms --job-max 20ms >"$work/bench" 2>&1 &
 bench_pid=$!
 
 pane() { tmux -L $sock capture-pane -p -t top; }
 flag() { tmux -L $sock display-message -p -t top "#{$1}"; }
-# wait_for PATTERN: until a line of the pane matches (up to 15 s).
+# wait_for PATTERN: until a line of the pane matches (up to 30 s).
 wait_for() {
-	local end=$((${EPOCHREALTIME/./} + 15000000))
+	local end=$((${EPOCHREALTIME/./} + 30000000))
 	while ((${EPOCHREALTIME/./} < end)); do
 		pane | grep -Eq "$1" && return 0
 		sleep 0.2
@@ -72,7 +72,7 @@ busy_rows() {
 }
 # Delivered shares are the kernel's last period, and a period may pass a
 # slice by: wait for a frame where both got some.
-end=$((${EPOCHREALTIME/./} + 15000000))
+end=$((${EPOCHREALTIME/./} + 30000000))
 until screen=$(pane) && busy_rows; do
 	((${EPOCHREALTIME/./} < end)) || { cat "$work/bench"; die "no frame with both slices busy: $screen"; }
 	sleep 0.2
@@ -113,11 +113,31 @@ awk 'length > 60 { bad = 1 } END { exit bad }' <<<"$screen" || die "lines past 6
 
 tmux -L $sock send-keys -t top q
 wait_for '^top-exit=0$'
-[[ $(flag alternate_on) == 0 ]] || die "still on the alternate screen"
-[[ $(flag cursor_flag) == 1 ]] || die "cursor still hidden"
-[[ $(flag wrap_flag) == 1 ]] || die "auto-wrap still off"
-for _ in $(seq 50); do [[ -s $work/stty.after ]] && break; sleep 0.1; done
-diff "$work/stty.before" "$work/stty.after" || die "stty settings changed"
+restored() {
+	[[ $(flag alternate_on) == 0 ]] || die "$1: still on the alternate screen"
+	[[ $(flag cursor_flag) == 1 ]] || die "$1: cursor still hidden"
+	[[ $(flag wrap_flag) == 1 ]] || die "$1: auto-wrap still off"
+	for _ in $(seq 50); do [[ -s $work/stty.after ]] && break; sleep 0.1; done
+	diff "$work/stty.before" "$work/stty.after" || die "$1: stty settings changed"
+	rm -f "$work/stty.after"
+}
+restored q
+
+# ^C (SIGINT) and SIGTERM end it as cleanly, with exit status 0.
+tmux -L $sock send-keys -t top 'printf "\\033[H\\033[2J"' Enter
+tmux -L $sock send-keys -t top "$zsvctl top -d 0.5; echo top-exit=\$?; stty -g >$work/stty.after" Enter
+wait_for '^SLICE '
+tmux -L $sock send-keys -t top C-c
+wait_for '^top-exit=0$'
+restored SIGINT
+tmux -L $sock send-keys -t top 'printf "\\033[H\\033[2J"' Enter
+tmux -L $sock send-keys -t top "$zsvctl top -d 0.5; echo top-exit=\$?; stty -g >$work/stty.after" Enter
+wait_for '^SLICE '
+# top is the only child of the pane's shell.
+top_pid=$(ps -o pid= --ppid "$(flag pane_pid)") || die "no top process"
+kill -TERM $top_pid || die "kill $top_pid"
+wait_for '^top-exit=0$'
+restored SIGTERM
 
 # What top wrote: each piece of text put at a line start (ESC[row;1H,
 # then erase the line) fits 80 columns, and none has a line break.

@@ -256,13 +256,18 @@ static void on_tstp(int sig)
 	top_tstp = 1;
 }
 
-/* No SA_RESTART: a signal ends the wait in poll(). */
+/*
+ * SA_RESTART, so that a signal in the middle of a netlink exchange does
+ * not fail it; poll() returns EINTR all the same (it is never
+ * restarted), which ends the wait at once.
+ */
 static void top_signals(bool live)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -594,11 +599,17 @@ static int top_live(struct zsvctl *ctl, struct top_opts *o)
 	struct top_snapshot prev = { 0 }, cur;
 	struct top_frame frame = { 0 };
 	struct top_view view = { .interval_ns = o->interval_ns, .keys = true };
+	static char outbuf[1 << 16];
 	uint64_t frames = 0, deadline;
 	bool have = false, quit = false;
 	char clock[16];
 	int err, ret = ZSVCTL_EXIT_OK;
 
+	/*
+	 * A frame goes out in one write at its fflush(), not line by line:
+	 * a terminal (or tmux capturing it) never shows half of one.
+	 */
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	err = top_sample(ctl, o->dev, &cur);
 	if (err)
 		return top_sample_fail(ctl, err, o->dev);
