@@ -58,7 +58,7 @@ tmux -L $sock send-keys -t top "stty -g >$work/stty.before; $zsvctl top -d 0.5; 
 
 # busy_rows: both slices' rows (SLICE DEV PROM DELIV USED LIMIT THROT
 # JOBS/S) on $screen, on zsv1 with their promised shares, a nonzero
-# delivered share and a nonzero rate of jobs.
+# delivered share and a nonzero rate of jobs, memory and throttling.
 busy_rows() {
 	local s name dev prom deliv used limit throt jobs
 	for s in "$prefix-0 75.0%" "$prefix-1 25.0%"; do
@@ -68,6 +68,8 @@ busy_rows() {
 		[[ $name == "$1" && $dev == zsv1 && $prom == "$2" ]] || return 1
 		[[ $deliv =~ ^[0-9]+\.[0-9]%$ && $deliv != 0.0% ]] || return 1
 		[[ $jobs =~ ^[0-9.]+[kMG]?$ && $jobs != 0 ]] || return 1
+		[[ $used =~ ^[0-9.]+[BKMGTPE]$ && $limit =~ ^[0-9.]+[KMGTPE]$ ]] || return 1
+		[[ $throt =~ ^[0-9.]+%$ ]] || return 1
 	done
 }
 # Delivered shares are the kernel's last period, and a period may pass a
@@ -168,6 +170,14 @@ for r in "$prefix-0\",\"dev\":\"zsv1\",\"share_promised_ppm\":750000" \
 done
 [[ $(wc -l <<<"$out") == 1 ]] || die "-j: not one line: $out"
 grep -q '"jobs_per_s":null' <<<"$out" && die "-j: a rate is missing: $out"
+
+# A cap holds a busy slice back: its promise drops to the cap, and the
+# time its work waits shows in THROT.
+zsvctl slice set $prefix-0 cap 10% || die "cap"
+out=$(zsvctl top -b -n 1 -d 0.5 zsv1) || die "batch after the cap"
+echo "$out"
+read -r _ _ prom _ _ _ throt _ <<<"$(grep -E "^$prefix-0 " <<<"$out")"
+[[ $prom == 10.0% && $throt =~ ^[0-9.]+%$ && $throt != 0.0% ]] || die "capped: $out"
 
 # Errors: usage (2), and a device that does not exist (1), said clearly.
 for bad in "-d 0" "-n 0" "-s cpu" "-x" "zsv0 zsv1" "BAD/NAME"; do
