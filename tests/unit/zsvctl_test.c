@@ -498,4 +498,53 @@ TEST_F(zsvctl, write_error_is_reported)
 		TH_LOG("%s", self->r.err);
 }
 
+TEST_F(zsvctl, top_usage_errors_exit_2_before_anything_else)
+{
+	static const struct {
+		const char *args[3];
+		const char *err;
+	} bad[] = {
+		{ { "-d", "0" }, "zsvctl: -d '0': the interval is seconds from 0.1 to 3600" },
+		{ { "-d", "1x" }, "zsvctl: -d '1x': the interval is seconds" },
+		{ { "-n", "0" }, "zsvctl: -n '0': the iterations are a number from 1\n" },
+		{ { "-s", "cpu" }, "zsvctl: -s 'cpu': the sort key is one of delivered," },
+		{ { "-x" }, "zsvctl: unknown option '-x'\n" },
+		{ { "--frob" }, "zsvctl: unknown option '--frob'\n" },
+		{ { "-d" }, "zsvctl: option '-d' needs a value\n" },
+		{ { "zsv0", "zsv1" }, "zsvctl: unexpected argument 'zsv1'\n" },
+		{ { "Zsv0" }, "zsvctl: 'Zsv0' is not a device name" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = { (char *)zsvctl_path(), "top",
+				 (char *)bad[i].args[0], (char *)bad[i].args[1],
+				 NULL };
+
+		run_argv(&self->r, NULL, argv);
+		EXPECT_EQ(2, self->r.status);
+		EXPECT_TRUE(starts_with(self->r.err, bad[i].err))
+			TH_LOG("%s", self->r.err);
+		EXPECT_NE(NULL, strstr(self->r.err, "\nUsage: zsvctl [-j|-p] top "));
+		EXPECT_STREQ("", self->r.out);
+	}
+	zsvctl(&self->r, "top", "help");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.out, "Usage: zsvctl [-j|-p] top "));
+	zsvctl(&self->r, "help", "top");
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_TRUE(starts_with(self->r.out, "Usage: zsvctl [-j|-p] top "));
+}
+
+TEST_F(zsvctl, top_says_module_not_loaded)
+{
+	if (module_loaded())
+		SKIP(return, "the zsv module is loaded here");
+
+	zsvctl(&self->r, "top", "-b", "-n", "1");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ(NOT_LOADED, self->r.err);
+	EXPECT_STREQ("", self->r.out);
+}
+
 TEST_HARNESS_MAIN

@@ -42,6 +42,8 @@ static const struct zsvctl_cmd objects[] = {
 	  "exit 1, listing the differences, unless they match a layout file" },
 	{ "stats", stats_main, stats_usage,
 	  "Prometheus metrics of every device and slice" },
+	{ "top", top_main, top_usage,
+	  "live view of devices and slices: shares, memory, throttling, jobs/s" },
 	{ .name = NULL },
 };
 

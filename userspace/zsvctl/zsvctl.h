@@ -142,6 +142,8 @@ int assert_main(struct zsvctl *ctl, int argc, char **argv);
 void assert_usage(FILE *f);
 int stats_main(struct zsvctl *ctl, int argc, char **argv);
 void stats_usage(FILE *f);
+int top_main(struct zsvctl *ctl, int argc, char **argv);
+void top_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
