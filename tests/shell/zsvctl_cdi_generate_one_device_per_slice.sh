@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# `zsvctl cdi generate` prints a CDI 0.6.0 spec with one device per slice:
+# `zsvctl cdi generate` prints a CDI 0.5.0 spec with one device per slice:
 # the slice's node and its limits in the environment; the vendor comes
 # from the vendor argument, else $ZSV_CDI_VENDOR, else zsv.io; -o writes
 # a file.
@@ -21,7 +21,7 @@ def dev(name, d, mem, mode, weight, cap):
         "env": [f"ZSV_SLICE={name}", f"ZSV_SLICE_DEV={d}",
                 f"ZSV_SLICE_MEM_BYTES={mem}", f"ZSV_SLICE_MEM_MODE={mode}",
                 f"ZSV_SLICE_WEIGHT={weight}", f"ZSV_SLICE_CAP_PCT={cap}"]}}
-want = {"cdiVersion": "0.6.0", "kind": "zsv.io/slice", "devices": [
+want = {"cdiVersion": "0.5.0", "kind": "zsv.io/slice", "devices": [
     dev("team-a", "zsv0", 4 << 30, "reserved", 300, 50),
     dev("team-b", "zsv1", 2 << 30, "shared", 50, 30)]}
 if got != want:

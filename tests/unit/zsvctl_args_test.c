@@ -504,7 +504,7 @@ TEST(cdi_spec_has_one_device_per_slice_sorted_by_name)
 
 	spec = build_and_reparse("zsv.io", slices, 2);
 	ASSERT_NE(NULL, spec);
-	EXPECT_STREQ("0.6.0", get_str(spec, "cdiVersion"));
+	EXPECT_STREQ("0.5.0", get_str(spec, "cdiVersion"));
 	EXPECT_STREQ("zsv.io/slice", get_str(spec, "kind"));
 	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
 	ASSERT_EQ(2, json_object_array_length(devices));

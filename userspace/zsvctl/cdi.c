@@ -5,7 +5,7 @@
  *   zsvctl cdi [generate] [-o FILE] [vendor PREFIX]
  *
  * The spec (https://github.com/cncf-tags/container-device-interface,
- * version 0.6.0) has kind "VENDOR/slice" and one device per slice:
+ * version 0.5.0) has kind "VENDOR/slice" and one device per slice:
  *
  *   { "name": "team-a",
  *     "containerEdits": {

@@ -18,7 +18,7 @@
 
 #include "libzsv.h"
 
-#define CDI_VERSION "0.6.0"
+#define CDI_VERSION "0.5.0"
 #define CDI_CLASS "slice"
 #define CDI_VENDOR_DEFAULT "zsv.io"
 #define CDI_VENDOR_ENV "ZSV_CDI_VENDOR"
