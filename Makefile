@@ -97,6 +97,7 @@ tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
 	$(MAKE) -C tests/faults
+	$(MAKE) -C tests/containers
 
 # --- running -------------------------------------------------------------
 
@@ -160,3 +161,4 @@ clean:
 	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean
 	-$(MAKE) -C tests/faults clean
+	-$(MAKE) -C tests/containers clean
