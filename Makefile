@@ -98,6 +98,7 @@ tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/stress
 	$(MAKE) -C tests/faults
 	$(TOP)/tests/cdi/build >/dev/null
+	$(MAKE) -C tests/containers
 
 # --- running -------------------------------------------------------------
 
@@ -179,3 +180,4 @@ clean:
 	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean
 	-$(MAKE) -C tests/faults clean
+	-$(MAKE) -C tests/containers clean
