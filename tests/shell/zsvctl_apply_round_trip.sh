@@ -9,6 +9,9 @@
 tmp=$(mktemp -d)
 cleanup() {
 	for s in rt-a rt-b rt-extra; do zsvctl slice destroy "$s" force 2>/dev/null; done
+	# The devices as the suite found them (pdev.c's defaults), for the
+	# tests after this one.
+	for d in zsv0 zsv1; do zsvctl dev set "$d" policy weighted period 100ms 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
