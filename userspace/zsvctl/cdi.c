@@ -302,80 +302,15 @@ const char *cdi_spec_text(struct json_object *spec)
 /* ------------------------------------------------------------------ */
 /* Writing */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int cdi_spec_write(const char *path, const char *text)
 {
-	char *dir_copy = NULL, *base_copy = NULL, *tmp = NULL;
-	const char *dir, *base;
-	int fd = -1, dir_fd, err;
+	char *line;
+	int err;
 
-	dir_copy = strdup(path);
-	base_copy = strdup(path);
-	if (!dir_copy || !base_copy) {
-		err = -ENOMEM;
-		goto out;
-	}
-	dir = dirname(dir_copy);
-	base = basename(base_copy);
-	/* A dot name without .json: runtimes that scan the directory skip it. */
-	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
-		tmp = NULL;
-		err = -ENOMEM;
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = 0;
-	if (fchmod(fd, 0644) < 0 || (err = write_all(fd, text, strlen(text))) ||
-	    (err = write_all(fd, "\n", 1)) || fsync(fd) < 0) {
-		err = err ? err : -errno;
-		goto err_unlink;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err = -errno;
-		goto err_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		err = -errno;
-		goto err_unlink;
-	}
-	/* Make the rename durable too; a failure here loses nothing yet. */
-	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd >= 0) {
-		fsync(dir_fd);
-		close(dir_fd);
-	}
-	err = 0;
-	goto out;
-
-err_unlink:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-out:
-	free(tmp);
-	free(dir_copy);
-	free(base_copy);
+	if (asprintf(&line, "%s\n", text) < 0)
+		return -ENOMEM;
+	err = zsvctl_replace_file(path, line, strlen(line));
+	free(line);
 	return err;
 }
 

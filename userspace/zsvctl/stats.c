@@ -18,7 +18,6 @@
  * attribute the kernel did not report is left out, never written as 0.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stddef.h>
@@ -380,57 +379,16 @@ int stats_write(FILE *f, struct zsv_dev_info *const *devs, size_t ndevs,
 /* ------------------------------------------------------------------ */
 /* The textfile */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int stats_textfile_write(const char *dir, const char *text, size_t len)
 {
-	char *tmp = NULL, *path = NULL;
-	int fd, err = 0;
+	char *path;
+	int err;
 
-	if (asprintf(&tmp, "%s/." STATS_TEXTFILE_NAME ".XXXXXX", dir) < 0) {
-		tmp = NULL;
+	if (asprintf(&path, "%s/" STATS_TEXTFILE_NAME, dir) < 0)
 		return -ENOMEM;
-	}
-	if (asprintf(&path, "%s/" STATS_TEXTFILE_NAME, dir) < 0) {
-		path = NULL;
-		err = -ENOMEM;
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	/* node_exporter runs as its own user: the file must be readable. */
-	if (fchmod(fd, 0644) < 0)
-		err = -errno;
-	if (!err)
-		err = write_all(fd, text, len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-out:
+	/* node_exporter runs as its own user: the file is 0644. */
+	err = zsvctl_replace_file(path, text, len);
 	free(path);
-	free(tmp);
 	return err;
 }
 

@@ -3,11 +3,14 @@
  * The grammar, error reporting and output helpers every object uses.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json_object.h>
@@ -291,4 +294,84 @@ int zsvctl_format_ppm_pct(uint32_t ppm, char *buf, size_t len)
 	return format_fits(snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%%",
 				    tenths / 10, tenths % 10),
 			   len);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int zsvctl_replace_file(const char *path, const char *text, size_t len)
+{
+	char *dir_copy = NULL, *base_copy = NULL, *tmp = NULL;
+	const char *dir, *base;
+	int fd = -1, dir_fd, err;
+
+	dir_copy = strdup(path);
+	base_copy = strdup(path);
+	if (!dir_copy || !base_copy) {
+		err = -ENOMEM;
+		goto out;
+	}
+	dir = dirname(dir_copy);
+	base = basename(base_copy);
+	/*
+	 * A dot name with a suffix: the CDI runtimes and node_exporter, which
+	 * scan the directory for *.json and *.prom, skip it.
+	 */
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = 0;
+	if (fchmod(fd, 0644) < 0 || (err = write_all(fd, text, len)) ||
+	    fsync(fd) < 0) {
+		err = err ? err : -errno;
+		goto err_unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err = -errno;
+		goto err_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err = -errno;
+		goto err_unlink;
+	}
+	/* Make the rename durable too; a failure here loses nothing yet. */
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd >= 0) {
+		fsync(dir_fd);
+		close(dir_fd);
+	}
+	err = 0;
+	goto out;
+
+err_unlink:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir_copy);
+	free(base_copy);
+	return err;
 }

@@ -105,6 +105,15 @@ int zsvctl_no_admin(const char *doing);
  * JSON members: @key is @val, or null when @present is false.  False
  * when out of memory (@obj is then unchanged or lacks only this key).
  */
+/*
+ * Replace @path with the @len bytes of @text atomically: a hidden
+ * temporary file in the same directory (mode 0644), synced, then
+ * rename(2)d over @path, so that a reader sees the old file or the new
+ * one, never part of one, and no temporary file is left on failure.
+ * 0 or a negated errno.
+ */
+int zsvctl_replace_file(const char *path, const char *text, size_t len);
+
 bool zsvctl_json_add_u64(struct json_object *obj, const char *key, bool present,
 			 uint64_t val);
 bool zsvctl_json_add_str(struct json_object *obj, const char *key, bool present,
