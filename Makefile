@@ -105,7 +105,8 @@ tests: userspace $(LSRC_STAMP)
 demo: deps
 	@mkdir -p $(BUILD)
 	@release=$$($(PICK_KERNEL)) && \
-	{ $(MAKE) --no-print-directory build-modules userspace KVER=$$release \
+	{ { $(MAKE) --no-print-directory build-modules userspace KVER=$$release && \
+	    $(MAKE) -C tests/containers; } \
 		>$(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }; } && \
 	$(TOP)/tests/demo --kernel $$release
 
