@@ -29,6 +29,15 @@
 #define ZSV_VDEV_OFFSET(pos)	((pos) & (BIT_ULL(ZSV_VDEV_OFFSET_SHIFT) - 1))
 #define ZSV_VDEV_REGION(index)	((u64)(index) << ZSV_VDEV_OFFSET_SHIFT)
 #define ZSV_VDEV_BAR2_PGOFF	(ZSV_VDEV_REGION(VFIO_PCI_BAR2_REGION_INDEX) >> PAGE_SHIFT)
+#define ZSV_VDEV_RING_POS	(ZSV_VDEV_REGION(VFIO_PCI_BAR0_REGION_INDEX) + \
+				 ZSV_RING_OFFSET)
+#define ZSV_VDEV_RING_PGOFF	(ZSV_VDEV_RING_POS >> PAGE_SHIFT)
+#define ZSV_VDEV_RING_BYTES	(ZSV_RING_ENTRIES * sizeof(struct zsv_ring_entry))
+/*
+ * The ring page can be mapped where it is exactly one page; with larger
+ * pages BAR0 stays trapped whole, as before there was a ring page.
+ */
+#define ZSV_VDEV_RING_MAPPABLE	(PAGE_SIZE == ZSV_VDEV_RING_BYTES)
 
 /* The MSI capability: 64-bit addresses, one vector. */
 #define ZSV_VDEV_MSI_CAP	0x50
@@ -161,7 +170,13 @@ static void zsv_vdev_advance_locked(struct zsv_vdev *v, struct zsv_ctx *ctx)
 		status = v->status[slot];
 		if (v->seq[slot] && v->seq[slot] == ctx->error_seqno)
 			status = -ctx->error;
-		v->ring[slot].status = status;
+		WRITE_ONCE(v->ring[slot].status, status);
+		/*
+		 * Status, then the flag: a driver that sees DONE in the
+		 * entry reads the status next (Documentation/vfio.rst).
+		 */
+		smp_store_release(&v->ring[slot].flags,
+				  v->flags[slot] | ZSV_RING_FLAG_DONE);
 		if (status) {
 			v->error = status;
 			v->errors++;
@@ -169,6 +184,7 @@ static void zsv_vdev_advance_locked(struct zsv_vdev *v, struct zsv_ctx *ctx)
 		}
 		v->seq[slot] = 0;
 		v->status[slot] = 0;
+		v->flags[slot] = 0;
 		v->done++;
 		raised |= ZSV_IRQ_DONE;
 	}
@@ -290,6 +306,21 @@ static int zsv_vdev_submit(struct zsv_vdev *v, const struct zsv_ring_entry *e,
 	return zsv_job_submit(v->ctx, &cmd, 1, seqno);
 }
 
+/*
+ * Copy entry @slot out of the ring. The ring page may be mapped by the
+ * VFIO user, who can rewrite it at any moment: copy the entry once, and
+ * look only at the copy from then on.
+ */
+static void zsv_vdev_entry_copy(struct zsv_vdev *v, u32 slot,
+				struct zsv_ring_entry *e)
+{
+	memcpy(e, &v->ring[slot], sizeof(*e));
+	/* No later use of @e may be turned into a read of the ring. */
+	barrier();
+	/* The driver's stale completion flag is not the entry's business. */
+	e->flags &= ~ZSV_RING_FLAG_DONE;
+}
+
 /* Take the entries the driver gave; @lock held, the device open. */
 static void zsv_vdev_fetch(struct zsv_vdev *v)
 {
@@ -306,7 +337,7 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 			break;
 		}
 		slot = v->head % ZSV_RING_ENTRIES;
-		e = v->ring[slot];
+		zsv_vdev_entry_copy(v, slot, &e);
 		/* A fence or DMA waits until everything before it is done. */
 		if ((e.op == ZSV_RING_OP_DMA_READ ||
 		     e.op == ZSV_RING_OP_DMA_WRITE ||
@@ -331,6 +362,7 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 		spin_lock(&v->ring_lock);
 		v->seq[slot] = status ? 0 : seqno;
 		v->status[slot] = status;
+		v->flags[slot] = e.flags;
 		v->head++;
 		spin_unlock(&v->ring_lock);
 		zsv_vdev_advance(v);
@@ -394,22 +426,32 @@ static int zsv_vdev_start(struct zsv_vdev *v)
 	return 0;
 }
 
-/* Take BAR2's mappings away; refaults see the current BO, or none. */
+/*
+ * Take the device's mappings away; refaults see BAR2's current BO, or
+ * none. The ring page is never freed under a mapping (see @ring_page),
+ * so a refault of it maps it again; it is zapped too only so that one
+ * rule holds for every mapping of the device.
+ */
 static void zsv_vdev_zap(struct zsv_vdev *v)
 {
 	struct address_space *mapping = READ_ONCE(v->mapping);
 
-	if (mapping)
-		unmap_mapping_range(mapping,
-				    ZSV_VDEV_REGION(VFIO_PCI_BAR2_REGION_INDEX),
-				    v->bar2_size, 1);
+	if (!mapping)
+		return;
+	unmap_mapping_range(mapping,
+			    ZSV_VDEV_REGION(VFIO_PCI_BAR2_REGION_INDEX),
+			    v->bar2_size, 1);
+	if (ZSV_VDEV_RING_MAPPABLE)
+		unmap_mapping_range(mapping, ZSV_VDEV_RING_POS, PAGE_SIZE, 1);
 }
 
 /* Clear the ring and its registers; @lock held, no entry in flight. */
 static void zsv_vdev_ring_clear(struct zsv_vdev *v)
 {
 	spin_lock(&v->ring_lock);
-	memset(v->ring, 0, sizeof(v->ring));
+	/* In place: mappings of the ring page see the zeroes at once. */
+	memset(v->ring, 0, PAGE_SIZE);
+	memset(v->flags, 0, sizeof(v->flags));
 	memset(v->seq, 0, sizeof(v->seq));
 	memset(v->status, 0, sizeof(v->status));
 	v->head = 0;
@@ -551,6 +593,8 @@ static u32 zsv_reg_read32(struct zsv_vdev *v, u32 off)
 		return ZSV_DEV_MAGIC;
 	case ZSV_REG_VERSION:
 		return ZSV_DEV_VERSION;
+	case ZSV_REG_FEATURES:
+		return ZSV_FEATURE_DONE_FLAG;
 	case ZSV_REG_ENGINES:
 		return s->pdev->engines;
 	case ZSV_REG_MEM_SIZE:
@@ -779,19 +823,49 @@ static const struct vm_operations_struct zsv_bar2_vm_ops = {
 	.pfn_mkwrite = zsv_bar2_pfn_mkwrite,
 };
 
-static int zsv_vdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+/*
+ * The ring page: the device's own page, whatever the device's state. The
+ * mapping holds the device file, so the page outlives it (@ring_page).
+ */
+static vm_fault_t zsv_ring_fault(struct vm_fault *vmf)
 {
-	struct zsv_vdev *v = to_zsv_vdev(vdev);
+	struct zsv_vdev *v = vmf->vma->vm_private_data;
+
+	return vmf_insert_pfn(vmf->vma, vmf->address,
+			      page_to_pfn(v->ring_page));
+}
+
+static const struct vm_operations_struct zsv_ring_vm_ops = {
+	.fault = zsv_ring_fault,
+};
+
+/* Which mapping @vma asks for: its ops, or NULL for none we have. */
+static const struct vm_operations_struct *
+zsv_vdev_mmap_ops(struct zsv_vdev *v, struct vm_area_struct *vma)
+{
 	unsigned long pages = vma_pages(vma);
 	pgoff_t first;
 
+	/* BAR0: the ring page alone; the registers stay trapped. */
+	if (vma->vm_pgoff == ZSV_VDEV_RING_PGOFF && ZSV_VDEV_RING_MAPPABLE)
+		return pages == 1 ? &zsv_ring_vm_ops : NULL;
 	if (vma->vm_pgoff < ZSV_VDEV_BAR2_PGOFF ||
 	    ZSV_VDEV_INDEX((u64)vma->vm_pgoff << PAGE_SHIFT) !=
 	    VFIO_PCI_BAR2_REGION_INDEX)
-		return -EINVAL;
+		return NULL;
 	first = vma->vm_pgoff - ZSV_VDEV_BAR2_PGOFF;
 	if (first >= v->bar2_size >> PAGE_SHIFT ||
 	    pages > (v->bar2_size >> PAGE_SHIFT) - first)
+		return NULL;
+	return &zsv_bar2_vm_ops;
+}
+
+static int zsv_vdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	struct zsv_vdev *v = to_zsv_vdev(vdev);
+	const struct vm_operations_struct *ops = zsv_vdev_mmap_ops(v, vma);
+
+	if (!ops)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
@@ -809,7 +883,7 @@ static int zsv_vdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	WRITE_ONCE(v->mapping, vma->vm_file->f_mapping);
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vm_flags_clear(vma, VM_MAYEXEC);
-	vma->vm_ops = &zsv_bar2_vm_ops;
+	vma->vm_ops = ops;
 	vma->vm_private_data = v;
 	return 0;
 }
@@ -967,6 +1041,81 @@ static long zsv_vdev_set_irqs(struct zsv_vdev *v, unsigned long arg)
 	return 0;
 }
 
+/* BAR0's one mmappable area: the ring page. */
+static int zsv_vdev_ring_sparse_cap(struct vfio_info_cap *caps)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	size_t size = struct_size(sparse, areas, 1);
+	int err;
+
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	sparse->nr_areas = 1;
+	sparse->areas[0].offset = ZSV_RING_OFFSET;
+	sparse->areas[0].size = ZSV_VDEV_RING_BYTES;
+	err = vfio_info_add_capability(caps, &sparse->header, size);
+	kfree(sparse);
+	return err;
+}
+
+static long zsv_vdev_region_info(struct zsv_vdev *v, void __user *uarg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = {};
+	struct vfio_region_info info;
+	int err = 0;
+
+	if (copy_from_user(&info, uarg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	info.offset = ZSV_VDEV_REGION(info.index);
+	info.cap_offset = 0;
+	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.size = ZSV_VDEV_CFG_SIZE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		info.size = ZSV_BAR0_SIZE;
+		if (!ZSV_VDEV_RING_MAPPABLE)
+			break;
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		err = zsv_vdev_ring_sparse_cap(&caps);
+		if (err)
+			return err;
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		info.size = v->bar2_size;
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		break;
+	default:
+		info.size = 0;
+		info.flags = 0;
+	}
+
+	/* Capabilities follow the info, when the caller left room for them. */
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(uarg + sizeof(info), caps.buf,
+					 caps.size))
+				err = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+	}
+	if (!err && copy_to_user(uarg, &info, minsz))
+		err = -EFAULT;
+	return err;
+}
+
 static long zsv_vdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -992,35 +1141,8 @@ static long zsv_vdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		info.num_irqs = VFIO_PCI_NUM_IRQS;
 		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 	}
-	case VFIO_DEVICE_GET_REGION_INFO: {
-		struct vfio_region_info info;
-
-		minsz = offsetofend(struct vfio_region_info, offset);
-		if (copy_from_user(&info, uarg, minsz))
-			return -EFAULT;
-		if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
-			return -EINVAL;
-		info.offset = ZSV_VDEV_REGION(info.index);
-		info.cap_offset = 0;
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE;
-		switch (info.index) {
-		case VFIO_PCI_CONFIG_REGION_INDEX:
-			info.size = ZSV_VDEV_CFG_SIZE;
-			break;
-		case VFIO_PCI_BAR0_REGION_INDEX:
-			info.size = ZSV_BAR0_SIZE;
-			break;
-		case VFIO_PCI_BAR2_REGION_INDEX:
-			info.size = v->bar2_size;
-			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
-			break;
-		default:
-			info.size = 0;
-			info.flags = 0;
-		}
-		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-	}
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return zsv_vdev_region_info(v, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO: {
 		struct vfio_irq_info info;
 
@@ -1101,6 +1223,12 @@ static int zsv_vdev_init(struct vfio_device *vdev)
 	v->bounce = (void *)__get_free_page(GFP_KERNEL);
 	if (!v->bounce)
 		return -ENOMEM;
+	v->ring_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!v->ring_page) {
+		free_page((unsigned long)v->bounce);
+		return -ENOMEM;
+	}
+	v->ring = page_address(v->ring_page);
 	snprintf(cfg.name, sizeof(cfg.name), "%pUl", &mdev->uuid);
 
 	mutex_lock(&zsv_lock);
@@ -1111,6 +1239,7 @@ static int zsv_vdev_init(struct vfio_device *vdev)
 	if (IS_ERR(slice)) {
 		dev_info(vdev->dev, "no slice for the mdev: %s\n",
 			 extack._msg ?: "error");
+		__free_page(v->ring_page);
 		free_page((unsigned long)v->bounce);
 		return PTR_ERR(slice);
 	}
@@ -1127,6 +1256,8 @@ static void zsv_vdev_release(struct vfio_device *vdev)
 		zsv_slice_del_locked(v->slice, true, NULL);
 	mutex_unlock(&zsv_lock);
 	zsv_slice_put(v->slice);
+	/* No mapping is left: each held the device file (@ring_page). */
+	__free_page(v->ring_page);
 	free_page((unsigned long)v->bounce);
 	mutex_destroy(&v->lock);
 #ifdef ZSV_COMPAT_VFIO_RELEASE_FREES

@@ -66,13 +66,24 @@ struct zsv_mdev_parent {
  *	close, reset) holds it for writing
  * @ctx: the context the device's jobs and memory live in, while open
  * @bo: the BO behind BAR2, the whole partition, while open; a reference
- * @mapping: the address space BAR2 was last mmapped through; written
- *	with WRITE_ONCE() at mmap and close, read with READ_ONCE()
+ * @mapping: the address space BAR2 or the ring page was last mmapped
+ *	through; written with WRITE_ONCE() at mmap and close, read with
+ *	READ_ONCE()
  * @cfg: config space
  * @cfg_wmask: which bits of @cfg a write changes
- * @ring_lock: protects the ring and the registers below; nests inside
- *	@ctx's job_lock (the retired callback runs under it)
- * @ring: the ring's entries
+ * @ring_page: the ring: one zeroed page from init to release, which
+ *	BAR0's ring range reads and writes and which the VFIO user may map
+ *	(zsv_ring_vm_ops). It outlives every mapping: a mapping holds the
+ *	device file, and release comes after the last file is closed
+ * @ring: @ring_page's address. Shared with the VFIO user, hostile: the
+ *	device copies an entry once and looks only at the copy, and writes
+ *	only @status and @flags back, with WRITE_ONCE(); @ring_lock orders
+ *	the device's own accesses, not the user's
+ * @ring_lock: protects the registers below and the device's accesses to
+ *	@ring; nests inside @ctx's job_lock (the retired callback runs
+ *	under it)
+ * @flags: per entry taken: its flags as taken, written back with
+ *	ZSV_RING_FLAG_DONE once it completes
  * @seq: per entry taken and not completed: its job's seqno, or 0 when
  *	it completed at once (a refused entry, a DMA)
  * @status: per entry completed at once: its errno, positive
@@ -102,8 +113,10 @@ struct zsv_vdev {
 	u8 cfg[ZSV_VDEV_CFG_SIZE];
 	u8 cfg_wmask[ZSV_VDEV_CFG_SIZE];
 
+	struct page *ring_page;
+	struct zsv_ring_entry *ring;
 	spinlock_t ring_lock;	/* see above */
-	struct zsv_ring_entry ring[ZSV_RING_ENTRIES];
+	u32 flags[ZSV_RING_ENTRIES];
 	u64 seq[ZSV_RING_ENTRIES];
 	u32 status[ZSV_RING_ENTRIES];
 	u32 head;

@@ -10,8 +10,10 @@
  * makes random device calls: GET_INFO, GET_REGION_INFO, GET_IRQ_INFO,
  * SET_IRQS, RESET and unknown ioctls, reads and writes of config space,
  * BAR0's registers and ring, BAR2 inside and past the partition, mmap of
- * BAR2, ring entries (valid and not, DMA to mapped and unmapped IOVAs)
- * with doorbells of random TAILs, writes of the per-instance attributes,
+ * BAR2, mmap of BAR0 (the ring page and ranges that are refused) with
+ * noise written in the mapped ring and rung, ring entries (valid and not,
+ * DMA to mapped and unmapped IOVAs) with doorbells of random TAILs,
+ * writes of the per-instance attributes,
  * and netlink slice-set and slice-del (forced or not) on the mdevs'
  * slices. After every step (md_check):
  *
@@ -900,6 +902,118 @@ static void md_mmap(struct md *m)
 	munmap(p, pages * (uint64_t)page);
 }
 
+/*
+ * Map BAR0 somewhere (only the ring page maps), scribble over the mapped
+ * ring, and now and then ring the doorbell over noise: each such entry
+ * must complete (refused, almost surely) with its DONE flag set, and the
+ * region must read what the mapping holds.
+ */
+static void md_ring_mmap(struct md *m)
+{
+	uint64_t off = PICK(ZSV_RING_OFFSET, ZSV_RING_OFFSET, ZSV_RING_OFFSET,
+			    0, 0x2000, ZSV_RING_OFFSET + 0x800);
+	uint64_t len = chance(85) ? 4096 : PICK(8192, ZSV_BAR0_SIZE, 2048);
+	int prot = PICK(PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE,
+			PROT_READ, PROT_READ | PROT_EXEC);
+	int flags = chance(90) ? MAP_SHARED : MAP_PRIVATE;
+	int dev = m->v.dev;
+	uint32_t done0, tail, n, errors0, errors;
+	struct zsv_ring_entry *ring;
+	uint8_t got[64];
+	bool ok;
+	int err;
+
+	/* mmap rounds a length up to whole pages: 2048 is the page. */
+	ok = off == ZSV_RING_OFFSET && len <= 4096 && flags == MAP_SHARED &&
+	     !(prot & PROT_EXEC) && !m->forced;
+	run.count[CAT_VFIO_RW]++;
+	ring = mmap(NULL, len, prot, flags, dev,
+		    (off_t)(VFIO_REGION_OFF(VFIO_PCI_BAR0_REGION_INDEX) + off));
+	if (run.verbose)
+		fz_log("mdev %s: mmap BAR0 %#llx+%llu prot %d flags %d: %s",
+		       m->uuid, (unsigned long long)off,
+		       (unsigned long long)len, prot, flags,
+		       ring == MAP_FAILED ? errname(errno) : "ok");
+	if ((ring != MAP_FAILED) != ok) {
+		fz_fail("mdev %s: mmap of BAR0 %#llx+%llu prot %d flags %d: %s",
+			m->uuid, (unsigned long long)off,
+			(unsigned long long)len, prot, flags,
+			ring == MAP_FAILED ? errname(errno) : "succeeded");
+		if (ring != MAP_FAILED)
+			munmap(ring, len);
+		return;
+	}
+	if (ring == MAP_FAILED)
+		return;
+	run.ok[CAT_VFIO_RW]++;
+	if (!(prot & PROT_WRITE))
+		goto out;
+	/*
+	 * Noise over random bytes of the ring. Every entry given was taken
+	 * and completed at the end of md_ring(), so this only changes free
+	 * slots, as a driver may.
+	 */
+	for (unsigned int i = 0, k = 1 + (unsigned int)rnd_below(8); i < k;
+	     i++) {
+		uint64_t at = rnd_below(4096);
+		size_t l = (size_t)(1 + rnd_below(4096 - at < 128 ? 4096 - at : 128));
+
+		rnd_bytes((uint8_t *)ring + at, l);
+		if (!vfio_rd(dev, VFIO_PCI_BAR0_REGION_INDEX,
+			     ZSV_RING_OFFSET + at, got, l < 64 ? l : 64) &&
+		    memcmp(got, (uint8_t *)ring + at, l < 64 ? l : 64))
+			fz_fail("mdev %s: the ring at %#llx reads other bytes than its mapping",
+				m->uuid, (unsigned long long)at);
+	}
+	if (!chance(50))
+		goto out;
+	/* Ring the doorbell over noise: refused entries, DONE flags. */
+	if (vfio_reg_rd(dev, ZSV_REG_RING_DONE, &done0) ||
+	    vfio_reg_rd(dev, ZSV_REG_RING_TAIL, &tail) ||
+	    vfio_reg_rd(dev, ZSV_REG_RING_ERRORS, &errors0)) {
+		fz_fail("mdev %s: ring registers: %m", m->uuid);
+		goto out;
+	}
+	if (tail != done0)
+		goto out;
+	n = 1 + (uint32_t)rnd_below(4);
+	for (uint32_t i = 0; i < n; i++) {
+		struct zsv_ring_entry *e = &ring[(tail + i) % ZSV_RING_ENTRIES];
+
+		/* An op that no device has: the entry must fail. */
+		e->op = 0x80000000u | (uint32_t)rnd();
+		e->flags &= ~ZSV_RING_FLAG_DONE;
+	}
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	run.count[CAT_RING]++;
+	err = vfio_reg_wr(dev, ZSV_REG_RING_TAIL, tail + n);
+	if (!err)
+		err = vfio_ring_wait(dev, tail + n, 5000);
+	m->tail = tail + n;
+	if (err) {
+		fz_fail("mdev %s: %u entries of noise: %s", m->uuid, n,
+			errname(err));
+		goto out;
+	}
+	vfio_reg_rd(dev, ZSV_REG_RING_ERRORS, &errors);
+	if (errors - errors0 != n)
+		fz_fail("mdev %s: %u entries of noise, RING_ERRORS went %u -> %u",
+			m->uuid, n, errors0, errors);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct zsv_ring_entry *e =
+			&ring[(tail + i) % ZSV_RING_ENTRIES];
+
+		if (!(__atomic_load_n(&e->flags, __ATOMIC_ACQUIRE) &
+		      ZSV_RING_FLAG_DONE) ||
+		    e->status != EINVAL)
+			fz_fail("mdev %s: entry %u of noise: flags %#x status %u",
+				m->uuid, tail + i, e->flags, e->status);
+	}
+	run.ok[CAT_RING]++;
+out:
+	munmap(ring, len);
+}
+
 /* A few ring entries, valid and not, and a doorbell. */
 static void md_ring(struct md *m)
 {
@@ -1181,8 +1295,10 @@ void md_fuzz_one(void)
 			md_ioctl(m);
 		else if (m && what < 75)
 			md_rw(m);
-		else if (m && what < 80)
+		else if (m && what < 78)
 			md_mmap(m);
+		else if (m && what < 81)
+			md_ring_mmap(m);
 		else if (m)
 			md_ring(m);
 		else

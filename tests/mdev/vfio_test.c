@@ -7,6 +7,8 @@
  * Documentation/vfio.rst promises: the device and IRQ info, config space
  * and BAR sizing, the regions, BAR0's registers, BAR2 through mmap and
  * pread, jobs on the ring with an MSI eventfd, DMA through mapped IOVAs,
+ * the ring page mapped (entries written there, completions seen there by
+ * ZSV_RING_FLAG_DONE, hostile rewrites while the device takes them),
  * reset, every malformed input refused without harm, the slice's netlink
  * view (mediated, vfio-open, mem-used) and what a forced deletion does to
  * an open device. A pdev of 1536M added for two tests gives a partition
@@ -19,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -364,6 +367,55 @@ static bool ring_run(struct vdev *v, const struct zsv_ring_entry *e,
 	return tail != ~0u && ring_wait(v, tail, irq);
 }
 
+/* Map BAR0's ring page: the mapping, or MAP_FAILED. */
+static struct zsv_ring_entry *ring_map(struct vdev *v)
+{
+	return mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd,
+		    v->bar0.offset + ZSV_RING_OFFSET);
+}
+
+/*
+ * As ring_give(), with the entries written through the mapping RING: the
+ * new TAIL, or ~0 when the doorbell failed.
+ */
+static uint32_t ring_give_mapped(struct vdev *v, struct zsv_ring_entry *ring,
+				 const struct zsv_ring_entry *e, unsigned int n)
+{
+	uint32_t tail = reg32(v, ZSV_REG_RING_TAIL);
+
+	for (unsigned int i = 0; i < n; i++)
+		ring[(tail + i) % ZSV_RING_ENTRIES] = e[i];
+	/* The entries before the doorbell, as a driver's wmb(). */
+	atomic_thread_fence(memory_order_release);
+	if (reg_write(v, ZSV_REG_RING_TAIL, tail + n) != 4)
+		return ~0u;
+	return tail + n;
+}
+
+/* Entry N's flags in the mapping RING, read as a driver reads them. */
+static uint32_t ring_flags(struct zsv_ring_entry *ring, uint32_t n)
+{
+	return __atomic_load_n(&ring[n % ZSV_RING_ENTRIES].flags,
+			       __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Wait for ZSV_RING_FLAG_DONE in entry N of the mapping RING, sleeping only
+ * on the MSI eventfd and reading no register: whether it came in time.
+ */
+static bool ring_wait_flag(struct vdev *v, struct zsv_ring_entry *ring,
+			   uint32_t n)
+{
+	int64_t deadline = now_ns() + IRQ_WAIT_MS * MS;
+
+	while (!(ring_flags(ring, n) & ZSV_RING_FLAG_DONE)) {
+		if (now_ns() >= deadline)
+			return false;
+		eventfd_fired(v->msi, (deadline - now_ns()) / MS + 1);
+	}
+	return true;
+}
+
 /* --- netlink view of the slice ------------------------------------------- */
 
 /* Attribute TYPE of slice NAME as a number; -1 when missing, -2 no slice. */
@@ -578,7 +630,9 @@ TEST_F(mdev, regions_config_bar0_bar2_and_no_others)
 	EXPECT_EQ(256u, self->v.cfg.size);
 	EXPECT_EQ(rw, self->v.cfg.flags);
 	EXPECT_EQ((uint64_t)ZSV_BAR0_SIZE, self->v.bar0.size);
-	EXPECT_EQ(rw, self->v.bar0.flags);
+	/* The ring page is mappable: a sparse mmap area, in a capability. */
+	EXPECT_EQ(rw | VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS,
+		  self->v.bar0.flags);
 	EXPECT_EQ(PART_BYTES, self->v.bar2.size);
 	EXPECT_EQ(rw | VFIO_REGION_INFO_FLAG_MMAP, self->v.bar2.flags);
 	for (uint32_t i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
@@ -611,6 +665,8 @@ TEST_F(mdev, bar0_identity_registers_describe_the_slice)
 
 	EXPECT_EQ((uint32_t)ZSV_DEV_MAGIC, reg32(&self->v, ZSV_REG_ID));
 	EXPECT_EQ((uint32_t)ZSV_DEV_VERSION, reg32(&self->v, ZSV_REG_VERSION));
+	EXPECT_EQ((uint32_t)ZSV_FEATURE_DONE_FLAG,
+		  reg32(&self->v, ZSV_REG_FEATURES));
 	EXPECT_EQ(engines, reg32(&self->v, ZSV_REG_ENGINES));
 	EXPECT_EQ(PART_BYTES, reg64(&self->v, ZSV_REG_MEM_SIZE));
 	/* As two halves, low first. */
@@ -775,14 +831,274 @@ TEST_F(mdev, bar2_mapping_and_region_reads_agree)
 	munmap(p, 4096);
 }
 
-TEST_F(mdev, bar0_cannot_be_mapped)
-{
-	void *p = mmap(NULL, ZSV_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       self->v.fd, self->v.bar0.offset);
+/* --- BAR0's ring page ------------------------------------------------------ */
 
-	EXPECT_EQ(MAP_FAILED, p);
-	if (p != MAP_FAILED)
-		munmap(p, ZSV_BAR0_SIZE);
+TEST_F(mdev, bar0_region_info_has_the_ring_page_as_its_one_sparse_mmap_area)
+{
+	uint64_t buf[64] = { 0 };
+	struct vfio_region_info *r = (struct vfio_region_info *)buf;
+	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	struct vfio_info_cap_header *h;
+	uint32_t need = self->v.bar0.argsz, off;
+
+	/* Asked without room for the capabilities: argsz says how much. */
+	EXPECT_LT(sizeof(*r), need);
+	EXPECT_EQ(0u, self->v.bar0.cap_offset);
+	ASSERT_LE(need, sizeof(buf));
+	r->argsz = need;
+	r->index = VFIO_PCI_BAR0_REGION_INDEX;
+	ASSERT_EQ(0, ioctl(self->v.fd, VFIO_DEVICE_GET_REGION_INFO, r));
+	EXPECT_NE(0u, r->flags & VFIO_REGION_INFO_FLAG_CAPS);
+	EXPECT_NE(0u, r->flags & VFIO_REGION_INFO_FLAG_MMAP);
+	ASSERT_LE(sizeof(*r), r->cap_offset);
+	for (off = r->cap_offset; off; off = h->next) {
+		ASSERT_LE(off + sizeof(*h), need);
+		h = (struct vfio_info_cap_header *)((uint8_t *)buf + off);
+		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
+			sparse = (struct vfio_region_info_cap_sparse_mmap *)h;
+			break;
+		}
+	}
+	ASSERT_NE(NULL, sparse);
+	EXPECT_EQ(1, sparse->header.version);
+	ASSERT_EQ(1u, sparse->nr_areas);
+	ASSERT_LE(off + sizeof(*sparse) + sizeof(sparse->areas[0]), need);
+	EXPECT_EQ((uint64_t)ZSV_RING_OFFSET, sparse->areas[0].offset);
+	EXPECT_EQ(4096u, sparse->areas[0].size);
+	/* BAR2 is mapped whole: no capability. */
+	EXPECT_EQ(0u, self->v.bar2.flags & VFIO_REGION_INFO_FLAG_CAPS);
+}
+
+TEST_F(mdev, bar0_maps_the_ring_page_and_nothing_else)
+{
+	const int rw = PROT_READ | PROT_WRITE;
+	static const struct {
+		uint64_t off, len;
+		int prot, flags;
+		const char *what;
+	} bad[] = {
+		{ 0, ZSV_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, "all of BAR0" },
+		{ 0, 4096, PROT_READ, MAP_SHARED, "the registers" },
+		{ ZSV_RING_OFFSET, 8192, PROT_READ, MAP_SHARED, "the ring page and past it" },
+		{ ZSV_BAR0_SIZE, 4096, PROT_READ, MAP_SHARED, "past the ring page" },
+		{ ZSV_RING_OFFSET, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, "private" },
+		{ ZSV_RING_OFFSET, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, "executable" },
+	};
+	struct zsv_ring_entry *ring, e = ent(ZSV_RING_OP_FILL, 0, 64, 0, 8, 3);
+	uint8_t got[64];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		void *p = mmap(NULL, bad[i].len, bad[i].prot, bad[i].flags,
+			       self->v.fd, self->v.bar0.offset + bad[i].off);
+
+		EXPECT_EQ(MAP_FAILED, p) TH_LOG("%s", bad[i].what);
+		if (p != MAP_FAILED)
+			munmap(p, bad[i].len);
+	}
+	ring = mmap(NULL, 4096, rw, MAP_SHARED, self->v.fd,
+		    self->v.bar0.offset + ZSV_RING_OFFSET);
+	ASSERT_NE(MAP_FAILED, ring) TH_LOG("mmap the ring page: %s",
+					   strerror(errno));
+	/* The mapping and the region are the same bytes, both ways. */
+	EXPECT_TRUE(all_bytes(ring, 4096, 0));
+	ring[5] = e;
+	EXPECT_EQ(64, rd(&self->v, &self->v.bar0, ZSV_RING_OFFSET + 5 * 64,
+			 got, 64));
+	EXPECT_EQ(0, memcmp(got, &e, 64));
+	e.arg = 4;
+	EXPECT_EQ(64, wr(&self->v, &self->v.bar0, ZSV_RING_OFFSET + 63 * 64,
+			 &e, 64));
+	EXPECT_EQ(0, memcmp(&ring[63], &e, 64));
+	/* The registers are not in it. */
+	EXPECT_EQ((uint32_t)ZSV_DEV_MAGIC, reg32(&self->v, ZSV_REG_ID));
+	munmap(ring, 4096);
+}
+
+TEST_F(mdev, entries_written_in_the_mapped_ring_run_and_complete_there)
+{
+	const uint64_t off = 8192, len = 3 * 4096 + 8, sum_at = 0x8000;
+	struct zsv_ring_entry e[2] = {
+		ent(ZSV_RING_OP_FILL, 0, off, 0, len, 0x600dcafe),
+		ent(ZSV_RING_OP_CHECKSUM, ZSV_RING_FLAG_FENCE, sum_at, off,
+		    len, 0),
+	};
+	struct zsv_ring_entry *ring = ring_map(&self->v), got;
+	uint8_t *want = malloc(len);
+	uint32_t sum = 0;
+
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(MAP_FAILED, ring) TH_LOG("mmap the ring: %s", strerror(errno));
+	for (uint64_t i = 0; i < len; i += 4)
+		memcpy(want + i, "\xfe\xca\x0d\x60", 4);
+	ASSERT_EQ(2u, ring_give_mapped(&self->v, ring, e, 2));
+	/* Completion is seen in the entries, without reading RING_DONE. */
+	ASSERT_TRUE(ring_wait_flag(&self->v, ring, 1))
+		TH_LOG("no DONE flag after %d ms: RING_DONE %u", IRQ_WAIT_MS,
+		       reg32(&self->v, ZSV_REG_RING_DONE));
+	/* In order: the first completed before the second. */
+	EXPECT_EQ((uint32_t)ZSV_RING_FLAG_DONE, ring_flags(ring, 0));
+	EXPECT_EQ((uint32_t)(ZSV_RING_FLAG_FENCE | ZSV_RING_FLAG_DONE),
+		  ring_flags(ring, 1));
+	EXPECT_EQ(0u, ring[0].status);
+	EXPECT_EQ(0u, ring[1].status);
+	/* The rest of the entry is as the driver wrote it. */
+	EXPECT_EQ(e[1].dst, ring[1].dst);
+	EXPECT_EQ(e[1].length, ring[1].length);
+	EXPECT_EQ(2u, reg32(&self->v, ZSV_REG_RING_DONE));
+	EXPECT_EQ(0u, reg32(&self->v, ZSV_REG_RING_ERRORS));
+	EXPECT_EQ(0, memcmp(self->bar2 + off, want, len));
+	memcpy(&sum, self->bar2 + sum_at, 4);
+	EXPECT_EQ(crc32_buf(want, len), sum);
+	/* pread of the ring sees what the mapping sees. */
+	EXPECT_EQ(64, rd(&self->v, &self->v.bar0, ZSV_RING_OFFSET + 64, &got,
+			 64));
+	EXPECT_EQ(0, memcmp(&got, &ring[1], 64));
+	/* And the status of a failed entry lands there too. */
+	e[0] = ent(77, 0, 0, 0, 64, 0);
+	ASSERT_EQ(3u, ring_give_mapped(&self->v, ring, e, 1));
+	ASSERT_TRUE(ring_wait_flag(&self->v, ring, 2));
+	EXPECT_EQ((uint32_t)EINVAL, ring[2].status);
+	EXPECT_EQ(1u, reg32(&self->v, ZSV_REG_RING_ERRORS));
+	munmap(ring, 4096);
+	free(want);
+}
+
+TEST_F(mdev, a_stale_done_flag_in_a_reused_slot_is_ignored)
+{
+	struct zsv_ring_entry e[2] = {
+		ent(ZSV_RING_OP_FILL, ZSV_RING_FLAG_DONE, 0, 0, 64, 0x0b0b0b0b),
+		ent(ZSV_RING_OP_FILL, ZSV_RING_FLAG_FENCE | ZSV_RING_FLAG_DONE,
+		    4096, 0, 64, 0x0c0c0c0c),
+	};
+	struct zsv_ring_entry *ring = ring_map(&self->v);
+	uint32_t irq;
+
+	ASSERT_NE(MAP_FAILED, ring);
+	/* The flags say done already: wait on RING_DONE instead. */
+	ASSERT_EQ(2u, ring_give_mapped(&self->v, ring, e, 2));
+	ASSERT_TRUE(ring_wait(&self->v, 2, &irq));
+	EXPECT_EQ((uint32_t)ZSV_IRQ_DONE, irq);
+	EXPECT_EQ(0u, ring[0].status);
+	EXPECT_EQ(0u, ring[1].status);
+	EXPECT_EQ((uint32_t)ZSV_RING_FLAG_DONE, ring_flags(ring, 0));
+	EXPECT_EQ((uint32_t)(ZSV_RING_FLAG_FENCE | ZSV_RING_FLAG_DONE),
+		  ring_flags(ring, 1));
+	EXPECT_EQ(0x0b, self->bar2[63]);
+	EXPECT_EQ(0x0c, self->bar2[4096 + 63]);
+	EXPECT_EQ(0u, reg32(&self->v, ZSV_REG_RING_ERRORS));
+	munmap(ring, 4096);
+}
+
+TEST_F(mdev, reset_zeroes_the_ring_seen_through_the_mapping)
+{
+	struct zsv_ring_entry e = ent(ZSV_RING_OP_FILL, 0, 0, 0, 64, 0x0d);
+	struct zsv_ring_entry *ring = ring_map(&self->v), *again;
+
+	ASSERT_NE(MAP_FAILED, ring);
+	ASSERT_EQ(1u, ring_give_mapped(&self->v, ring, &e, 1));
+	ASSERT_TRUE(ring_wait_flag(&self->v, ring, 0));
+	memset(&ring[10], 0x5a, 4096 - 10 * 64);
+	ASSERT_EQ(0, ioctl(self->v.fd, VFIO_DEVICE_RESET));
+	EXPECT_TRUE(all_bytes(ring, 4096, 0));
+	/* A new mapping of the page sees the zeroes too. */
+	again = ring_map(&self->v);
+	ASSERT_NE(MAP_FAILED, again);
+	EXPECT_TRUE(all_bytes(again, 4096, 0));
+	munmap(again, 4096);
+	/* The ring runs from slot 0 again, seen through the old mapping. */
+	eventfd_fired(self->v.msi, 0);
+	ASSERT_EQ(1u, ring_give_mapped(&self->v, ring, &e, 1));
+	ASSERT_TRUE(ring_wait_flag(&self->v, ring, 0));
+	EXPECT_EQ(0u, ring[0].status);
+	/* CONTROL's reset does the same. */
+	memset(ring, 0xa5, 4096);
+	ASSERT_EQ(4, reg_write(&self->v, ZSV_REG_CONTROL, ZSV_CONTROL_RESET));
+	EXPECT_TRUE(all_bytes(ring, 4096, 0));
+	munmap(ring, 4096);
+}
+
+/* Rewrites the mapped ring for as long as the device takes entries. */
+struct scribbler {
+	struct zsv_ring_entry *ring;
+	atomic_bool stop;
+	uint64_t writes;
+};
+
+/*
+ * Each slot gets, field by field and in no order, a good FILL of the first
+ * page, a FILL past the partition, or noise. Any mix of the two FILLs
+ * either fills inside the first page or is refused.
+ */
+static void *scribble(void *arg)
+{
+	struct scribbler *s = arg;
+	const struct zsv_ring_entry good = ent(ZSV_RING_OP_FILL, 0, 0, 0, 4096,
+						0x11111111);
+	const struct zsv_ring_entry past = ent(ZSV_RING_OP_FILL, 0,
+						PART_BYTES - 64, 0, 128,
+						0x11111111);
+	unsigned int seed = 1;
+
+	while (!atomic_load_explicit(&s->stop, memory_order_relaxed)) {
+		unsigned int r = rand_r(&seed);
+		volatile uint64_t *dst = (volatile uint64_t *)
+			&s->ring[r % ZSV_RING_ENTRIES];
+		const uint64_t *src = (const uint64_t *)
+			((r >> 8) % 3 == 0 ? &good : &past);
+
+		for (unsigned int i = 0; i < 8; i++) {
+			unsigned int k = (i + (r >> 12)) % 8;
+
+			dst[k] = (r >> 10) % 3 == 2 ?
+					 (uint64_t)rand_r(&seed) << 32 | rand_r(&seed) :
+					 src[k];
+		}
+		s->writes++;
+	}
+	return NULL;
+}
+
+TEST_F(mdev, rewriting_the_mapped_ring_while_the_device_takes_it_is_harmless)
+{
+	struct scribbler s = { .ring = ring_map(&self->v) };
+	struct zsv_ring_entry e = ent(ZSV_RING_OP_FILL, 0, 4096, 0, 64, 0x22);
+	const uint32_t rounds = 400;
+	uint32_t tail, irq, errors;
+	pthread_t t;
+
+	ASSERT_NE(MAP_FAILED, s.ring);
+	atomic_init(&s.stop, false);
+	ASSERT_EQ(0, pthread_create(&t, NULL, scribble, &s));
+	for (tail = 1; tail <= rounds; tail++) {
+		if (reg_write(&self->v, ZSV_REG_RING_TAIL, tail) != 4 ||
+		    !ring_wait(&self->v, tail, &irq))
+			break;
+	}
+	atomic_store(&s.stop, true);
+	pthread_join(t, NULL);
+	ASSERT_EQ(rounds + 1, tail) TH_LOG("stuck at entry %u: DONE %u",
+					   tail, reg32(&self->v, ZSV_REG_RING_DONE));
+	TH_LOG("%llu rewrites of the ring", (unsigned long long)s.writes);
+	EXPECT_EQ(rounds, reg32(&self->v, ZSV_REG_RING_HEAD));
+	EXPECT_EQ(rounds, reg32(&self->v, ZSV_REG_RING_DONE));
+	errors = reg32(&self->v, ZSV_REG_RING_ERRORS);
+	EXPECT_GE(rounds, errors);
+	/* Only the first page can have been written, and only with 0x11. */
+	for (uint32_t i = 0; i < 4096; i++)
+		if (self->bar2[i] && self->bar2[i] != 0x11) {
+			EXPECT_EQ(0x11, self->bar2[i]) TH_LOG("byte %u", i);
+			break;
+		}
+	EXPECT_TRUE(all_bytes(self->bar2 + 4096, 4096, 0));
+	EXPECT_TRUE(all_bytes(self->bar2 + PART_BYTES - 4096, 4096, 0));
+	/* The device goes on as before. */
+	tail = ring_give_mapped(&self->v, s.ring, &e, 1);
+	ASSERT_EQ(rounds + 1, tail);
+	ASSERT_TRUE(ring_wait_flag(&self->v, s.ring, rounds));
+	EXPECT_EQ(0u, s.ring[rounds % ZSV_RING_ENTRIES].status);
+	EXPECT_EQ(0x22, self->bar2[4096]);
+	EXPECT_EQ(errors, reg32(&self->v, ZSV_REG_RING_ERRORS));
+	munmap(s.ring, 4096);
 }
 
 /* --- the ring --------------------------------------------------------------- */
@@ -1105,7 +1421,10 @@ TEST_F(mdev, forced_delete_requests_release_and_revokes_the_device)
 	int status;
 	pid_t pid;
 
+	struct zsv_ring_entry *ring = ring_map(&self->v);
+
 	ASSERT_LE(0, req);
+	ASSERT_NE(MAP_FAILED, ring);
 	ASSERT_EQ(0, set_irq_eventfd(&self->v, VFIO_PCI_REQ_IRQ_INDEX, req));
 	memset(self->bar2, 0x42, 4096);
 	/* Work in flight when the slice goes. */
@@ -1128,14 +1447,21 @@ TEST_F(mdev, forced_delete_requests_release_and_revokes_the_device)
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED,
 				   self->v.fd, self->v.bar2.offset));
-	/* The old mapping is zapped: touching it neither kills nor leaks. */
+	EXPECT_EQ(MAP_FAILED, ring_map(&self->v));
+	/*
+	 * The old mappings are zapped: touching them neither kills nor
+	 * leaks. The ring page is the mdev's until it is removed.
+	 */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		volatile uint8_t *p = self->bar2;
+		volatile struct zsv_ring_entry *r = ring;
 
 		p[0] = 1;
-		_exit(p[1] == 0x42 ? 3 : 0);
+		r[1].op = r[0].op;
+		r[2].arg = 7;
+		_exit(p[1] == 0x42 ? 3 : r[2].arg != 7 ? 4 : 0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -1144,6 +1470,7 @@ TEST_F(mdev, forced_delete_requests_release_and_revokes_the_device)
 	/* Closed, the mdev is removed without trouble (the teardown). */
 	munmap(self->bar2, self->v.bar2.size);
 	self->bar2 = MAP_FAILED;
+	munmap(ring, 4096);
 	vdev_close(&self->v);
 	close(req);
 	EXPECT_TRUE(mdev_exists(self->uuid));
@@ -1472,6 +1799,40 @@ TEST_F(bad_entry, fails_with_its_errno_and_later_entries_run)
 	EXPECT_TRUE(all_bytes(self->m.bar2 + PART_BYTES - 256, 256, 0));
 	EXPECT_EQ(1, slice_attr(&self->m.nl, self->m.uuid,
 				ZSV_A_SLICE_VFIO_OPEN));
+}
+
+/* Written through the mapped ring, the same entry fails the same way. */
+TEST_F(bad_entry, fails_the_same_when_written_in_the_mapped_ring)
+{
+	struct vdev *v = &self->m.v;
+	struct zsv_ring_entry e[3] = {
+		ent(ZSV_RING_OP_FILL, 0, 4096, 0, 64, 0x11223344),
+		variant->e,
+		ent(ZSV_RING_OP_FILL, 0, 8192, 0, 64, 0x55667788),
+	};
+	struct zsv_ring_entry *ring = ring_map(v);
+	uint32_t w;
+
+	ASSERT_NE(MAP_FAILED, ring);
+	memset(self->m.bar2, 0xee, 256);
+	ASSERT_EQ(3u, ring_give_mapped(v, ring, e, 3));
+	ASSERT_TRUE(ring_wait_flag(v, ring, 2));
+	for (int i = 0; i < 3; i++) {
+		EXPECT_NE(0u, ring_flags(ring, i) & ZSV_RING_FLAG_DONE)
+			TH_LOG("entry %d", i);
+	}
+	EXPECT_EQ(0u, ring[0].status);
+	EXPECT_EQ(variant->status, ring[1].status);
+	EXPECT_EQ(0u, ring[2].status);
+	EXPECT_EQ(variant->status, reg32(v, ZSV_REG_RING_ERROR));
+	EXPECT_EQ(1u, reg32(v, ZSV_REG_RING_ERRORS));
+	memcpy(&w, self->m.bar2 + 4096, 4);
+	EXPECT_EQ(0x11223344u, w);
+	memcpy(&w, self->m.bar2 + 8192 + 60, 4);
+	EXPECT_EQ(0x55667788u, w);
+	EXPECT_TRUE(all_bytes(self->m.bar2, 256, 0xee));
+	EXPECT_TRUE(all_bytes(self->m.bar2 + PART_BYTES - 256, 256, 0));
+	munmap(ring, 4096);
 }
 
 TEST_HARNESS_MAIN

@@ -112,6 +112,7 @@ check(j.get("mdev_kernel_completed") == counted,
       "mdev slice: jobs_completed %s, the bench counted %s" % (j.get("mdev_kernel_completed"), counted))
 check(num(s, "jobs", "mdev_kernel_failed") == 0, "mdev slice: jobs failed")
 check(num(s, "jobs", "ring_errors") == 0, "ring errors")
+check(num(s, "jobs", "ring_failed_seen") == 0, "ring: failed statuses seen in the entries")
 nl = num(s, "jobs", "netlink_counted")
 check(nl is not None and nl > 0, "netlink slice: no jobs counted")
 check(j.get("netlink_kernel_completed") == nl,

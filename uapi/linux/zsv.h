@@ -630,4 +630,27 @@ struct zsv_ring_entry {
 
 #define ZSV_RING_DMA_MAX	0x100000	/* 1 MiB */
 
+/*
+ * The ring in memory. BAR0's ring page, [ZSV_RING_OFFSET, ZSV_RING_OFFSET +
+ * 4096), is plain memory that a VFIO user may mmap (a sparse mmap area of
+ * the BAR0 region), so that a guest's writes of entries reach it without
+ * a trap; the registers stay trapped.
+ *
+ * ZSV_REG_FEATURES says what the device has (ZSV_FEATURE_*). A device
+ * older than it reads 0 there, as at any unused register offset.
+ *
+ * ZSV_RING_FLAG_DONE in an entry's @flags is written by the device, never
+ * by the driver: when the entry completes, the device writes @status and
+ * then @flags, as it took them with ZSV_RING_FLAG_DONE added. A driver
+ * writes each entry with the flag clear, and on seeing it set (then a
+ * read barrier) reads @status: the entry has completed, and DONE has
+ * passed it. The device ignores the flag in the entries it takes, so a
+ * stale one left in a reused slot is neither refused nor acted on.
+ */
+#define ZSV_REG_FEATURES	0x00c	/* RO u32: ZSV_FEATURE_* */
+
+#define ZSV_FEATURE_DONE_FLAG	0x1	/* sets ZSV_RING_FLAG_DONE */
+
+#define ZSV_RING_FLAG_DONE	0x80000000	/* device-written: completed */
+
 #endif /* _UAPI_LINUX_ZSV_H */

@@ -6,17 +6,23 @@
  * The bench creates an mdev of one type of a pdev (the slice named by
  * its UUID) and opens it as QEMU does: a VFIO container with the type1
  * IOMMU (v2), the mdev's group, the device fd from the group, BAR0 found
- * with VFIO_DEVICE_GET_REGION_INFO and an eventfd as its MSI trigger.
- * Then the same COMPUTE jobs run two ways on that slice:
+ * with VFIO_DEVICE_GET_REGION_INFO, its ring page mapped (the sparse mmap
+ * area QEMU maps into the guest) and an eventfd as its MSI trigger. Then
+ * the same COMPUTE jobs run two ways on that slice:
  *
- *   ring:  pwrite the entries at BAR0 + ZSV_RING_OFFSET, pwrite TAIL,
- *          poll the MSI eventfd, read it, read DONE:
- *          what a guest driver's MMIO becomes under QEMU;
+ *   ring:  write the entries in the mapped ring page, pwrite TAIL (the
+ *          one trapped access), read the MSI eventfd, see completions
+ *          by ZSV_RING_FLAG_DONE in the entries: what a guest driver
+ *          costs under QEMU, one VM exit and one interrupt per job;
  *   cdev:  ZSV_IOCTL_SUBMIT and ZSV_IOCTL_WAIT on /dev/zsv/<uuid>.
  *
  * Latency is one job at a time, in blocks that alternate the two ways
- * (drift hits both alike); throughput keeps a number of longer jobs in
- * flight for a fixed time, in halves ordered ring, cdev, cdev, ring.
+ * (drift hits both alike); a job's wait is a blocking read of the
+ * eventfd, which a watchdog thread wakes should a job never complete.
+ * Throughput keeps a number of longer jobs in flight for a fixed time,
+ * in halves ordered ring, cdev, cdev, ring; it counts only the entries
+ * whose DONE flag it saw, in order, and checks RING_DONE against that
+ * count once the ring has drained.
  * While the VFIO device is open its whole partition is charged to the
  * slice, so the node's context can make no buffer objects: COMPUTE is
  * the one op both ways can run.
@@ -44,6 +50,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
@@ -71,6 +78,8 @@
 /* Give up on a job after this long: something is broken. */
 #define VFIO_WAIT_NS 10000000000LL
 #define VFIO_WAIT_MS 10000
+/* How often the watchdog looks at a blocking wait. */
+#define VFIO_WATCHDOG_US 100000
 /* Goals: ring / cdev at least this, share errors at most this. */
 #define VFIO_GOAL_RATIO 0.9
 #define VFIO_GOAL_PP 1.0
@@ -86,13 +95,18 @@ struct vdev {
 	int container;
 	int group;
 	int device;
-	int irq; /* the MSI eventfd */
+	int irq; /* the MSI eventfd, blocking */
 	uint64_t bar0; /* offset of BAR0's region in the device fd */
+	struct zsv_ring_entry *ring; /* BAR0's ring page, mapped */
 	uint32_t engines; /* as ZSV_REG_ENGINES says */
 	uint32_t tail; /* entries given */
 	uint32_t done; /* entries seen completed */
 	uint64_t jobs; /* entries completed, in all */
+	uint64_t failed; /* of those, with a nonzero status */
 	uint64_t irqs; /* eventfd wake-ups */
+	/* When a blocking wait began, 0 while none is: the watchdog's. */
+	atomic_uint_fast64_t wait_since_ns;
+	atomic_bool watchdog_stop;
 	/* Reaps that found every entry done: the ring had run dry. */
 	atomic_uint_fast64_t dry;
 };
@@ -354,7 +368,7 @@ static int vdev_open(struct vfio_bench *vb)
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct vfio_irq_info ii = { .argsz = sizeof(ii) };
 	char path[64];
-	uint32_t id;
+	uint32_t id, features = 0;
 	int group, err;
 
 	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
@@ -401,6 +415,10 @@ static int vdev_open(struct vfio_bench *vb)
 		return bench_sys_fail(-ENODEV, "BAR0 of %llu bytes",
 				      (unsigned long long)ri.size);
 	v->bar0 = ri.offset;
+	if (!(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return bench_sys_fail(-EOPNOTSUPP,
+				      "BAR0 of mdev %s has no mappable ring page",
+				      v->uuid);
 	ii.index = VFIO_PCI_MSI_IRQ_INDEX;
 	if (ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, &ii))
 		return bench_sys_fail(-errno, "VFIO_DEVICE_GET_IRQ_INFO");
@@ -411,9 +429,22 @@ static int vdev_open(struct vfio_bench *vb)
 		err = -ENODEV;
 	if (!err)
 		err = reg_read(v, ZSV_REG_ENGINES, &v->engines);
+	if (!err)
+		err = reg_read(v, ZSV_REG_FEATURES, &features);
+	if (!err && !(features & ZSV_FEATURE_DONE_FLAG))
+		err = -EOPNOTSUPP;
 	if (err)
 		return bench_sys_fail(err, "BAR0 of mdev %s", v->uuid);
-	v->irq = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	v->ring = mmap(NULL, ZSV_RING_ENTRIES * sizeof(*v->ring),
+		       PROT_READ | PROT_WRITE, MAP_SHARED, v->device,
+		       (off_t)(v->bar0 + ZSV_RING_OFFSET));
+	if (v->ring == MAP_FAILED) {
+		v->ring = NULL;
+		return bench_sys_fail(-errno, "mmap the ring of mdev %s",
+				      v->uuid);
+	}
+	/* Blocking: a latency wait is one read (ring_wait_one()). */
+	v->irq = eventfd(0, EFD_CLOEXEC);
 	if (v->irq < 0)
 		return bench_sys_fail(-errno, "eventfd");
 	err = vdev_set_msi(v, v->irq);
@@ -424,6 +455,9 @@ static int vdev_open(struct vfio_bench *vb)
 
 static void vdev_close(struct vdev *v)
 {
+	if (v->ring)
+		munmap(v->ring, ZSV_RING_ENTRIES * sizeof(*v->ring));
+	v->ring = NULL;
 	if (v->device >= 0) {
 		if (v->irq >= 0)
 			vdev_set_msi(v, -1);
@@ -440,79 +474,92 @@ static void vdev_close(struct vdev *v)
 	v->device = v->irq = v->group = v->container = -1;
 }
 
-/* Write @count COMPUTE entries of @ns after TAIL, then ring the bell. */
+/*
+ * Write @count COMPUTE entries of @ns after TAIL in the mapped ring, then
+ * ring the bell: one trapped access for them all.
+ */
 static int ring_give(struct vdev *v, uint32_t count, uint64_t ns)
 {
-	struct zsv_ring_entry e[ZSV_RING_ENTRIES];
-	uint32_t first = v->tail % ZSV_RING_ENTRIES, part;
-	size_t size;
-	ssize_t n;
 	uint32_t i;
 
 	if (!count)
 		return 0;
-	memset(e, 0, count * sizeof(e[0]));
 	for (i = 0; i < count; i++) {
-		e[i].op = ZSV_RING_OP_COMPUTE;
-		e[i].arg = ns;
+		/* Whole entries, ZSV_RING_FLAG_DONE clear. */
+		v->ring[(v->tail + i) % ZSV_RING_ENTRIES] =
+			(struct zsv_ring_entry){ .op = ZSV_RING_OP_COMPUTE,
+						 .arg = ns };
 	}
-	/* At most two writes: up to the ring's end, then from its start. */
-	part = count < ZSV_RING_ENTRIES - first ? count :
-						  ZSV_RING_ENTRIES - first;
-	size = part * sizeof(e[0]);
-	n = pwrite(v->device, e, size,
-		   v->bar0 + ZSV_RING_OFFSET + first * sizeof(e[0]));
-	if (n == (ssize_t)size && part < count) {
-		size = (count - part) * sizeof(e[0]);
-		n = pwrite(v->device, e + part, size,
-			   v->bar0 + ZSV_RING_OFFSET);
-	}
-	if (n != (ssize_t)size)
-		return n < 0 ? -errno : -EIO;
+	/* The entries before the doorbell (a driver's wmb()). */
+	atomic_thread_fence(memory_order_release);
 	v->tail += count;
 	return reg_write(v, ZSV_REG_RING_TAIL, v->tail);
 }
 
 /*
- * Wait up to @timeout_ms for the MSI, then take it: read the eventfd,
- * read DONE.  Adds what completed to v->done and
- * v->jobs.  0, -ETIME, -EINTR (a signal) or another negated errno.
+ * Take what the ring shows completed: the entries from v->done whose DONE
+ * flag is set, in order (the device sets them in order). The number taken.
+ */
+static uint32_t ring_collect(struct vdev *v)
+{
+	uint32_t taken = 0;
+
+	while (v->done != v->tail) {
+		struct zsv_ring_entry *e = &v->ring[v->done % ZSV_RING_ENTRIES];
+
+		/* The flag, then the status it publishes. */
+		if (!(__atomic_load_n(&e->flags, __ATOMIC_ACQUIRE) &
+		      ZSV_RING_FLAG_DONE))
+			break;
+		if (e->status)
+			v->failed++;
+		v->done++;
+		taken++;
+	}
+	v->jobs += taken;
+	return taken;
+}
+
+/*
+ * Take what completed; when nothing had, wait up to @timeout_ms for the
+ * MSI first. 0, -ETIME, -EINTR (a signal) or another negated errno.
  */
 static int ring_reap(struct vdev *v, int timeout_ms)
 {
 	struct pollfd p = { .fd = v->irq, .events = POLLIN };
 	uint64_t count;
-	uint32_t done;
-	int n, err;
+	int n;
 
-	n = poll(&p, 1, timeout_ms);
-	if (n < 0)
-		return -errno;
-	if (!n)
-		return -ETIME;
-	if (read(v->irq, &count, sizeof(count)) < 0 && errno != EAGAIN)
-		return -errno;
-	v->irqs++;
-	/*
-	 * The device signals every completion that raises ZSV_IRQ_DONE,
-	 * whether or not the bit is still set (Documentation/vfio.rst), so
-	 * a driver that only counts DONE need not clear IRQ_STATUS.
-	 */
-	err = reg_read(v, ZSV_REG_RING_DONE, &done);
-	if (err)
-		return err;
-	if (done - v->done > v->tail - v->done)
-		return -EPROTO; /* DONE past TAIL */
-	v->jobs += done - v->done;
-	v->done = done;
-	if (done == v->tail)
+	if (!ring_collect(v)) {
+		n = poll(&p, 1, timeout_ms);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return -ETIME;
+		/* Readable: this read does not block. */
+		if (read(v->irq, &count, sizeof(count)) < 0)
+			return -errno;
+		v->irqs++;
+		/*
+		 * The device signals every completion that raises
+		 * ZSV_IRQ_DONE, after writing its entries' flags, whether
+		 * or not the bit is still set (Documentation/vfio.rst), so
+		 * a driver that reads the flags need not clear IRQ_STATUS.
+		 */
+		ring_collect(v);
+	}
+	if (v->done == v->tail)
 		atomic_fetch_add(&v->dry, 1);
 	return 0;
 }
 
-/* Wait until every entry given has completed. */
+/*
+ * Wait until every entry given has completed, then hold what the flags
+ * said against RING_DONE.
+ */
 static int ring_drain(struct vdev *v)
 {
+	uint32_t done;
 	int err = 0;
 
 	while (!err && v->done != v->tail) {
@@ -520,7 +567,50 @@ static int ring_drain(struct vdev *v)
 		if (err == -EINTR)
 			err = 0;
 	}
+	if (!err)
+		err = reg_read(v, ZSV_REG_RING_DONE, &done);
+	if (!err && done != v->done)
+		err = -EPROTO; /* the flags and RING_DONE disagree */
 	return err;
+}
+
+/* Wakes a blocking wait of ring_wait_one() that has waited too long. */
+static void *ring_watchdog(void *arg)
+{
+	struct vdev *v = arg;
+	uint64_t since, one = 1;
+
+	while (!atomic_load(&v->watchdog_stop)) {
+		usleep(VFIO_WATCHDOG_US);
+		since = atomic_load(&v->wait_since_ns);
+		if (since && bench_now_ns() - since >= VFIO_WAIT_NS &&
+		    write(v->irq, &one, sizeof(one)) < 0)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Wait for the last entry given, sleeping in a read of the MSI eventfd:
+ * the one syscall of the wait. 0, -ETIME or -EINTR (a signal).
+ */
+static int ring_wait_one(struct vdev *v)
+{
+	uint64_t t0 = bench_now_ns(), count;
+	ssize_t n;
+
+	while (!ring_collect(v)) {
+		atomic_store(&v->wait_since_ns, t0);
+		n = read(v->irq, &count, sizeof(count));
+		atomic_store(&v->wait_since_ns, 0);
+		if (n < 0 && (errno != EINTR || bench_stop))
+			return -errno;
+		if (n > 0)
+			v->irqs++;
+		if (v->done != v->tail && bench_now_ns() - t0 >= VFIO_WAIT_NS)
+			return -ETIME;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -534,11 +624,8 @@ static int ring_one(struct vfio_bench *vb, uint64_t *ns)
 	int err;
 
 	err = ring_give(v, 1, vb->lat_job_ns);
-	while (!err && v->done != v->tail) {
-		err = ring_reap(v, VFIO_WAIT_MS);
-		if (err == -EINTR && !bench_stop)
-			err = 0;
-	}
+	if (!err)
+		err = ring_wait_one(v);
 	*ns = bench_now_ns() - t0;
 	if (err && !bench_stop)
 		return bench_sys_fail(err, "a job through the ring of %s",
@@ -585,7 +672,8 @@ static int one_job(struct vfio_bench *vb, int way, uint64_t *ns)
 	return way == WAY_RING ? ring_one(vb, ns) : cdev_one(vb, ns);
 }
 
-static int measure_latency(struct vfio_bench *vb)
+/* Warm up, then the timed jobs, in blocks that alternate the ways. */
+static int measure_latency_blocks(struct vfio_bench *vb)
 {
 	uint32_t i, blk, nblocks = (vb->iterations + vb->block - 1) / vb->block;
 	uint64_t ns;
@@ -612,6 +700,22 @@ static int measure_latency(struct vfio_bench *vb)
 			}
 		}
 	}
+	return ret;
+}
+
+static int measure_latency(struct vfio_bench *vb)
+{
+	pthread_t watchdog;
+	int w, ret, err;
+
+	atomic_init(&vb->v.wait_since_ns, 0);
+	atomic_init(&vb->v.watchdog_stop, false);
+	err = pthread_create(&watchdog, NULL, ring_watchdog, &vb->v);
+	if (err)
+		return bench_sys_fail(-err, "pthread_create");
+	ret = measure_latency_blocks(vb);
+	atomic_store(&vb->v.watchdog_stop, true);
+	pthread_join(watchdog, NULL);
 	if (ret || bench_stop)
 		return ret;
 	for (w = 0; w < WAYS; w++)
@@ -1172,6 +1276,7 @@ static int report_jobs(struct vfio_bench *vb, struct report *r)
 			   vb->mdev_info->jobs_failed) ||
 	    report_put_u64(jobs, "mdev_cdev_failed", vb->cdev.failed) ||
 	    report_put_u64(jobs, "ring_errors", vb->ring_errors) ||
+	    report_put_u64(jobs, "ring_failed_seen", vb->v.failed) ||
 	    report_put_u64(jobs, "ring_irqs", vb->v.irqs) ||
 	    report_put_u64(jobs, "netlink_counted", vb->nl_jobs) ||
 	    report_put_u64(jobs, "netlink_kernel_completed",
@@ -1273,7 +1378,7 @@ static int build_report(struct vfio_bench *vb, struct report *r,
 		    vb->inflight, vb->tput_job_ns / 1e3) ||
 	    report_line(
 		    r,
-		    "ring: entries by pwrite to BAR0, TAIL doorbell, MSI eventfd; cdev: SUBMIT+WAIT on /dev/zsv/%s",
+		    "ring: entries in the mapped ring page, TAIL doorbell, MSI eventfd, DONE flags; cdev: SUBMIT+WAIT on /dev/zsv/%s",
 		    vb->v.uuid) ||
 	    report_line(
 		    r, "ratio: ring rate / cdev rate (latency: cdev / ring)") ||
