@@ -19,7 +19,8 @@ skip() {
 
 # json EXPR: evaluate a Python expression over the JSON on stdin, as "j".
 json() {
-	$PY -c "import json, sys; j = json.load(sys.stdin); print($1)"
+	# -S: no site-packages to scan; each start costs seconds on the debug kernel.
+	$PY -S -c "import json, sys; j = json.load(sys.stdin); print($1)"
 }
 
 zsv_load() {
