@@ -34,7 +34,7 @@ LINUX_SOURCE_TAR = $(firstword $(wildcard /usr/src/linux-source-6.12.tar.*))
 LSRC := $(BUILD)/linux-source-6.12
 LSRC_STAMP := $(LSRC)/.extracted
 
-.PHONY: all modules modules-all userspace tests deps demo check lint \
+.PHONY: all modules modules-all userspace tests deps deps-demo demo check lint \
 	install clean help FORCE
 
 all: deps
@@ -45,6 +45,10 @@ help:
 
 deps:
 	@$(TOP)/scripts/deps.sh
+
+# What the demo needs, and no more: a newcomer's first command stays short.
+deps-demo:
+	@$(TOP)/scripts/deps.sh --demo
 
 # --- kernel modules ------------------------------------------------------
 
@@ -102,7 +106,7 @@ tests: userspace $(LSRC_STAMP)
 
 # --- running -------------------------------------------------------------
 
-demo: deps
+demo: deps-demo
 	@mkdir -p $(BUILD)
 	@release=$$($(PICK_KERNEL)) && \
 	{ { $(MAKE) --no-print-directory build-modules userspace KVER=$$release && \

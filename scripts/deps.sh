@@ -4,36 +4,54 @@
 # Install the Debian packages zsv needs to build, test and demo, if any are
 # missing. Runs `apt-get update` once, and only when something is missing.
 #
-# Usage: scripts/deps.sh [--check]   (--check: only list what is missing)
+# Usage: scripts/deps.sh [--check] [--demo]
+#   --check  only list what is missing
+#   --demo   only what `make demo` needs (one kernel, the VM, the
+#            userspace's libraries, mdevctl and podman); `make check` and
+#            the rest install everything
 set -euo pipefail
 
-packages=(
+check=0 demo=0
+for arg in "$@"; do
+	case $arg in
+	--check) check=1 ;;
+	--demo) demo=1 ;;
+	*) echo "usage: scripts/deps.sh [--check] [--demo]" >&2; exit 2 ;;
+	esac
+done
+
+demo_packages=(
 	build-essential pkg-config kmod cpio xz-utils zstd
-	# the two supported kernels: images boot in the test VM, headers build
-	linux-image-amd64 linux-headers-amd64
+	# the newest supported kernel: its image boots in the VM, headers build
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# the test VM
+	qemu-system-x86 busybox-static
+	# userspace
+	libnl-3-dev libnl-genl-3-dev libcap-dev libjson-c-dev
+	# the demo's load generator (tests/slice-load)
+	python3
+	# a slice for a VM, and one for a container
+	mdevctl podman crun catatonit
+)
+
+packages=(
+	"${demo_packages[@]}"
+	# the other supported kernel
+	linux-image-amd64 linux-headers-amd64
 	# kselftest harness, checkpatch.pl, YNL CLI and .clang-format
 	linux-source-6.12
 	# building the debug kernel of make check-debug from that source
 	# (Kconfig's parsers, objtool, timeconst, the certificate tools)
 	bc bison flex libelf-dev libssl-dev
-	# the test VM
-	qemu-system-x86 busybox-static
 	# lint and packaging
 	sparse dkms
-	# userspace
-	libnl-3-dev libnl-genl-3-dev libcap-dev libjson-c-dev
 	# YNL CLI (Debian's python3, not another interpreter on PATH)
-	python3 python3-yaml python3-jsonschema
+	python3-yaml python3-jsonschema
 	# man page check
 	groff-base
-	# slices as VFIO mediated devices: mdevctl types, start, define
-	# (Documentation/vms.rst)
-	mdevctl
-	# slices in real containers through CDI (Documentation/containers.rst):
-	# Debian's podman and crun, and the CDI library podman reads specs
-	# with, built by the tests into a checker of every spec zsvctl writes
-	podman crun catatonit golang-go
+	# the CDI library podman reads specs with, built by the tests into a
+	# checker of every spec zsvctl writes (Documentation/containers.rst)
+	golang-go
 	golang-github-container-orchestrated-devices-container-device-interface-dev
 	# metrics: promtool, a Prometheus server and node_exporter's textfile
 	# collector scrape `zsvctl stats` in the VM; zsvctl top runs in tmux
@@ -45,6 +63,7 @@ packages=(
 	clang libclang-rt-dev
 )
 
+((demo)) && packages=("${demo_packages[@]}")
 missing=()
 for pkg in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -54,7 +73,7 @@ done
 if [[ ${#missing[@]} -eq 0 ]]; then
 	exit 0
 fi
-if [[ ${1:-} == --check ]]; then
+if ((check)); then
 	printf '%s\n' "${missing[@]}"
 	exit 1
 fi
