@@ -30,8 +30,9 @@ demo_packages=(
 	libnl-3-dev libnl-genl-3-dev libcap-dev libjson-c-dev
 	# the demo's load generator (tests/slice-load)
 	python3
-	# a slice for a VM, and one for a container
-	mdevctl podman crun catatonit
+	# a slice for a VM, and one for a container (tests/containers/lib.bash
+	# mounts cgroup2 and looks for containers left running)
+	mdevctl podman crun catatonit mount procps
 )
 
 packages=(
