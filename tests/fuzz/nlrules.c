@@ -953,8 +953,11 @@ void check_change(const struct req *q, const struct verdict *v,
 		    o->v[ZSV_A_SLICE_NODE_MODE] !=
 			    WANT(ZSV_A_SLICE_NODE_MODE,
 				 ZSV_NODE_MODE_DEFAULT) ||
-		    !v->dev ||
-		    o->v[ZSV_A_SLICE_DEV_ID] != v->dev->v[ZSV_A_DEV_ID] ||
+		    /* Placed (no device asked): on a pdev that exists. */
+		    (v->dev ? o->v[ZSV_A_SLICE_DEV_ID] !=
+				      v->dev->v[ZSV_A_DEV_ID] :
+			      !model_dev_by_id(
+				      (uint32_t)o->v[ZSV_A_SLICE_DEV_ID])) ||
 		    o->v[ZSV_A_SLICE_CONTEXTS] || o->v[ZSV_A_SLICE_MEM_USED])
 			fz_fail("slice-new made %s not as asked", o->name);
 		if (!model_slice_by_name(name))
