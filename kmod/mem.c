@@ -153,6 +153,53 @@ int zsv_mem_admit_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
 	return 0;
 }
 
+/**
+ * zsv_mem_headroom_locked() - the largest new slice a pdev would admit
+ * @pdev: the pdev
+ * @mode: the new slice's memory mode
+ *
+ * Each condition of zsv_mem_admit_locked() for a new slice only gets
+ * harder as the size grows, so a new slice of @mode and n bytes is
+ * admitted exactly when n is at most this. For a reserved slice the pool
+ * left behind must still cover the shared BOs and, times the
+ * oversubscription ratio, the shared quotas; the smallest such pool is
+ * found by bisection, at most 64 steps.
+ *
+ * Return: the headroom in bytes (0 when nothing fits).
+ */
+u64 zsv_mem_headroom_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode)
+{
+	u64 avail, cap, lo, hi, mid;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (mode != ZSV_MEM_MODE_RESERVED) {
+		cap = zsv_mem_shared_limit(pdev->mem_total_bytes -
+					   pdev->mem_reserved_bytes,
+					   pdev->oversub_pct);
+		return cap > pdev->mem_shared_bytes ?
+		       cap - pdev->mem_shared_bytes : 0;
+	}
+
+	avail = pdev->mem_total_bytes - pdev->mem_reserved_bytes;
+	if (avail < pdev->mem_shared_used_bytes ||
+	    zsv_mem_shared_limit(avail, pdev->oversub_pct) <
+	    pdev->mem_shared_bytes)
+		return 0;
+	/* The smallest pool, in [shared BOs in use, avail], that holds the quotas. */
+	lo = pdev->mem_shared_used_bytes;
+	hi = avail;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (zsv_mem_shared_limit(mid, pdev->oversub_pct) >=
+		    pdev->mem_shared_bytes)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return avail - lo;
+}
+
 /* Record an admitted change; a deletion is a change to 0 bytes. */
 void zsv_mem_account_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
 			    u64 old_bytes, u64 new_bytes)

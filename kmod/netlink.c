@@ -58,7 +58,7 @@ static const struct nla_policy zsv_dev_new_policy[ZSV_A_DEV_ENGINES + 1] = {
 	[ZSV_A_DEV_ENGINES] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_NODE_MODE + 1] = {
+static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_BACKEND + 1] = {
 	[ZSV_A_SLICE_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_SLICE_DEV_ID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_DEV_NAME] = { .type = NLA_NUL_STRING },
@@ -70,6 +70,8 @@ static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_NODE_MODE + 1] =
 	[ZSV_A_SLICE_UID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_GID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_NODE_MODE] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_PLACEMENT] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_BACKEND] = { .type = NLA_NUL_STRING },
 };
 
 static const struct nla_policy zsv_slice_set_policy[ZSV_A_SLICE_NODE_MODE + 1] = {
@@ -134,7 +136,17 @@ static int zsv_nl_fill_dev(struct sk_buff *skb, struct zsv_pdev *pdev,
 			      ZSV_A_DEV_PAD) ||
 	    nla_put_u64_64bit(skb, ZSV_A_DEV_BUSY_NS, busy_ns, ZSV_A_DEV_PAD) ||
 	    nla_put_u64_64bit(skb, ZSV_A_DEV_JOBS_COMPLETED, jobs,
-			      ZSV_A_DEV_PAD)) {
+			      ZSV_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_DEV_HEADROOM_RESERVED,
+			      zsv_mem_headroom_locked(pdev,
+						      ZSV_MEM_MODE_RESERVED),
+			      ZSV_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_DEV_HEADROOM_SHARED,
+			      zsv_mem_headroom_locked(pdev,
+						      ZSV_MEM_MODE_SHARED),
+			      ZSV_A_DEV_PAD) ||
+	    nla_put_u32(skb, ZSV_A_DEV_HEADROOM_ENGINE_PCT,
+			zsv_slice_engine_headroom_locked(pdev))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -628,14 +640,53 @@ static int zsv_nl_slice_config(struct genl_info *info,
 	return 0;
 }
 
+/*
+ * Placement (a policy, a backend) applies only when slice-new names no
+ * device; named together with one it is refused, not ignored.
+ */
+static int zsv_nl_slice_placement(struct genl_info *info,
+				  enum zsv_placement *how,
+				  const char **backend)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+
+	attr = attrs[ZSV_A_SLICE_PLACEMENT] ?: attrs[ZSV_A_SLICE_BACKEND];
+	if (attr && (attrs[ZSV_A_SLICE_DEV_ID] || attrs[ZSV_A_SLICE_DEV_NAME])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "placement and backend apply only when no device is named");
+		return -EINVAL;
+	}
+	attr = attrs[ZSV_A_SLICE_PLACEMENT];
+	if (attr) {
+		if (nla_get_u32(attr) > ZSV_PLACEMENT_MAX) {
+			NL_SET_ERR_MSG_ATTR_FMT(info->extack, attr,
+						"placement %u is not 0 (spread) or 1 (binpack)",
+						nla_get_u32(attr));
+			return -EINVAL;
+		}
+		*how = nla_get_u32(attr);
+	}
+	attr = attrs[ZSV_A_SLICE_BACKEND];
+	if (attr) {
+		*backend = zsv_nl_name(attr, info->extack);
+		if (!*backend)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int zsv_nl_slice_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	enum zsv_placement how = ZSV_PLACEMENT_SPREAD;
 	struct zsv_slice_config cfg = {};
+	const char *backend = NULL;
 	struct nlattr **attrs = info->attrs;
 	struct zsv_slice *slice;
 	struct zsv_pdev *pdev;
 	struct sk_buff *msg;
 	const char *name;
+	bool place;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_SLICE_NAME)) {
@@ -657,15 +708,29 @@ static int zsv_nl_slice_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = zsv_nl_slice_config(info, &cfg);
 	if (err)
 		return err;
+	err = zsv_nl_slice_placement(info, &how, &backend);
+	if (err)
+		return err;
+	place = !attrs[ZSV_A_SLICE_DEV_ID] && !attrs[ZSV_A_SLICE_DEV_NAME];
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
+	/*
+	 * Without a device the kernel places the slice: the choice and the
+	 * admission happen under one hold of zsv_lock (see
+	 * zsv_slice_place_locked()), so no other admission comes between.
+	 */
 	mutex_lock(&zsv_lock);
-	pdev = zsv_nl_pdev_lookup_locked(attrs[ZSV_A_SLICE_DEV_ID],
-					 attrs[ZSV_A_SLICE_DEV_NAME],
-					 ZSV_A_SLICE_DEV_NAME, info->extack);
+	if (place)
+		pdev = zsv_slice_place_locked(&cfg, how, backend,
+					      info->extack);
+	else
+		pdev = zsv_nl_pdev_lookup_locked(attrs[ZSV_A_SLICE_DEV_ID],
+						 attrs[ZSV_A_SLICE_DEV_NAME],
+						 ZSV_A_SLICE_DEV_NAME,
+						 info->extack);
 	if (IS_ERR(pdev)) {
 		err = PTR_ERR(pdev);
 		goto out;

@@ -261,6 +261,135 @@ static int zsv_slice_check_config(const struct zsv_slice_config *cfg,
 }
 
 /**
+ * zsv_slice_engine_headroom_locked() - engine time a pdev has not promised
+ * @pdev: the pdev
+ *
+ * A slice may use up to its cap of the pdev's engine time; what the caps
+ * of the pdev's slices leave of 100% is its engine headroom. Linear in the
+ * pdev's slices (at most ZSV_SLICES_PER_PDEV_MAX).
+ *
+ * Return: 0 to 100, in percent.
+ */
+u32 zsv_slice_engine_headroom_locked(struct zsv_pdev *pdev)
+{
+	struct zsv_slice *slice;
+	u32 promised = 0;
+
+	lockdep_assert_held(&zsv_lock);
+	list_for_each_entry(slice, &pdev->slices, pdev_link) {
+		promised += slice->cap_pct;
+		if (promised >= ZSV_CAP_PCT_MAX)
+			return 0;
+	}
+	return ZSV_CAP_PCT_MAX - promised;
+}
+
+/* Is @a a better home than @b, both fitting, after placing the slice? */
+static bool zsv_slice_place_better(enum zsv_placement how, u64 a_mem,
+				   u32 a_eng, u64 b_mem, u32 b_eng)
+{
+	if (a_mem != b_mem)
+		return how == ZSV_PLACEMENT_BINPACK ? a_mem < b_mem :
+						      a_mem > b_mem;
+	if (a_eng != b_eng)
+		return how == ZSV_PLACEMENT_BINPACK ? a_eng < b_eng :
+						      a_eng > b_eng;
+	return false;	/* ties go to the lower id, met first */
+}
+
+/**
+ * zsv_slice_place_locked() - choose the pdev a new slice is carved from
+ * @cfg: the new slice (its size and memory mode matter here)
+ * @how: spread (the most headroom left) or binpack (the least that fits)
+ * @backend: only pdevs of this backend, or NULL for any
+ * @extack: why no pdev fits: the best candidate and what it lacked
+ *
+ * Placement is atomic with admission: the caller holds zsv_lock from
+ * here through zsv_slice_new_locked(), and zsv_lock serialises every
+ * admission on every pdev (slice-new, slice-set, dev-set, deletion). A
+ * pdev fits exactly when zsv_slice_new_locked() would admit the slice
+ * there (zsv_mem_headroom_locked() is the admission's bound, and the
+ * slice-count limit is checked alike), so of two placements racing for
+ * the last room, the second one to take the lock sees it gone and picks
+ * another pdev that fits, and is refused only when none does then.
+ *
+ * Cost: O(pdevs + their slices): each pdev's memory headroom is a
+ * bisection of at most 64 steps, and its engine headroom sums its slices'
+ * caps; at most ZSV_PDEVS_MAX pdevs are looked at.
+ *
+ * Return: the pdev, or an ERR_PTR(): -ENODEV when no pdev (of @backend)
+ * exists, -ENOSPC when none has room.
+ */
+struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
+					enum zsv_placement how,
+					const char *backend,
+					struct netlink_ext_ack *extack)
+{
+	struct zsv_pdev *pdev, *best = NULL, *roomiest = NULL;
+	u64 room, best_mem = 0, roomiest_mem = 0;
+	char asked[24], left[24];
+	unsigned long index = 0;
+	u32 eng, best_eng = 0;
+	bool full = false;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (cfg->mem_mode > ZSV_MEM_MODE_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "memory mode %u is not 0 (reserved) or 1 (shared)",
+				   cfg->mem_mode);
+		return ERR_PTR(-EINVAL);
+	}
+	while ((pdev = zsv_pdev_next_locked(&index))) {
+		if (pdev->removing || pdev->gone)
+			continue;
+		if (backend && strcmp(pdev->backend->name, backend))
+			continue;
+		if (pdev->slice_count >= ZSV_SLICES_PER_PDEV_MAX) {
+			full = true;
+			continue;
+		}
+		room = zsv_mem_headroom_locked(pdev, cfg->mem_mode);
+		if (!roomiest || room > roomiest_mem) {
+			roomiest = pdev;
+			roomiest_mem = room;
+		}
+		if (room < cfg->mem_bytes)
+			continue;
+		room -= cfg->mem_bytes;
+		eng = zsv_slice_engine_headroom_locked(pdev);
+		if (!best ||
+		    zsv_slice_place_better(how, room, eng, best_mem, best_eng)) {
+			best = pdev;
+			best_mem = room;
+			best_eng = eng;
+		}
+	}
+	if (best)
+		return best;
+
+	if (!roomiest && !full) {
+		if (backend)
+			NL_SET_ERR_MSG_FMT(extack, "no device of backend '%.40s'",
+					   backend);
+		else
+			NL_SET_ERR_MSG(extack, "there is no device to place the slice on");
+		return ERR_PTR(-ENODEV);
+	}
+	if (!roomiest) {
+		NL_SET_ERR_MSG_FMT(extack, "no device fits: each has the most slices it can (%u)",
+				   ZSV_SLICES_PER_PDEV_MAX);
+		return ERR_PTR(-ENOSPC);
+	}
+	zsv_fmt_bytes(asked, sizeof(asked), cfg->mem_bytes);
+	zsv_fmt_bytes(left, sizeof(left), roomiest_mem);
+	NL_SET_ERR_MSG_FMT(extack,
+			   "no device fits %s %s; the roomiest, %.40s, has %s left",
+			   asked, cfg->mem_mode == ZSV_MEM_MODE_RESERVED ?
+			   "reserved" : "shared", dev_name(&roomiest->dev), left);
+	return ERR_PTR(-ENOSPC);
+}
+
+/**
  * zsv_slice_new_locked() - carve a slice out of a pdev
  * @pdev: the pdev
  * @cfg: name and memory size (required), everything else optional

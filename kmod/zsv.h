@@ -491,6 +491,11 @@ int zsv_pdev_del_locked(struct zsv_pdev *pdev, struct netlink_ext_ack *extack);
 
 int zsv_slice_init(void);
 void zsv_slice_exit(void);
+u32 zsv_slice_engine_headroom_locked(struct zsv_pdev *pdev);
+struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
+					enum zsv_placement how,
+					const char *backend,
+					struct netlink_ext_ack *extack);
 struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 				       const struct zsv_slice_config *cfg,
 				       struct netlink_ext_ack *extack);
@@ -524,6 +529,7 @@ bool zsv_slice_status_read(const struct zsv_slice *slice,
 u64 zsv_mem_pct(u64 bytes, u32 pct);
 void zsv_slice_node_del_locked(struct zsv_slice *slice);
 int zsv_fmt_bytes(char *buf, size_t len, u64 bytes);
+u64 zsv_mem_headroom_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode);
 int zsv_mem_admit_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
 			 u64 old_bytes, u64 new_bytes,
 			 struct netlink_ext_ack *extack);

@@ -1255,6 +1255,17 @@ static void setup_slice_new_shared(void)
 	req_u32(&fx.q, ZSV_A_SLICE_MEM_MODE, ZSV_MEM_MODE_SHARED);
 }
 
+/* slice-new without a device: the kernel places it (binpack, on zsv1) */
+static void setup_slice_new_placed(void)
+{
+	CHECK(nl_slice_new(SLICE_B, "zsv1", GiB, ZSV_MEM_MODE_RESERVED));
+	need_req(ZSV_CMD_SLICE_NEW, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
+	req_u64(&fx.q, ZSV_A_SLICE_MEM_BYTES, 2 * GiB);
+	req_u32(&fx.q, ZSV_A_SLICE_PLACEMENT, ZSV_PLACEMENT_BINPACK);
+	req_str(&fx.q, ZSV_A_SLICE_BACKEND, "sim");
+}
+
 static void setup_slice_set(void)
 {
 	need_slice_a();
@@ -1826,6 +1837,8 @@ static const struct op ops[] = {
 	  setup_slice_new_second, call_nl },
 	{ "slice-new-shared", "slice-new, shared, on a pdev by id",
 	  setup_slice_new_shared, call_nl },
+	{ "slice-new-placed", "slice-new without a device, placed by binpack",
+	  setup_slice_new_placed, call_nl },
 	{ "slice-set", "slice-set of memory, weight, cap, timeslice",
 	  setup_slice_set, call_nl },
 	{ "slice-set-node", "slice-set of uid, gid, mode (node remade)",

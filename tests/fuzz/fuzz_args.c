@@ -163,20 +163,38 @@ static void fuzz_slice_create(int argc, char **argv, char *err, size_t len)
 	check_err(ret, err, len);
 	if (ret)
 		return;
-	CHECK(in_argv(a.dev, argc, argv) && in_argv(a.name, argc, argv));
-	CHECK(!zsv_name_check(a.dev) && !zsv_name_check(a.name));
+	CHECK(!a.dev || (in_argv(a.dev, argc, argv) && !zsv_name_check(a.dev)));
+	CHECK(in_argv(a.name, argc, argv) && !zsv_name_check(a.name));
 	CHECK(a.params.mask & BIT(ZSV_A_SLICE_MEM_BYTES));
+	/* Placement only without a device. */
+	CHECK(!a.dev || (!a.placement_set && !a.backend));
+	CHECK(a.placement <= ZSV_PLACEMENT_MAX);
+	CHECK(!a.backend || (in_argv(a.backend, argc, argv) &&
+			     !zsv_name_check(a.backend)));
 	check_slice_params(&a.params, true);
 
-	w[n++] = (char *)a.dev;
+	if (a.dev)
+		w[n++] = (char *)a.dev;
 	w[n++] = "name";
 	w[n++] = (char *)a.name;
+	if (a.placement_set) {
+		w[n++] = "placement";
+		w[n++] = a.placement == ZSV_PLACEMENT_BINPACK ? "binpack" :
+								 "spread";
+	}
+	if (a.backend) {
+		w[n++] = "backend";
+		w[n++] = (char *)a.backend;
+	}
 	n += slice_words(&a.params, w + n, buf + n);
 	ret = args_slice_create(n, w, &b, e2, sizeof(e2));
 	if (ret)
 		fprintf(stderr, "round trip: %s\n", e2);
 	CHECK(!ret);
-	CHECK(!strcmp(a.dev, b.dev) && !strcmp(a.name, b.name));
+	CHECK(!a.dev == !b.dev && (!a.dev || !strcmp(a.dev, b.dev)));
+	CHECK(!strcmp(a.name, b.name));
+	CHECK(a.placement == b.placement && !a.backend == !b.backend &&
+	      (!a.backend || !strcmp(a.backend, b.backend)));
 	same_slice_params(&a.params, &b.params);
 }
 

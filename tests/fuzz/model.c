@@ -187,9 +187,11 @@ static bool dev_attr_is_counter(int type)
 	return type == ZSV_A_DEV_BUSY_NS || type == ZSV_A_DEV_JOBS_COMPLETED;
 }
 
+/* Reserved headroom keeps back what shared BOs use of the pool. */
 static bool dev_attr_is_usage(int type)
 {
-	return type == ZSV_A_DEV_MEM_USED;
+	return type == ZSV_A_DEV_MEM_USED ||
+	       type == ZSV_A_DEV_HEADROOM_RESERVED;
 }
 
 static bool slice_attr_is_counter(int type)
@@ -328,6 +330,22 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 				dev->name, (unsigned long long)shared,
 				(unsigned long long)pool,
 				(unsigned long long)v[ZSV_A_DEV_OVERSUB_PCT]);
+		else if (v[ZSV_A_DEV_HEADROOM_SHARED] !=
+			 mem_pct(pool, (uint32_t)v[ZSV_A_DEV_OVERSUB_PCT]) -
+				 shared)
+			snprintf(why, len,
+				 "pdev %s: shared headroom %llu, not the pool's limit less %llu",
+				 dev->name,
+				 (unsigned long long)v[ZSV_A_DEV_HEADROOM_SHARED],
+				 (unsigned long long)shared);
+		else if (v[ZSV_A_DEV_HEADROOM_RESERVED] > pool ||
+			 v[ZSV_A_DEV_HEADROOM_ENGINE_PCT] > ZSV_CAP_PCT_MAX)
+			snprintf(why, len,
+				 "pdev %s: reserved headroom %llu past the pool %llu, or engine headroom %llu%%",
+				 dev->name,
+				 (unsigned long long)v[ZSV_A_DEV_HEADROOM_RESERVED],
+				 (unsigned long long)pool,
+				 (unsigned long long)v[ZSV_A_DEV_HEADROOM_ENGINE_PCT]);
 		else if (used != v[ZSV_A_DEV_MEM_USED] && (*settling = true))
 			snprintf(why, len,
 				 "pdev %s: slices use %llu, mem-used is %llu",
@@ -366,7 +384,10 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 		bool dev_found = false;
 
 		for (int t = ZSV_A_SLICE_ID; t <= ZSV_A_SLICE_MAX; t++) {
-			if (!sl->has[t] && t != ZSV_A_SLICE_FORCE) {
+			/* Request-only: force, placement, backend. */
+			if (!sl->has[t] && t != ZSV_A_SLICE_FORCE &&
+			    t != ZSV_A_SLICE_PLACEMENT &&
+			    t != ZSV_A_SLICE_BACKEND) {
 				snprintf(why, len,
 					 "slice %s lacks attribute %d",
 					 sl->name, t);

@@ -41,6 +41,9 @@ static const uint8_t dev_kind[ZSV_A_DEV_MAX + 1] = {
 	[ZSV_A_DEV_MEM_SHARED] = K_U64,
 	[ZSV_A_DEV_BUSY_NS] = K_U64,
 	[ZSV_A_DEV_JOBS_COMPLETED] = K_U64,
+	[ZSV_A_DEV_HEADROOM_RESERVED] = K_U64,
+	[ZSV_A_DEV_HEADROOM_SHARED] = K_U64,
+	[ZSV_A_DEV_HEADROOM_ENGINE_PCT] = K_U32,
 };
 /* clang-format on */
 

@@ -70,10 +70,14 @@ void serialize(struct msgbuf *m);
 
 enum pol { P_NONE, P_U32, P_U64, P_NULSTR, P_FLAG };
 
+/* Request attribute types the judge tracks: every one a command takes. */
+#define ZSV_FUZZ_ATTRS 32
+_Static_assert(ZSV_A_SLICE_BACKEND < ZSV_FUZZ_ATTRS, "grow ZSV_FUZZ_ATTRS");
+
 struct op_policy {
 	int maxattr;
-	uint8_t pol[16];
-	uint16_t strmax[16];
+	uint8_t pol[ZSV_FUZZ_ATTRS];
+	uint16_t strmax[ZSV_FUZZ_ATTRS];
 	bool dump;
 	bool admin;
 };
@@ -91,8 +95,8 @@ struct req {
 	bool dump;
 	bool clean; /* the attributes pass the op's policy */
 	char why[96]; /* why not */
-	const uint8_t *val[16]; /* the last of each type */
-	uint16_t len[16];
+	const uint8_t *val[ZSV_FUZZ_ATTRS]; /* the last of each type */
+	uint16_t len[ZSV_FUZZ_ATTRS];
 };
 
 enum expect { EXP_ANY, EXP_FAIL, EXP_OK };

@@ -43,13 +43,15 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		.admin = true,
 	},
 	[ZSV_CMD_SLICE_NEW] = {
-		ZSV_A_SLICE_NODE_MODE,
+		ZSV_A_SLICE_BACKEND,
 		{ [ZSV_A_SLICE_NAME] = P_NULSTR, [ZSV_A_SLICE_DEV_ID] = P_U32,
 		  [ZSV_A_SLICE_DEV_NAME] = P_NULSTR,
 		  [ZSV_A_SLICE_MEM_BYTES] = P_U64, [ZSV_A_SLICE_MEM_MODE] = P_U32,
 		  [ZSV_A_SLICE_WEIGHT] = P_U32, [ZSV_A_SLICE_CAP_PCT] = P_U32,
 		  [ZSV_A_SLICE_TIMESLICE_NS] = P_U64, [ZSV_A_SLICE_UID] = P_U32,
-		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32 },
+		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32,
+		  [ZSV_A_SLICE_PLACEMENT] = P_U32,
+		  [ZSV_A_SLICE_BACKEND] = P_NULSTR },
 		.admin = true,
 	},
 	[ZSV_CMD_SLICE_SET] = {
@@ -192,7 +194,7 @@ void req_parse(struct req *q, const uint8_t *buf, size_t sent)
 			}
 			}
 		}
-		if (type < 16) {
+		if (type < ZSV_FUZZ_ATTRS) {
 			q->val[type] = data;
 			q->len[type] = (uint16_t)len;
 		}
@@ -396,6 +398,40 @@ static enum expect admit(const struct obj *dev, uint32_t mode, uint64_t old,
 
 static void judge_attrs(const struct req *q, struct verdict *v);
 
+/*
+ * slice-new without a device: the kernel places it on any pdev (of the
+ * backend asked) that admits it, so it must succeed when one surely does,
+ * and fail when none may.
+ */
+static enum expect judge_placement(const struct req *q, uint32_t mode,
+				   struct verdict *v)
+{
+	const char *backend = q_has(q, ZSV_A_SLICE_BACKEND) ?
+				      q_str(q, ZSV_A_SLICE_BACKEND) : NULL;
+	enum expect best = EXP_FAIL;
+	struct verdict scratch;
+	bool any = false;
+
+	for (int i = 0; i < model.cur.ndev; i++) {
+		const struct obj *dev = &model.cur.dev[i];
+		enum expect e;
+
+		if (backend && strcmp(backend, "sim"))
+			continue;
+		any = true;
+		memset(&scratch, 0, sizeof(scratch));
+		e = admit(dev, mode, 0, q_u64(q, ZSV_A_SLICE_MEM_BYTES),
+			  &scratch);
+		if (e == EXP_OK)
+			return EXP_OK;
+		if (e == EXP_ANY)
+			best = EXP_ANY;
+	}
+	if (best == EXP_FAIL)
+		fail_because(v, any ? "no pdev fits" : "no pdev of that backend");
+	return best;
+}
+
 /* What must happen to request @q, sent as who we are. */
 void judge(const struct req *q, struct verdict *v)
 {
@@ -560,8 +596,30 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 			fail_because(v, "memory mode out of range");
 			break;
 		}
+		if ((q_has(q, ZSV_A_SLICE_PLACEMENT) ||
+		     q_has(q, ZSV_A_SLICE_BACKEND)) &&
+		    (q_has(q, ZSV_A_SLICE_DEV_ID) ||
+		     q_has(q, ZSV_A_SLICE_DEV_NAME))) {
+			fail_because(v, "placement with a device");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_PLACEMENT) &&
+		    q_u32(q, ZSV_A_SLICE_PLACEMENT) > ZSV_PLACEMENT_MAX) {
+			fail_because(v, "placement out of range");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_BACKEND) &&
+		    strlen(q_str(q, ZSV_A_SLICE_BACKEND)) > ZSV_NAME_MAX) {
+			fail_because(v, "backend name too long");
+			break;
+		}
 		if (model_slice_by_name(q_str(q, ZSV_A_SLICE_NAME))) {
 			fail_because(v, "the name is taken");
+			break;
+		}
+		if (!q_has(q, ZSV_A_SLICE_DEV_ID) &&
+		    !q_has(q, ZSV_A_SLICE_DEV_NAME)) {
+			v->exp = judge_placement(q, mode, v);
 			break;
 		}
 		dev = v->dev = sel_dev_kept(q, v, ZSV_A_SLICE_DEV_ID,
@@ -895,8 +953,11 @@ void check_change(const struct req *q, const struct verdict *v,
 		    o->v[ZSV_A_SLICE_NODE_MODE] !=
 			    WANT(ZSV_A_SLICE_NODE_MODE,
 				 ZSV_NODE_MODE_DEFAULT) ||
-		    !v->dev ||
-		    o->v[ZSV_A_SLICE_DEV_ID] != v->dev->v[ZSV_A_DEV_ID] ||
+		    /* Placed (no device asked): on a pdev that exists. */
+		    (v->dev ? o->v[ZSV_A_SLICE_DEV_ID] !=
+				      v->dev->v[ZSV_A_DEV_ID] :
+			      !model_dev_by_id(
+				      (uint32_t)o->v[ZSV_A_SLICE_DEV_ID])) ||
 		    o->v[ZSV_A_SLICE_CONTEXTS] || o->v[ZSV_A_SLICE_MEM_USED])
 			fz_fail("slice-new made %s not as asked", o->name);
 		if (!model_slice_by_name(name))

@@ -247,7 +247,13 @@ int ctl_slice_new(struct thr *t, const char *name, const char *dev,
 	struct nl_msg *msg = msg_new(t, ZSV_CMD_SLICE_NEW, 0);
 
 	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
-	nla_put_string(msg, ZSV_A_SLICE_DEV_NAME, dev);
+	/* No device: the kernel places it, spread or binpack by the name. */
+	if (dev)
+		nla_put_string(msg, ZSV_A_SLICE_DEV_NAME, dev);
+	else
+		nla_put_u32(msg, ZSV_A_SLICE_PLACEMENT,
+			    name[strlen(name) - 1] & 1 ? ZSV_PLACEMENT_BINPACK :
+							  ZSV_PLACEMENT_SPREAD);
 	nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, mem);
 	nla_put_u32(msg, ZSV_A_SLICE_MEM_MODE, mode);
 	if (weight)
@@ -357,13 +363,15 @@ void op_slice_new(struct thr *t)
 		return;
 	if (rnd(t) % 4 == 0)
 		mem -= rnd(t) % 4096; /* not a multiple of pages */
-	err = ctl_slice_new(t, name, dev, mem, mode,
+	/* One in four is placed by the kernel, racing the named ones. */
+	err = ctl_slice_new(t, name, rnd(t) % 4 ? dev : NULL, mem, mode,
 			    rnd(t) % 2 ? rnd_range(t, 1, 1000) : 0,
 			    rnd(t) % 2 ? rnd_range(t, 5, 100) : 0,
 			    timeslices[rnd(t) % 6]);
 	/*
 	 * EEXIST: the slot is taken; ENOSPC: the pdev has no room left;
 	 * ENODEV: the pdev went away (dev-del) or is being removed.
+	 * Placed: ENOSPC only when no pdev had room.
 	 */
 	expect(t, K_SLICE_NEW, err, EEXIST, ENOSPC, ENODEV, 0);
 	if (!err)

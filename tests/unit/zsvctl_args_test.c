@@ -117,19 +117,55 @@ TEST(slice_create_sends_only_what_was_given)
 	EXPECT_EQ(512 * MiB, a.params.mem_bytes);
 }
 
-TEST(slice_create_needs_dev_name_and_mem)
+TEST(slice_create_needs_name_and_mem)
 {
 	struct slice_create_args a;
 
 	EXPECT_EQ(-EINVAL, args_slice_create(0, ARGV(NULL), &a, err, sizeof(err)));
-	EXPECT_STREQ("slice create needs a DEV", err);
+	EXPECT_STREQ("slice create needs 'name NAME' and 'mem SIZE'", err);
 	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "mem", "1G"));
 	EXPECT_STREQ("slice create needs 'name NAME'", err);
 	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a"));
 	EXPECT_STREQ("slice create needs 'mem SIZE'", err);
-	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "name", "a", "mem", "1G"));
-	EXPECT_STREQ("slice create needs a DEV before 'name': slice create DEV name NAME mem SIZE",
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "name", "a"));
+	EXPECT_STREQ("slice create needs 'mem SIZE'", err);
+}
+
+TEST(slice_create_without_dev_is_placed)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "name", "a", "mem", "8G"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(NULL, a.dev);
+	EXPECT_STREQ("a", a.name);
+	EXPECT_EQ(8 * GiB, a.params.mem_bytes);
+	EXPECT_EQ(ZSV_PLACEMENT_SPREAD, a.placement);
+	EXPECT_EQ(NULL, a.backend);
+	ASSERT_EQ(0, parse(args_slice_create, &a, "name", "a", "mem", "1G",
+			   "placement", "binpack", "backend", "sim"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(ZSV_PLACEMENT_BINPACK, a.placement);
+	EXPECT_STREQ("sim", a.backend);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES), a.params.mask);
+}
+
+TEST(slice_create_placement_needs_no_dev)
+{
+	struct slice_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "name", "a", "mem",
+				 "1G", "placement", "fullest"));
+	EXPECT_STREQ("placement 'fullest': not a placement (spread or binpack)",
 		     err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "placement", "spread"));
+	EXPECT_STREQ("slice create takes a DEV or 'placement'/'backend', not both",
+		     err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "backend", "sim"));
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "name", "a", "mem",
+				 "1G", "backend", "Sim"));
 }
 
 TEST(slice_create_rejects_invalid_names)

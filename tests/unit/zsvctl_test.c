@@ -309,7 +309,7 @@ TEST_F(zsvctl, new_objects_have_help)
 
 	zsvctl(&self->r, "slice", "help");
 	EXPECT_EQ(0, self->r.status);
-	EXPECT_NE(NULL, strstr(self->r.out, "slice create DEV name NAME mem SIZE"))
+	EXPECT_NE(NULL, strstr(self->r.out, "slice create [DEV] name NAME mem SIZE"))
 		TH_LOG("%s", self->r.out);
 	zsvctl(&self->r, "help", "monitor");
 	EXPECT_EQ(0, self->r.status);

@@ -32,6 +32,9 @@
  *     ZSV_A_DEV_MEM_SHARED: u64          sum of shared slices' quotas
  *     ZSV_A_DEV_BUSY_NS: u64             engine time used, all engines
  *     ZSV_A_DEV_JOBS_COMPLETED: u64      jobs retired by the pdev
+ *     ZSV_A_DEV_HEADROOM_RESERVED: u64   largest new reserved slice that fits
+ *     ZSV_A_DEV_HEADROOM_SHARED: u64     largest new shared slice that fits
+ *     ZSV_A_DEV_HEADROOM_ENGINE_PCT: u32 100 less the slices' caps, >= 0
  *
  * ZSV_CMD_DEV_SET (do; CAP_NET_ADMIN)
  *   Request: ZSV_A_DEV_ID and/or ZSV_A_DEV_NAME, and any of
@@ -54,7 +57,10 @@
  * ZSV_CMD_SLICE_NEW (do; CAP_NET_ADMIN)
  *   Request:
  *     ZSV_A_SLICE_NAME: string       [a-z0-9][a-z0-9_.-]{0,62}, unique
- *     ZSV_A_SLICE_DEV_ID: u32 and/or ZSV_A_SLICE_DEV_NAME: string
+ *     ZSV_A_SLICE_DEV_ID: u32 and/or ZSV_A_SLICE_DEV_NAME: string, or
+ *     neither: the kernel places the slice, atomically with admission,
+ *       ZSV_A_SLICE_PLACEMENT: u32   enum zsv_placement (default spread)
+ *       ZSV_A_SLICE_BACKEND: string  only pdevs of this backend ("sim")
  *     ZSV_A_SLICE_MEM_BYTES: u64     nonzero
  *     ZSV_A_SLICE_MEM_MODE: u32      enum zsv_mem_mode (default reserved)
  *     ZSV_A_SLICE_WEIGHT: u32        1 to 10000 (default 100)
@@ -172,6 +178,9 @@ enum zsv_dev_attrs {
 	ZSV_A_DEV_MEM_SHARED,
 	ZSV_A_DEV_BUSY_NS,
 	ZSV_A_DEV_JOBS_COMPLETED,
+	ZSV_A_DEV_HEADROOM_RESERVED,
+	ZSV_A_DEV_HEADROOM_SHARED,
+	ZSV_A_DEV_HEADROOM_ENGINE_PCT,
 
 	/* private: */
 	__ZSV_A_DEV_MAX
@@ -210,6 +219,8 @@ enum zsv_slice_attrs {
 	ZSV_A_SLICE_SHARE_DELIVERED_PPM,
 	ZSV_A_SLICE_MEDIATED,
 	ZSV_A_SLICE_VFIO_OPEN,
+	ZSV_A_SLICE_PLACEMENT,
+	ZSV_A_SLICE_BACKEND,
 
 	/* private: */
 	__ZSV_A_SLICE_MAX
@@ -235,6 +246,23 @@ enum zsv_cmds {
 #define ZSV_CMD_MAX (__ZSV_CMD_MAX - 1)
 
 #define ZSV_MCGRP_MONITOR	"monitor"
+
+/**
+ * enum zsv_placement - which pdev slice-new picks when none is named
+ * @ZSV_PLACEMENT_SPREAD: the pdev left with the most memory headroom in the
+ *	slice's mode, then the most engine headroom, then the lowest id
+ * @ZSV_PLACEMENT_BINPACK: the pdev left with the least memory headroom
+ *	that still fits, then the least engine headroom, then the lowest id
+ */
+enum zsv_placement {
+	ZSV_PLACEMENT_SPREAD,
+	ZSV_PLACEMENT_BINPACK,
+
+	/* private: */
+	__ZSV_PLACEMENT_MAX
+};
+
+#define ZSV_PLACEMENT_MAX (__ZSV_PLACEMENT_MAX - 1)
 
 /* Slice limits and defaults. */
 #define ZSV_WEIGHT_MIN		1

@@ -31,6 +31,9 @@ static const struct nla_policy dev_policy[ZSV_A_DEV_MAX + 1] = {
 	[ZSV_A_DEV_MEM_SHARED] = { .type = NLA_U64 },
 	[ZSV_A_DEV_BUSY_NS] = { .type = NLA_U64 },
 	[ZSV_A_DEV_JOBS_COMPLETED] = { .type = NLA_U64 },
+	[ZSV_A_DEV_HEADROOM_RESERVED] = { .type = NLA_U64 },
+	[ZSV_A_DEV_HEADROOM_SHARED] = { .type = NLA_U64 },
+	[ZSV_A_DEV_HEADROOM_ENGINE_PCT] = { .type = NLA_U32 },
 };
 
 _Static_assert(ZSV_A_DEV_MAX < 64, "zsv_dev_info.present has 64 bits");
@@ -91,6 +94,9 @@ int zsv_dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out)
 	dev->mem_shared_bytes = get_u64(tb, ZSV_A_DEV_MEM_SHARED);
 	dev->busy_ns = get_u64(tb, ZSV_A_DEV_BUSY_NS);
 	dev->jobs_completed = get_u64(tb, ZSV_A_DEV_JOBS_COMPLETED);
+	dev->headroom_reserved_bytes = get_u64(tb, ZSV_A_DEV_HEADROOM_RESERVED);
+	dev->headroom_shared_bytes = get_u64(tb, ZSV_A_DEV_HEADROOM_SHARED);
+	dev->headroom_engine_pct = get_u32(tb, ZSV_A_DEV_HEADROOM_ENGINE_PCT);
 	*out = dev;
 	return 0;
 }

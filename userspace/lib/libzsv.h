@@ -127,6 +127,11 @@ struct zsv_dev_info {
 	/* Since libzsv 0.3: */
 	uint64_t busy_ns;
 	uint64_t jobs_completed;
+	/* Since libzsv 0.4: the largest new slice of each mode it admits,
+	 * and the engine time (percent) its slices' caps leave. */
+	uint64_t headroom_reserved_bytes;
+	uint64_t headroom_shared_bytes;
+	uint32_t headroom_engine_pct;
 };
 
 static inline bool zsv_dev_has(const struct zsv_dev_info *dev, int attr)
@@ -342,6 +347,19 @@ struct zsv_slice_params {
 int zsv_slice_create(struct zsv_handle *h, const char *dev, const char *name,
 		     const struct zsv_slice_params *p,
 		     struct zsv_slice_info **slice);
+
+/*
+ * zsv_slice_place() - like zsv_slice_create(), but the kernel picks the
+ * pdev, atomically with admission: by @placement (enum zsv_placement,
+ * ZSV_PLACEMENT_SPREAD or _BINPACK) among the pdevs of @backend (NULL for
+ * any).  (*slice)->dev_name says where it went.  -ENOSPC when no pdev
+ * fits (the kernel's message names the roomiest and what it has left),
+ * -ENODEV when there is no pdev (of @backend).
+ */
+int zsv_slice_place(struct zsv_handle *h, const char *name,
+		    uint32_t placement, const char *backend,
+		    const struct zsv_slice_params *p,
+		    struct zsv_slice_info **slice);
 
 /*
  * zsv_slice_set() - change the slice @name, live (CAP_NET_ADMIN).

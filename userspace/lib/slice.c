@@ -376,6 +376,29 @@ int zsv_slice_create(struct zsv_handle *h, const char *dev, const char *name,
 	return slice_transact_one(h, msg, slice);
 }
 
+int zsv_slice_place(struct zsv_handle *h, const char *name,
+		    uint32_t placement, const char *backend,
+		    const struct zsv_slice_params *p,
+		    struct zsv_slice_info **slice)
+{
+	struct nl_msg *msg;
+
+	if (!name || !p || (p->mask & ~SLICE_NEW_ATTRS) ||
+	    placement > ZSV_PLACEMENT_MAX)
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_SLICE_NEW, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, ZSV_A_SLICE_NAME, name) < 0 ||
+	    nla_put_u32(msg, ZSV_A_SLICE_PLACEMENT, placement) < 0 ||
+	    (backend && nla_put_string(msg, ZSV_A_SLICE_BACKEND, backend) < 0) ||
+	    slice_params_put(msg, p)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return slice_transact_one(h, msg, slice);
+}
+
 int zsv_slice_set(struct zsv_handle *h, const char *name,
 		  const struct zsv_slice_params *p)
 {

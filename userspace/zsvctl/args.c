@@ -224,6 +224,7 @@ bad:
 struct slice_ctx {
 	const char **name; /* create only */
 	struct zsv_slice_params *p;
+	struct slice_create_args *create; /* create only */
 };
 
 static int slice_name_kw(const char *word, const char *value, void *ctx,
@@ -330,6 +331,35 @@ static int slice_perm_kw(const char *word, const char *value, void *ctx,
 	return parse_perm(word, value, &c->p->node_mode, err, len);
 }
 
+static int slice_placement_kw(const char *word, const char *value, void *ctx,
+			      char *err, size_t len)
+{
+	struct slice_ctx *c = ctx;
+
+	if (!strcmp(value, "spread"))
+		c->create->placement = ZSV_PLACEMENT_SPREAD;
+	else if (!strcmp(value, "binpack"))
+		c->create->placement = ZSV_PLACEMENT_BINPACK;
+	else
+		return fail(err, len,
+			    "%s '%s': not a placement (spread or binpack)",
+			    word, value);
+	c->create->placement_set = true;
+	return 0;
+}
+
+static int slice_backend_kw(const char *word, const char *value, void *ctx,
+			    char *err, size_t len)
+{
+	struct slice_ctx *c = ctx;
+
+	(void)word;
+	if (args_name("backend", value, err, len))
+		return -EINVAL;
+	c->create->backend = value;
+	return 0;
+}
+
 /* clang-format off */
 #define KW_MEM { "mem", "a size such as 4G", slice_mem_kw }
 #define KW_WEIGHT { "weight", "1 to 10000", slice_weight_kw }
@@ -350,6 +380,8 @@ static const struct keyword slice_create_kws[] = {
 	KW_OWNER,
 	KW_GROUP,
 	KW_PERM,
+	{ "placement", "spread or binpack", slice_placement_kw },
+	{ "backend", "a backend name such as sim", slice_backend_kw },
 };
 
 static const struct keyword slice_set_kws[] = {
@@ -360,25 +392,30 @@ static const struct keyword slice_set_kws[] = {
 int args_slice_create(int argc, char **argv, struct slice_create_args *a,
 		      char *err, size_t len)
 {
-	struct slice_ctx ctx = { .name = &a->name, .p = &a->params };
+	struct slice_ctx ctx = { .name = &a->name, .p = &a->params,
+				 .create = a };
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	if (argc < 1)
-		return fail(err, len, "slice create needs a DEV");
-	if (keyword_find(slice_create_kws, ARRAY_SIZE(slice_create_kws),
-			 argv[0]))
-		return fail(
-			err, len,
-			"slice create needs a DEV before '%s': slice create DEV name NAME mem SIZE",
-			argv[0]);
-	if (args_name("device", argv[0], err, len))
-		return -EINVAL;
-	a->dev = argv[0];
-	ret = keywords_parse(argc - 1, argv + 1, slice_create_kws,
+		return fail(err, len, "slice create needs 'name NAME' and 'mem SIZE'");
+	/* A first word that is no keyword is the device; without one, the
+	 * kernel places the slice. */
+	if (!keyword_find(slice_create_kws, ARRAY_SIZE(slice_create_kws),
+			  argv[0])) {
+		if (args_name("device", argv[0], err, len))
+			return -EINVAL;
+		a->dev = argv[0];
+		argc--;
+		argv++;
+	}
+	ret = keywords_parse(argc, argv, slice_create_kws,
 			     ARRAY_SIZE(slice_create_kws), &ctx, err, len);
 	if (ret)
 		return ret;
+	if (a->dev && (a->placement_set || a->backend))
+		return fail(err, len,
+			    "slice create takes a DEV or 'placement'/'backend', not both");
 	if (!a->name)
 		return fail(err, len, "slice create needs 'name NAME'");
 	if (!(a->params.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_BYTES)))

@@ -25,12 +25,17 @@
 /* Long enough for every message the parsers write. */
 #define ARGS_ERR_MAX 512
 
-/* slice create DEV name NAME mem SIZE [mode M] [weight N] [cap PCT]
- *	[timeslice DUR|default] [owner U] [group G] [perm OCTAL] */
+/* slice create [DEV] name NAME mem SIZE [mode M] [weight N] [cap PCT]
+ *	[timeslice DUR|default] [owner U] [group G] [perm OCTAL]
+ *	[placement spread|binpack] [backend B]: without DEV (dev NULL) the
+ *	kernel places the slice; placement and backend need no DEV */
 struct slice_create_args {
 	const char *dev;
 	const char *name;
 	struct zsv_slice_params params;
+	uint32_t placement;
+	const char *backend;
+	bool placement_set;
 };
 
 int args_slice_create(int argc, char **argv, struct slice_create_args *a,

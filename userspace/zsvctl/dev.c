@@ -156,7 +156,15 @@ struct json_object *dev_to_json(const struct zsv_dev_info *dev)
 	    json_add_u64(obj, dev, "busy_ns", ZSV_A_DEV_BUSY_NS,
 			 dev->busy_ns) &&
 	    json_add_u64(obj, dev, "jobs_completed", ZSV_A_DEV_JOBS_COMPLETED,
-			 dev->jobs_completed))
+			 dev->jobs_completed) &&
+	    json_add_u64(obj, dev, "headroom_reserved",
+			 ZSV_A_DEV_HEADROOM_RESERVED,
+			 dev->headroom_reserved_bytes) &&
+	    json_add_u64(obj, dev, "headroom_shared", ZSV_A_DEV_HEADROOM_SHARED,
+			 dev->headroom_shared_bytes) &&
+	    json_add_u64(obj, dev, "headroom_engine_pct",
+			 ZSV_A_DEV_HEADROOM_ENGINE_PCT,
+			 dev->headroom_engine_pct))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -188,6 +196,15 @@ static const char *cell_u32(const struct zsv_dev_info *dev, int attr,
 	if (!zsv_dev_has(dev, attr))
 		return "-";
 	snprintf(buf, len, "%" PRIu32, val);
+	return buf;
+}
+
+static const char *cell_pct(const struct zsv_dev_info *dev, int attr,
+			    uint32_t val, char *buf, size_t len)
+{
+	if (!zsv_dev_has(dev, attr))
+		return "-";
+	snprintf(buf, len, "%" PRIu32 "%%", val);
 	return buf;
 }
 
@@ -234,6 +251,9 @@ static const struct table_col dev_cols[] = {
 	{ "POLICY", false },
 	{ "TIMESLICE", true },
 	{ "SLICES", true },
+	{ "ROOM_RES", true },
+	{ "ROOM_SHR", true },
+	{ "ROOM_ENG", true },
 };
 /* clang-format on */
 
@@ -245,6 +265,8 @@ static int dev_table_add(struct table *t, const struct zsv_dev_info *dev)
 	char mem_free[ZSV_UNIT_STR_MAX], used[ZSV_UNIT_STR_MAX];
 	char shared[ZSV_UNIT_STR_MAX], oversub[ZSV_UNIT_STR_MAX];
 	char engines[16], policy[32], timeslice[ZSV_UNIT_STR_MAX], slices[16];
+	char room_res[ZSV_UNIT_STR_MAX], room_shr[ZSV_UNIT_STR_MAX];
+	char room_eng[16];
 	const char *cells[DEV_COLS] = {
 		dev->name,
 		cell_u32(dev, ZSV_A_DEV_ID, dev->id, id, sizeof(id)),
@@ -266,6 +288,14 @@ static int dev_table_add(struct table *t, const struct zsv_dev_info *dev)
 			      timeslice, sizeof(timeslice)),
 		cell_u32(dev, ZSV_A_DEV_SLICE_COUNT, dev->slice_count, slices,
 			 sizeof(slices)),
+		cell_size(dev, ZSV_A_DEV_HEADROOM_RESERVED,
+			  dev->headroom_reserved_bytes, room_res,
+			  sizeof(room_res)),
+		cell_size(dev, ZSV_A_DEV_HEADROOM_SHARED,
+			  dev->headroom_shared_bytes, room_shr,
+			  sizeof(room_shr)),
+		cell_pct(dev, ZSV_A_DEV_HEADROOM_ENGINE_PCT,
+			 dev->headroom_engine_pct, room_eng, sizeof(room_eng)),
 	};
 
 	return table_add_row(t, cells);
@@ -404,6 +434,13 @@ static void dev_show_text(const struct zsv_dev_info *dev)
 	show_ratio(dev, "oversub:");
 	show_size(dev, "mem used:", ZSV_A_DEV_MEM_USED, dev->mem_used_bytes,
 		  true);
+	show_size(dev, "room resv:", ZSV_A_DEV_HEADROOM_RESERVED,
+		  dev->headroom_reserved_bytes, true);
+	show_size(dev, "room shrd:", ZSV_A_DEV_HEADROOM_SHARED,
+		  dev->headroom_shared_bytes, true);
+	printf("%-14s%s\n", "room eng:",
+	       cell_pct(dev, ZSV_A_DEV_HEADROOM_ENGINE_PCT,
+			dev->headroom_engine_pct, buf, sizeof(buf)));
 	printf("%-14s%s\n", "engines:",
 	       cell_u32(dev, ZSV_A_DEV_ENGINES, dev->engines, buf,
 			sizeof(buf)));

@@ -506,6 +506,10 @@ static int parse_slice(struct json_object *obj, size_t idx, struct layout *l,
 	}
 	if (args_slice_create(argc, (char **)words, &a, aerr, sizeof(aerr)))
 		return fail(err, len, "%s: %s", where, aerr);
+	/* A layout always names the device; apply never places a slice. */
+	if (!a.dev)
+		return fail(err, len, "%s: '%s' is not a device name", where,
+			    words[0]);
 
 	/* What the file leaves out is slice create's default. */
 	m = a.params.mask;

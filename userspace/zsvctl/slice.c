@@ -2,7 +2,7 @@
 /*
  * zsvctl slice: slices, the virtual accelerators carved from devices.
  *
- *   zsvctl slice create DEV name NAME mem SIZE [mode reserved|shared]
+ *   zsvctl slice create [DEV] name NAME mem SIZE [mode reserved|shared]
  *	[weight N] [cap PCT] [timeslice DUR|default] [owner USER|UID]
  *	[group GROUP|GID] [perm OCTAL]
  *   zsvctl slice [list] [dev DEV]
@@ -50,9 +50,10 @@ static const struct zsvctl_cmd slice_cmds[] = {
 
 void slice_usage(FILE *f)
 {
-	fputs("Usage: zsvctl [OPTIONS] slice create DEV name NAME mem SIZE [mode reserved|shared]\n"
+	fputs("Usage: zsvctl [OPTIONS] slice create [DEV] name NAME mem SIZE [mode reserved|shared]\n"
 	      "                      [weight N] [cap PCT] [timeslice DUR|default]\n"
 	      "                      [owner USER|UID] [group GROUP|GID] [perm OCTAL]\n"
+	      "                      [placement spread|binpack] [backend B]\n"
 	      "       zsvctl [OPTIONS] slice [list] [dev DEV]\n"
 	      "       zsvctl [OPTIONS] slice show NAME\n"
 	      "       zsvctl slice set NAME [mem SIZE] [weight N] [cap PCT] [timeslice DUR|default]\n"
@@ -70,6 +71,8 @@ void slice_usage(FILE *f)
 	      "or default (the device's).  owner, group and perm (default 0600) are those of\n"
 	      "the slice's node, /dev/zsv/NAME.  destroy fails while the node is open, unless\n"
 	      "force: open files are then revoked.  create, set and destroy need CAP_NET_ADMIN.\n"
+	      "Without DEV the kernel picks the device (placement spread, the default: the\n"
+	      "most headroom left; binpack: the least that fits), only of backend B if given.\n"
 	      "MDEV is - for a slice made here, yes for a VFIO mediated device (zsv_mdev),\n"
 	      "open while a VFIO user (a VM) holds it; remove those with mdevctl stop.\n",
 	      f);
@@ -560,10 +563,15 @@ static int slice_create_main(struct zsvctl *ctl, int argc, char **argv)
 	ret = zsvctl_connect_admin(ctl, doing);
 	if (ret)
 		return ret;
-	err = zsv_slice_create(ctl->zh, a.dev, a.name, &a.params, &slice);
+	if (a.dev)
+		err = zsv_slice_create(ctl->zh, a.dev, a.name, &a.params,
+				       &slice);
+	else
+		err = zsv_slice_place(ctl->zh, a.name, a.placement, a.backend,
+				      &a.params, &slice);
 	if (err == -EPERM)
 		return zsvctl_no_admin(doing);
-	if (err == -ENODEV && !zsv_ext_msg(ctl->zh)) {
+	if (err == -ENODEV && a.dev && !zsv_ext_msg(ctl->zh)) {
 		fprintf(stderr,
 			"zsvctl: cannot create slice '%s': no device named '%s'\n",
 			a.name, a.dev);
