@@ -13,10 +13,15 @@ cycle() {
 	zsv_unload || die "unload failed in cycle $1"
 }
 
-for i in $(seq 1 10); do cycle "warm-up $i"; done
+# On the debug tier a cycle takes seconds (each of its five programs'
+# start does) and 100 took 15 min: 20 cycles there, with kmemleak, not
+# the slab total, judging leaks (tests/guest/kmemleak-suite).
+cycles=100 warmup=10
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && cycles=20 warmup=0
+for ((i = 1; i <= warmup; i++)); do cycle "warm-up $i"; done
 sync; echo 3 >/proc/sys/vm/drop_caches
 before=$(sunreclaim_kb)
-for i in $(seq 1 100); do cycle "$i"; done
+for ((i = 1; i <= cycles; i++)); do cycle "$i"; done
 sync; echo 3 >/proc/sys/vm/drop_caches
 after=$(sunreclaim_kb)
 
@@ -27,4 +32,5 @@ growth=$((after - before))
 echo "SUnreclaim before $before kB, after $after kB, growth $growth kB"
 # One leaked pdev per cycle (4 devices) would be at least 400 objects of
 # 1 KiB; allow noise from the rest of the system well below that.
-[[ $growth -lt 256 ]] || die "unreclaimable slab grew by $growth kB over 100 cycles"
+((cycles < 100)) && exit 0
+[[ $growth -lt 256 ]] || die "unreclaimable slab grew by $growth kB over $cycles cycles"
