@@ -30,6 +30,10 @@ static int __init zsv_init(void)
 	if (err)
 		goto err_slice;
 
+	err = zsv_tenant_init();
+	if (err)
+		goto err_tenant;
+
 	err = zsv_netlink_init();
 	if (err)
 		goto err_netlink;
@@ -38,6 +42,8 @@ static int __init zsv_init(void)
 	return 0;
 
 err_netlink:
+	zsv_tenant_exit();
+err_tenant:
 	zsv_slice_exit();
 err_slice:
 	zsv_cdev_exit();
@@ -56,6 +62,7 @@ static void __exit zsv_exit(void)
 {
 	zsv_netlink_exit();
 	zsv_job_exit();
+	zsv_tenant_exit();
 	zsv_slice_exit();
 	zsv_cdev_exit();
 	zsv_pdev_exit();

@@ -23,7 +23,8 @@ enum {
 };
 
 /*
- * Bumped under zsv_lock whenever the set of pdevs or slices changes, so
+ * Bumped under zsv_lock whenever the set of pdevs, slices or tenants
+ * changes, so
  * that a dump spanning several messages can flag NLM_F_DUMP_INTR.
  */
 static unsigned int zsv_nl_generation = 1;
@@ -58,7 +59,7 @@ static const struct nla_policy zsv_dev_new_policy[ZSV_A_DEV_ENGINES + 1] = {
 	[ZSV_A_DEV_ENGINES] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_BACKEND + 1] = {
+static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_TENANT + 1] = {
 	[ZSV_A_SLICE_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_SLICE_DEV_ID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_DEV_NAME] = { .type = NLA_NUL_STRING },
@@ -72,9 +73,10 @@ static const struct nla_policy zsv_slice_new_policy[ZSV_A_SLICE_BACKEND + 1] = {
 	[ZSV_A_SLICE_NODE_MODE] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_PLACEMENT] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_BACKEND] = { .type = NLA_NUL_STRING },
+	[ZSV_A_SLICE_TENANT] = { .type = NLA_NUL_STRING },
 };
 
-static const struct nla_policy zsv_slice_set_policy[ZSV_A_SLICE_NODE_MODE + 1] = {
+static const struct nla_policy zsv_slice_set_policy[ZSV_A_SLICE_TENANT + 1] = {
 	[ZSV_A_SLICE_ID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_SLICE_MEM_BYTES] = { .type = NLA_U64 },
@@ -84,6 +86,7 @@ static const struct nla_policy zsv_slice_set_policy[ZSV_A_SLICE_NODE_MODE + 1] =
 	[ZSV_A_SLICE_UID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_GID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_NODE_MODE] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_TENANT] = { .type = NLA_NUL_STRING },
 };
 
 static const struct nla_policy zsv_slice_del_policy[ZSV_A_SLICE_FORCE + 1] = {
@@ -97,6 +100,26 @@ static const struct nla_policy zsv_slice_get_policy[ZSV_A_SLICE_DEV_NAME + 1] = 
 	[ZSV_A_SLICE_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_SLICE_DEV_ID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_DEV_NAME] = { .type = NLA_NUL_STRING },
+};
+
+static const struct nla_policy zsv_tenant_new_policy[ZSV_A_TENANT_COMPUTE_MAX + 1] = {
+	[ZSV_A_TENANT_NAME] = { .type = NLA_NUL_STRING },
+	[ZSV_A_TENANT_MEM_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_SLICES_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_COMPUTE_MAX] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy zsv_tenant_set_policy[ZSV_A_TENANT_COMPUTE_MAX + 1] = {
+	[ZSV_A_TENANT_ID] = { .type = NLA_U32 },
+	[ZSV_A_TENANT_NAME] = { .type = NLA_NUL_STRING },
+	[ZSV_A_TENANT_MEM_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_SLICES_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_COMPUTE_MAX] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy zsv_tenant_get_policy[ZSV_A_TENANT_NAME + 1] = {
+	[ZSV_A_TENANT_ID] = { .type = NLA_U32 },
+	[ZSV_A_TENANT_NAME] = { .type = NLA_NUL_STRING },
 };
 
 /* --- replies -------------------------------------------------------------- */
@@ -213,7 +236,51 @@ static int zsv_nl_fill_slice(struct sk_buff *skb,
 	    nla_put_u8(skb, ZSV_A_SLICE_MEDIATED, slice->mediated) ||
 	    nla_put_u8(skb, ZSV_A_SLICE_VFIO_OPEN, slice->vfio_open) ||
 	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_DELIVERED_PPM,
-			st.delivered_ppm)) {
+			st.delivered_ppm) ||
+	    (slice->tenant &&
+	     nla_put_string(skb, ZSV_A_SLICE_TENANT, slice->tenant->name))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int zsv_nl_fill_tenant(struct sk_buff *skb, struct zsv_tenant *tenant,
+			      u32 portid, u32 seq, int flags, u8 cmd,
+			      struct netlink_callback *cb)
+{
+	u64 mem_used, busy_ns;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &zsv_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	zsv_tenant_usage_locked(tenant, &mem_used, &busy_ns);
+	if (nla_put_u32(skb, ZSV_A_TENANT_ID, tenant->id) ||
+	    nla_put_string(skb, ZSV_A_TENANT_NAME, tenant->name) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_MEM_MAX, tenant->mem_max,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_SLICES_MAX, tenant->slices_max,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_COMPUTE_MAX,
+			      tenant->compute_max, ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_MEM, tenant->mem,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_SLICES, tenant->slices,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_COMPUTE, tenant->compute,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_MEM_USED, mem_used,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_BUSY_NS, busy_ns,
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u64_64bit(skb, ZSV_A_TENANT_QUOTA_HITS, tenant->quota_hits,
+			      ZSV_A_TENANT_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -274,6 +341,23 @@ static void zsv_nl_notify_slice_locked(struct zsv_slice *slice, u8 cmd)
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb || zsv_nl_fill_slice(skb, slice, 0, 0, 0, cmd, NULL)) {
+		zsv_nl_event_lost(skb);
+		return;
+	}
+	zsv_nl_multicast(skb);
+}
+
+/* Like zsv_nl_notify_dev_locked(), for ZSV_CMD_TENANT_NEW/_SET/_DEL. */
+static void zsv_nl_notify_tenant_locked(struct zsv_tenant *tenant, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&zsv_lock);
+	if (!genl_has_listeners(&zsv_nl_family, &init_net,
+				ZSV_NL_MCGRP_MONITOR))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb || zsv_nl_fill_tenant(skb, tenant, 0, 0, 0, cmd, NULL)) {
 		zsv_nl_event_lost(skb);
 		return;
 	}
@@ -637,6 +721,15 @@ static int zsv_nl_slice_config(struct genl_info *info,
 		}
 		cfg->node_mode = nla_get_u32(attr);
 	}
+	attr = attrs[ZSV_A_SLICE_TENANT];
+	if (attr) {
+		const char *name = zsv_nl_name(attr, info->extack);
+
+		if (!name)
+			return -EINVAL;
+		cfg->set |= BIT_ULL(ZSV_A_SLICE_TENANT);
+		strscpy(cfg->tenant, name, sizeof(cfg->tenant));
+	}
 	return 0;
 }
 
@@ -889,6 +982,219 @@ static int zsv_nl_slice_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/* --- tenant operations ------------------------------------------------ */
+
+/* Like zsv_nl_slice_lookup_locked(), for a tenant. */
+static struct zsv_tenant *zsv_nl_tenant_lookup_locked(struct genl_info *info)
+{
+	struct nlattr *id_attr = info->attrs[ZSV_A_TENANT_ID];
+	struct nlattr *name_attr = info->attrs[ZSV_A_TENANT_NAME];
+	struct zsv_tenant *tenant = NULL, *named;
+	const char *name;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (!id_attr && !name_attr) {
+		NL_SET_ERR_MSG(info->extack, "a tenant id or name is required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ZSV_A_TENANT_NAME);
+		return ERR_PTR(-EINVAL);
+	}
+
+	if (id_attr) {
+		tenant = zsv_tenant_find_locked(nla_get_u32(id_attr));
+		if (!tenant) {
+			NL_SET_ERR_MSG_ATTR_FMT(info->extack, id_attr,
+						"no tenant with id %u",
+						nla_get_u32(id_attr));
+			return ERR_PTR(-ENOENT);
+		}
+	}
+
+	if (name_attr) {
+		name = zsv_nl_name(name_attr, info->extack);
+		if (!name)
+			return ERR_PTR(-EINVAL);
+		named = zsv_tenant_find_by_name_locked(name);
+		if (!named) {
+			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
+						"no tenant named '%.40s'", name);
+			return ERR_PTR(-ENOENT);
+		}
+		if (tenant && tenant != named) {
+			NL_SET_ERR_MSG_ATTR_FMT(info->extack, name_attr,
+						"tenant id %u is not named '%.40s'",
+						tenant->id, name);
+			return ERR_PTR(-EINVAL);
+		}
+		tenant = named;
+	}
+
+	return tenant;
+}
+
+/* The limits of tenant-new and tenant-set. */
+static void zsv_nl_tenant_config(struct genl_info *info,
+				 struct zsv_tenant_config *cfg)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (attrs[ZSV_A_TENANT_MEM_MAX]) {
+		cfg->set |= BIT_ULL(ZSV_A_TENANT_MEM_MAX);
+		cfg->mem_max = nla_get_u64(attrs[ZSV_A_TENANT_MEM_MAX]);
+	}
+	if (attrs[ZSV_A_TENANT_SLICES_MAX]) {
+		cfg->set |= BIT_ULL(ZSV_A_TENANT_SLICES_MAX);
+		cfg->slices_max = nla_get_u64(attrs[ZSV_A_TENANT_SLICES_MAX]);
+	}
+	if (attrs[ZSV_A_TENANT_COMPUTE_MAX]) {
+		cfg->set |= BIT_ULL(ZSV_A_TENANT_COMPUTE_MAX);
+		cfg->compute_max = nla_get_u64(attrs[ZSV_A_TENANT_COMPUTE_MAX]);
+	}
+}
+
+static int zsv_nl_tenant_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zsv_tenant_config cfg = {};
+	struct zsv_tenant *tenant;
+	struct sk_buff *msg;
+	const char *name;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_TENANT_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "a tenant name is required");
+		return -EINVAL;
+	}
+	name = zsv_nl_name(info->attrs[ZSV_A_TENANT_NAME], info->extack);
+	if (!name)
+		return -EINVAL;
+	strscpy(cfg.name, name, sizeof(cfg.name));
+	zsv_nl_tenant_config(info, &cfg);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&zsv_lock);
+	tenant = zsv_tenant_new_locked(&cfg, info->extack);
+	if (IS_ERR(tenant))
+		err = PTR_ERR(tenant);
+	else
+		err = zsv_nl_fill_tenant(msg, tenant, info->snd_portid,
+					 info->snd_seq, 0, ZSV_CMD_TENANT_NEW,
+					 NULL);
+	mutex_unlock(&zsv_lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int zsv_nl_tenant_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zsv_tenant_config cfg = {};
+	struct zsv_tenant *tenant;
+	int err;
+
+	zsv_nl_tenant_config(info, &cfg);
+
+	mutex_lock(&zsv_lock);
+	tenant = zsv_nl_tenant_lookup_locked(info);
+	if (IS_ERR(tenant))
+		err = PTR_ERR(tenant);
+	else if (cfg.set)
+		err = zsv_tenant_set_locked(tenant, &cfg, info->extack);
+	else
+		err = zsv_nl_nothing_to_set(info->extack);
+	mutex_unlock(&zsv_lock);
+	return err;
+}
+
+static int zsv_nl_tenant_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zsv_tenant *tenant;
+	int err;
+
+	mutex_lock(&zsv_lock);
+	tenant = zsv_nl_tenant_lookup_locked(info);
+	if (IS_ERR(tenant))
+		err = PTR_ERR(tenant);
+	else
+		err = zsv_tenant_del_locked(tenant, info->extack);
+	mutex_unlock(&zsv_lock);
+	return err;
+}
+
+static int zsv_nl_tenant_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zsv_tenant *tenant;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&zsv_lock);
+	tenant = zsv_nl_tenant_lookup_locked(info);
+	if (IS_ERR(tenant))
+		err = PTR_ERR(tenant);
+	else
+		err = zsv_nl_fill_tenant(msg, tenant, info->snd_portid,
+					 info->snd_seq, 0, ZSV_CMD_TENANT_GET,
+					 NULL);
+	mutex_unlock(&zsv_lock);
+
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* A dump lists every tenant; it takes no selectors. */
+static int zsv_nl_tenant_get_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = zsv_dump_attrs(cb);
+	int type;
+
+	for (type = 1; type <= ZSV_A_TENANT_NAME; type++) {
+		if (attrs[type]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[type],
+					    "tenant-get dump takes no attributes");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int zsv_nl_tenant_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	unsigned long index = cb->args[0];
+	struct zsv_tenant *tenant;
+	int err = 0;
+
+	mutex_lock(&zsv_lock);
+	cb->seq = zsv_nl_generation;
+	while ((tenant = zsv_tenant_next_locked(&index))) {
+		err = zsv_nl_fill_tenant(skb, tenant,
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					 ZSV_CMD_TENANT_GET, cb);
+		if (err) {
+			index = tenant->id;
+			break;
+		}
+	}
+	mutex_unlock(&zsv_lock);
+
+	cb->args[0] = index;
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
 static const struct genl_ops zsv_nl_ops[] = {
 	{
 		.cmd = ZSV_CMD_DEV_GET,
@@ -948,6 +1254,35 @@ static const struct genl_ops zsv_nl_ops[] = {
 		.start = zsv_nl_slice_get_start,
 		.dumpit = zsv_nl_slice_get_dumpit,
 	},
+	{
+		.cmd = ZSV_CMD_TENANT_NEW,
+		.flags = GENL_ADMIN_PERM,
+		.policy = zsv_tenant_new_policy,
+		.maxattr = ARRAY_SIZE(zsv_tenant_new_policy) - 1,
+		.doit = zsv_nl_tenant_new_doit,
+	},
+	{
+		.cmd = ZSV_CMD_TENANT_SET,
+		.flags = GENL_ADMIN_PERM,
+		.policy = zsv_tenant_set_policy,
+		.maxattr = ARRAY_SIZE(zsv_tenant_set_policy) - 1,
+		.doit = zsv_nl_tenant_set_doit,
+	},
+	{
+		.cmd = ZSV_CMD_TENANT_DEL,
+		.flags = GENL_ADMIN_PERM,
+		.policy = zsv_tenant_get_policy,
+		.maxattr = ARRAY_SIZE(zsv_tenant_get_policy) - 1,
+		.doit = zsv_nl_tenant_del_doit,
+	},
+	{
+		.cmd = ZSV_CMD_TENANT_GET,
+		.policy = zsv_tenant_get_policy,
+		.maxattr = ARRAY_SIZE(zsv_tenant_get_policy) - 1,
+		.doit = zsv_nl_tenant_get_doit,
+		.start = zsv_nl_tenant_get_start,
+		.dumpit = zsv_nl_tenant_get_dumpit,
+	},
 };
 
 static const struct genl_multicast_group zsv_nl_mcgrps[] = {
@@ -1000,6 +1335,17 @@ static int zsv_nl_event(struct notifier_block *nb, unsigned long event,
 	case ZSV_EVENT_SLICE_DEL:
 		zsv_nl_objects_changed_locked();
 		zsv_nl_notify_slice_locked(object, ZSV_CMD_SLICE_DEL);
+		break;
+	case ZSV_EVENT_TENANT_NEW:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_tenant_locked(object, ZSV_CMD_TENANT_NEW);
+		break;
+	case ZSV_EVENT_TENANT_SET:
+		zsv_nl_notify_tenant_locked(object, ZSV_CMD_TENANT_SET);
+		break;
+	case ZSV_EVENT_TENANT_DEL:
+		zsv_nl_objects_changed_locked();
+		zsv_nl_notify_tenant_locked(object, ZSV_CMD_TENANT_DEL);
 		break;
 	}
 	return NOTIFY_DONE;

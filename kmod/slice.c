@@ -42,10 +42,11 @@ static const struct rhashtable_params zsv_slice_name_params = {
 static struct rhashtable zsv_slice_names;
 
 /*
- * [a-z0-9][a-z0-9_.-]{0,62}, in ASCII: the kernel's islower() also takes
- * Latin-1 letters (0xdf-0xff), which are no part of a name.
+ * A slice or tenant name: [a-z0-9][a-z0-9_.-]{0,62}, in ASCII: the
+ * kernel's islower() also takes Latin-1 letters (0xdf-0xff), which are no
+ * part of a name.
  */
-static bool zsv_slice_name_valid(const char *name)
+bool zsv_name_valid(const char *name)
 {
 	size_t i, len = strnlen(name, ZSV_NAME_MAX + 1);
 
@@ -297,6 +298,21 @@ static bool zsv_slice_place_better(enum zsv_placement how, u64 a_mem,
 	return false;	/* ties go to the lower id, met first */
 }
 
+/* The tenant a new slice asks for: NULL for none, or an ERR_PTR(). */
+static struct zsv_tenant *zsv_slice_cfg_tenant_locked(const struct zsv_slice_config *cfg,
+						      struct netlink_ext_ack *extack)
+{
+	if (!(cfg->set & BIT_ULL(ZSV_A_SLICE_TENANT)))
+		return NULL;
+	return zsv_tenant_resolve_locked(cfg->tenant, extack);
+}
+
+static u32 zsv_slice_cfg_cap(const struct zsv_slice_config *cfg)
+{
+	return cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT) ? cfg->cap_pct :
+							  ZSV_CAP_PCT_MAX;
+}
+
 /**
  * zsv_slice_place_locked() - choose the pdev a new slice is carved from
  * @cfg: the new slice (its size and memory mode matter here)
@@ -313,12 +329,18 @@ static bool zsv_slice_place_better(enum zsv_placement how, u64 a_mem,
  * the last room, the second one to take the lock sees it gone and picks
  * another pdev that fits, and is refused only when none does then.
  *
+ * The slice's tenant, if it names one, is admitted here too: its memory
+ * and slice limits before any pdev is looked at, and its compute limit
+ * (cap x the pdev's engines) per pdev, so a pdev with fewer engines may
+ * fit where another does not.
+ *
  * Cost: O(pdevs + their slices): each pdev's memory headroom is a
  * bisection of at most 64 steps, and its engine headroom sums its slices'
  * caps; at most ZSV_PDEVS_MAX pdevs are looked at.
  *
  * Return: the pdev, or an ERR_PTR(): -ENODEV when no pdev (of @backend)
- * exists, -ENOSPC when none has room.
+ * exists, -ENOSPC when none has room, -EDQUOT when the tenant's limits
+ * leave no room, -ENOENT for a tenant that does not exist.
  */
 struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 					enum zsv_placement how,
@@ -326,11 +348,14 @@ struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 					struct netlink_ext_ack *extack)
 {
 	struct zsv_pdev *pdev, *best = NULL, *roomiest = NULL;
+	struct zsv_pdev *least_compute = NULL;
 	u64 room, best_mem = 0, roomiest_mem = 0;
 	char asked[24], left[24];
+	struct zsv_tenant *tenant;
 	unsigned long index = 0;
 	u32 eng, best_eng = 0;
 	bool full = false;
+	int err;
 
 	lockdep_assert_held(&zsv_lock);
 
@@ -339,6 +364,12 @@ struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 				   cfg->mem_mode);
 		return ERR_PTR(-EINVAL);
 	}
+	tenant = zsv_slice_cfg_tenant_locked(cfg, extack);
+	if (IS_ERR(tenant))
+		return ERR_CAST(tenant);
+	err = zsv_tenant_admit_locked(tenant, cfg->mem_bytes, 1, 0, extack);
+	if (err)
+		return ERR_PTR(err);
 	while ((pdev = zsv_pdev_next_locked(&index))) {
 		if (pdev->removing || pdev->gone)
 			continue;
@@ -346,6 +377,14 @@ struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 			continue;
 		if (pdev->slice_count >= ZSV_SLICES_PER_PDEV_MAX) {
 			full = true;
+			continue;
+		}
+		if (tenant && tenant->compute_max != ZSV_LIMIT_NONE &&
+		    (tenant->compute > tenant->compute_max ||
+		     zsv_slice_compute(pdev, zsv_slice_cfg_cap(cfg)) >
+		     tenant->compute_max - tenant->compute)) {
+			if (!least_compute || pdev->engines < least_compute->engines)
+				least_compute = pdev;
 			continue;
 		}
 		room = zsv_mem_headroom_locked(pdev, cfg->mem_mode);
@@ -367,6 +406,14 @@ struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 	if (best)
 		return best;
 
+	/* Only the tenant's compute kept the slice off some pdev: say so. */
+	if (least_compute && !roomiest) {
+		err = zsv_tenant_admit_locked(tenant, 0, 0,
+					      zsv_slice_compute(least_compute,
+								zsv_slice_cfg_cap(cfg)),
+					      extack);
+		return ERR_PTR(err ?: -EDQUOT);
+	}
 	if (!roomiest && !full) {
 		if (backend)
 			NL_SET_ERR_MSG_FMT(extack, "no device of backend '%.40s'",
@@ -402,13 +449,14 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 				       const struct zsv_slice_config *cfg,
 				       struct netlink_ext_ack *extack)
 {
+	struct zsv_tenant *tenant;
 	struct zsv_slice *slice;
 	u32 id;
 	int err;
 
 	lockdep_assert_held(&zsv_lock);
 
-	if (!zsv_slice_name_valid(cfg->name)) {
+	if (!zsv_name_valid(cfg->name)) {
 		NL_SET_ERR_MSG_FMT(extack,
 				   "slice name '%.20s' is not [a-z0-9][a-z0-9_.-]{0,62}",
 				   cfg->name);
@@ -441,6 +489,14 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 				   ZSV_SLICES_PER_PDEV_MAX);
 		return ERR_PTR(-ENOSPC);
 	}
+	tenant = zsv_slice_cfg_tenant_locked(cfg, extack);
+	if (IS_ERR(tenant))
+		return ERR_CAST(tenant);
+	err = zsv_tenant_admit_locked(tenant, cfg->mem_bytes, 1,
+				      zsv_slice_compute(pdev, zsv_slice_cfg_cap(cfg)),
+				      extack);
+	if (err)
+		return ERR_PTR(err);
 	err = zsv_mem_admit_locked(pdev, cfg->mem_mode, 0, cfg->mem_bytes,
 				   extack);
 	if (err)
@@ -472,8 +528,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	slice->mem_mode = cfg->mem_mode;
 	slice->weight = cfg->set & BIT_ULL(ZSV_A_SLICE_WEIGHT) ?
 			cfg->weight : ZSV_WEIGHT_DEFAULT;
-	slice->cap_pct = cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT) ?
-			 cfg->cap_pct : ZSV_CAP_PCT_MAX;
+	slice->cap_pct = zsv_slice_cfg_cap(cfg);
 	slice->timeslice_ns = cfg->timeslice_ns;
 	slice->uid = cfg->set & BIT_ULL(ZSV_A_SLICE_UID) ?
 		     cfg->uid : GLOBAL_ROOT_UID;
@@ -511,6 +566,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	list_add_tail(&slice->pdev_link, &pdev->slices);
 	pdev->slice_count++;
 	zsv_mem_account_locked(pdev, slice->mem_mode, 0, slice->mem_bytes);
+	zsv_tenant_attach_locked(slice, tenant);
 	zsv_slice_status_update_locked(slice);
 	zsv_event_locked(ZSV_EVENT_SLICE_NEW, slice);
 	return slice;
@@ -546,7 +602,9 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 	const u64 node_bits = BIT_ULL(ZSV_A_SLICE_UID) |
 			      BIT_ULL(ZSV_A_SLICE_GID) |
 			      BIT_ULL(ZSV_A_SLICE_NODE_MODE);
-	u64 old_mem = slice->mem_bytes;
+	struct zsv_tenant *tenant = slice->tenant;
+	u64 old_mem = slice->mem_bytes, new_mem = old_mem;
+	u32 new_cap = slice->cap_pct;
 	kuid_t old_uid = slice->uid;
 	kgid_t old_gid = slice->gid;
 	umode_t old_mode = slice->node_mode;
@@ -580,6 +638,34 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 			return err;
 	}
 
+	/*
+	 * The tenant admits the growth; a tenant the slice moves to admits
+	 * all of it, like a new slice's.
+	 */
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES))
+		new_mem = cfg->mem_bytes;
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT))
+		new_cap = cfg->cap_pct;
+	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TENANT)) {
+		tenant = zsv_tenant_resolve_locked(cfg->tenant, extack);
+		if (IS_ERR(tenant))
+			return PTR_ERR(tenant);
+	}
+	if (tenant != slice->tenant)
+		err = zsv_tenant_admit_locked(tenant, new_mem, 1,
+					      zsv_slice_compute(slice->pdev, new_cap),
+					      extack);
+	else
+		err = zsv_tenant_admit_locked(tenant,
+					      new_mem > old_mem ? new_mem - old_mem : 0,
+					      0,
+					      new_cap > slice->cap_pct ?
+					      zsv_slice_compute(slice->pdev,
+								new_cap - slice->cap_pct) : 0,
+					      extack);
+	if (err)
+		return err;
+
 	if (cfg->set & node_bits) {
 		if (cfg->set & BIT_ULL(ZSV_A_SLICE_UID))
 			slice->uid = cfg->uid;
@@ -599,6 +685,8 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 		}
 	}
 
+	/* The tenant's usage follows: out with the old, in with the new. */
+	zsv_tenant_detach_locked(slice);
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_MEM_BYTES)) {
 		zsv_mem_account_locked(slice->pdev, slice->mem_mode, old_mem,
 				       cfg->mem_bytes);
@@ -608,6 +696,7 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 		WRITE_ONCE(slice->weight, cfg->weight);
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_CAP_PCT))
 		WRITE_ONCE(slice->cap_pct, cfg->cap_pct);
+	zsv_tenant_attach_locked(slice, tenant);
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
 		WRITE_ONCE(slice->timeslice_ns, cfg->timeslice_ns);
 	zsv_sched_slice_config_locked(slice);
@@ -670,6 +759,8 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 
 	zsv_slice_node_del_locked(slice);
 	zsv_event_locked(ZSV_EVENT_SLICE_DEL, slice);
+	/* After the event, which reports the tenant in the last state. */
+	zsv_tenant_detach_locked(slice);
 
 	module_put(pdev->backend->owner);
 	zsv_slice_put(slice);

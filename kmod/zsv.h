@@ -253,6 +253,48 @@ struct zsv_pdev {
 };
 
 /**
+ * struct zsv_tenant - who pays: limits across every pdev (tenant.c)
+ * @id: registry index
+ * @name: NUL-padded, the key of the name hash
+ * @hash_node: link in the name hash
+ * @mem_max: most bytes its slices' partitions may sum to
+ * @slices_max: most slices it may have
+ * @compute_max: most cap_pct x engines its slices may sum to
+ * @mem: bytes of its slices' partitions
+ * @slices: its slices
+ * @compute: its slices' cap_pct x engines, summed
+ * @quota_hits: admissions refused by its limits
+ * @slices_list: its slices, by zsv_slice.tenant_link
+ *
+ * All under zsv_lock. A limit of ZSV_LIMIT_NONE is no limit.
+ */
+struct zsv_tenant {
+	u32 id;
+	char name[ZSV_NAME_MAX + 1];
+	struct rhash_head hash_node;
+	u64 mem_max;
+	u64 slices_max;
+	u64 compute_max;
+	u64 mem;
+	u64 slices;
+	u64 compute;
+	u64 quota_hits;
+	struct list_head slices_list;
+};
+
+/**
+ * struct zsv_tenant_config - what tenant-new and tenant-set ask for
+ * @set: which fields are given, as a mask of BIT_ULL(ZSV_A_TENANT_*)
+ */
+struct zsv_tenant_config {
+	u64 set;
+	char name[ZSV_NAME_MAX + 1];
+	u64 mem_max;
+	u64 slices_max;
+	u64 compute_max;
+};
+
+/**
  * struct zsv_slice - a virtual accelerator carved from a pdev
  * @ref: held by the registry (until slice-del) and by each open context
  * @id: registry index, also the minor of its device node
@@ -293,6 +335,8 @@ struct zsv_pdev {
  *	immutable
  * @dummy_page: what BO mappings show once the slice is dead, so that the
  *	tenant is not killed; allocated at the first such fault, set once
+ * @tenant: the tenant it counts against, or NULL; zsv_lock
+ * @tenant_link: in @tenant->slices_list; zsv_lock
  * @se: the slice in its pdev's scheduler; see there
  */
 struct zsv_slice {
@@ -326,6 +370,8 @@ struct zsv_slice {
 	bool vfio_open;
 	void *client;
 	struct page *dummy_page;
+	struct zsv_tenant *tenant;
+	struct list_head tenant_link;
 	struct zsv_sched_entity se;
 };
 
@@ -453,6 +499,7 @@ struct zsv_dev_config {
 /**
  * struct zsv_slice_config - what slice-new and slice-set ask for
  * @set: which fields are given, as a mask of BIT_ULL(ZSV_A_SLICE_*)
+ * @tenant: the tenant's name, "" for none (BIT_ULL(ZSV_A_SLICE_TENANT))
  */
 struct zsv_slice_config {
 	u64 set;
@@ -467,6 +514,7 @@ struct zsv_slice_config {
 	umode_t node_mode;
 	bool mediated;
 	void *client;
+	char tenant[ZSV_NAME_MAX + 1];
 };
 
 static inline struct zsv_pdev *to_zsv_pdev(const struct device *dev)
@@ -489,6 +537,7 @@ int zsv_pdev_new(const char *backend, u64 mem_bytes, u32 engines,
 		 struct netlink_ext_ack *extack);
 int zsv_pdev_del_locked(struct zsv_pdev *pdev, struct netlink_ext_ack *extack);
 
+bool zsv_name_valid(const char *name);
 int zsv_slice_init(void);
 void zsv_slice_exit(void);
 u32 zsv_slice_engine_headroom_locked(struct zsv_pdev *pdev);
@@ -511,6 +560,29 @@ void zsv_slice_attach_ctx_locked(struct zsv_slice *slice, struct zsv_ctx *ctx);
 struct zsv_slice *zsv_slice_get_by_minor(unsigned int minor,
 					 struct zsv_ctx *ctx);
 void zsv_slice_put(struct zsv_slice *slice);
+
+int zsv_tenant_init(void);
+void zsv_tenant_exit(void);
+struct zsv_tenant *zsv_tenant_find_locked(u32 id);
+struct zsv_tenant *zsv_tenant_find_by_name_locked(const char *name);
+struct zsv_tenant *zsv_tenant_next_locked(unsigned long *index);
+struct zsv_tenant *zsv_tenant_resolve_locked(const char *name,
+					     struct netlink_ext_ack *extack);
+struct zsv_tenant *zsv_tenant_new_locked(const struct zsv_tenant_config *cfg,
+					 struct netlink_ext_ack *extack);
+int zsv_tenant_set_locked(struct zsv_tenant *tenant,
+			  const struct zsv_tenant_config *cfg,
+			  struct netlink_ext_ack *extack);
+int zsv_tenant_del_locked(struct zsv_tenant *tenant,
+			  struct netlink_ext_ack *extack);
+u64 zsv_slice_compute(const struct zsv_pdev *pdev, u32 cap_pct);
+int zsv_tenant_admit_locked(struct zsv_tenant *tenant, u64 mem, u64 slices,
+			    u64 compute, struct netlink_ext_ack *extack);
+void zsv_tenant_attach_locked(struct zsv_slice *slice,
+			      struct zsv_tenant *tenant);
+void zsv_tenant_detach_locked(struct zsv_slice *slice);
+void zsv_tenant_usage_locked(struct zsv_tenant *tenant, u64 *mem_used,
+			     u64 *busy_ns);
 
 int zsv_cdev_init(void);
 void zsv_cdev_exit(void);
@@ -611,8 +683,11 @@ void zsv_netlink_exit(void);
  * @ZSV_EVENT_DEV_ADDED: a pdev is ready for clients (struct zsv_pdev)
  * @ZSV_EVENT_DEV_REMOVING: a pdev is about to go; once subscribers
  *	return, its remaining slices are destroyed with force
+ * @ZSV_EVENT_TENANT_NEW: a tenant was made (struct zsv_tenant)
+ * @ZSV_EVENT_TENANT_SET: a tenant's limits changed
+ * @ZSV_EVENT_TENANT_DEL: a tenant was deleted (its last state)
  *
- * The _NEW, _SET and _DEL events are sent with zsv_lock held: a
+ * The _NEW, _SET and _DEL events (of every object) are sent with zsv_lock held: a
  * subscriber sees the object model as the change left it and must not
  * sleep for long or take zsv_lock. _ADDED and _REMOVING are sent without
  * it, from the thread that registers or unregisters the pdev, which holds
@@ -627,6 +702,9 @@ enum zsv_event {
 	ZSV_EVENT_SLICE_DEL,
 	ZSV_EVENT_DEV_ADDED,
 	ZSV_EVENT_DEV_REMOVING,
+	ZSV_EVENT_TENANT_NEW,
+	ZSV_EVENT_TENANT_SET,
+	ZSV_EVENT_TENANT_DEL,
 };
 
 struct notifier_block;

@@ -96,7 +96,7 @@ const char *errname(int err);
 /* --- netlink (netlink.c, nlfuzz.c) --------------------------------------------------- */
 
 /* One object of a dump, attribute values by type. */
-#define OBJ_ATTRS 32
+#define OBJ_ATTRS 40
 struct obj {
 	uint64_t v[OBJ_ATTRS];
 	bool has[OBJ_ATTRS];

@@ -384,10 +384,14 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 		bool dev_found = false;
 
 		for (int t = ZSV_A_SLICE_ID; t <= ZSV_A_SLICE_MAX; t++) {
-			/* Request-only: force, placement, backend. */
+			/*
+			 * Request-only: force, placement, backend; tenant
+			 * only when the slice has one.
+			 */
 			if (!sl->has[t] && t != ZSV_A_SLICE_FORCE &&
 			    t != ZSV_A_SLICE_PLACEMENT &&
-			    t != ZSV_A_SLICE_BACKEND) {
+			    t != ZSV_A_SLICE_BACKEND &&
+			    t != ZSV_A_SLICE_TENANT) {
 				snprintf(why, len,
 					 "slice %s lacks attribute %d",
 					 sl->name, t);

@@ -71,8 +71,8 @@ void serialize(struct msgbuf *m);
 enum pol { P_NONE, P_U32, P_U64, P_NULSTR, P_FLAG };
 
 /* Request attribute types the judge tracks: every one a command takes. */
-#define ZSV_FUZZ_ATTRS 32
-_Static_assert(ZSV_A_SLICE_BACKEND < ZSV_FUZZ_ATTRS, "grow ZSV_FUZZ_ATTRS");
+#define ZSV_FUZZ_ATTRS 40
+_Static_assert(ZSV_A_SLICE_MAX < ZSV_FUZZ_ATTRS, "grow ZSV_FUZZ_ATTRS");
 
 struct op_policy {
 	int maxattr;

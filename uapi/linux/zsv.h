@@ -106,10 +106,59 @@
  *                                       UUID; slice-del refuses it unless
  *                                       forced (remove the mdev instead)
  *     ZSV_A_SLICE_VFIO_OPEN: u8         1: a VFIO user (a VM) holds it
+ *     ZSV_A_SLICE_TENANT: string        the slice's tenant; absent when
+ *                                       it has none
+ *
+ * Tenants: who pays. A tenant has limits across every pdev, and every
+ * admission (slice-new, placement, slice-set growth, a move between
+ * tenants) checks them with the pdev's, under the same lock: the sum of
+ * its slices' partitions (reserved sizes and shared quotas alike), the
+ * number of its slices, and its compute, the sum of its slices'
+ * cap_pct x engines of their pdev (400 = four whole engines). An
+ * admission past a limit fails EDQUOT, and the extack names the tenant,
+ * the limit, the usage and the ask. Lowering a limit below the usage is
+ * allowed and destroys nothing; growth is refused until the usage is
+ * under the limit again. ZSV_LIMIT_NONE (the default) is no limit.
+ *
+ * ZSV_CMD_SLICE_NEW and ZSV_CMD_SLICE_SET also take
+ *     ZSV_A_SLICE_TENANT: string   the tenant's name; on slice-set, ""
+ *                                  takes the slice out of its tenant,
+ *                                  and a new tenant admits the slice
+ *                                  like a new one
+ *
+ * ZSV_CMD_TENANT_NEW (do; CAP_NET_ADMIN)
+ *   Request:
+ *     ZSV_A_TENANT_NAME: string       [a-z0-9][a-z0-9_.-]{0,62}, unique
+ *     ZSV_A_TENANT_MEM_MAX: u64       bytes (default ZSV_LIMIT_NONE)
+ *     ZSV_A_TENANT_SLICES_MAX: u64    slices (default ZSV_LIMIT_NONE)
+ *     ZSV_A_TENANT_COMPUTE_MAX: u64   cap_pct x engines (default none)
+ *   Reply: the new tenant, as for ZSV_CMD_TENANT_GET; at most
+ *     ZSV_TENANTS_MAX tenants exist (ENOSPC)
+ *
+ * ZSV_CMD_TENANT_SET (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME, and any of the
+ *     limits, live
+ *
+ * ZSV_CMD_TENANT_DEL (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME; EBUSY while the
+ *     tenant has slices
+ *
+ * ZSV_CMD_TENANT_GET (do, dump)
+ *   Request (do): ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME
+ *   Request (dump): no attributes
+ *   Reply: one message per tenant, carrying ZSV_A_TENANT_ID,
+ *     ZSV_A_TENANT_NAME, the three limits, and its usage:
+ *     ZSV_A_TENANT_MEM: u64          sum of its slices' partitions
+ *     ZSV_A_TENANT_SLICES: u64       its slices
+ *     ZSV_A_TENANT_COMPUTE: u64      sum of cap_pct x engines
+ *     ZSV_A_TENANT_MEM_USED: u64     bytes backing its slices' buffers
+ *     ZSV_A_TENANT_BUSY_NS: u64      engine time of its live slices
+ *     ZSV_A_TENANT_QUOTA_HITS: u64   admissions refused by its limits
  *
  * Multicast group "monitor" (ZSV_MCGRP_MONITOR): after every change, one
  * message whose command says what happened (ZSV_CMD_DEV_NEW, _DEV_SET,
- * _DEV_DEL, _SLICE_NEW, _SLICE_SET, _SLICE_DEL) and whose attributes are
+ * _DEV_DEL, _SLICE_NEW, _SLICE_SET, _SLICE_DEL, _TENANT_NEW, _TENANT_SET,
+ * _TENANT_DEL) and whose attributes are
  * the object's full state, as a get would return it (its last state, for
  * a deletion).
  *
@@ -221,12 +270,34 @@ enum zsv_slice_attrs {
 	ZSV_A_SLICE_VFIO_OPEN,
 	ZSV_A_SLICE_PLACEMENT,
 	ZSV_A_SLICE_BACKEND,
+	ZSV_A_SLICE_TENANT,
 
 	/* private: */
 	__ZSV_A_SLICE_MAX
 };
 
 #define ZSV_A_SLICE_MAX (__ZSV_A_SLICE_MAX - 1)
+
+enum zsv_tenant_attrs {
+	ZSV_A_TENANT_UNSPEC,
+	ZSV_A_TENANT_PAD,
+	ZSV_A_TENANT_ID,
+	ZSV_A_TENANT_NAME,
+	ZSV_A_TENANT_MEM_MAX,
+	ZSV_A_TENANT_SLICES_MAX,
+	ZSV_A_TENANT_COMPUTE_MAX,
+	ZSV_A_TENANT_MEM,
+	ZSV_A_TENANT_SLICES,
+	ZSV_A_TENANT_COMPUTE,
+	ZSV_A_TENANT_MEM_USED,
+	ZSV_A_TENANT_BUSY_NS,
+	ZSV_A_TENANT_QUOTA_HITS,
+
+	/* private: */
+	__ZSV_A_TENANT_MAX
+};
+
+#define ZSV_A_TENANT_MAX (__ZSV_A_TENANT_MAX - 1)
 
 enum zsv_cmds {
 	ZSV_CMD_UNSPEC,
@@ -238,6 +309,10 @@ enum zsv_cmds {
 	ZSV_CMD_SLICE_SET,
 	ZSV_CMD_SLICE_DEL,
 	ZSV_CMD_SLICE_GET,
+	ZSV_CMD_TENANT_NEW,
+	ZSV_CMD_TENANT_SET,
+	ZSV_CMD_TENANT_DEL,
+	ZSV_CMD_TENANT_GET,
 
 	/* private: */
 	__ZSV_CMD_MAX
@@ -276,6 +351,10 @@ enum zsv_placement {
 #define ZSV_PERIOD_MIN_NS	10000000ULL
 #define ZSV_PERIOD_MAX_NS	10000000000ULL
 #define ZSV_NODE_MODE_DEFAULT	0600
+
+/* Tenant limits: ZSV_LIMIT_NONE in a *-max attribute is "no limit". */
+#define ZSV_LIMIT_NONE		0xffffffffffffffffULL
+#define ZSV_TENANTS_MAX		4096
 
 /*
  * Data plane: ioctls on /dev/zsv/<slice>.
