@@ -4,8 +4,9 @@
 # sees the monitor event for it and destroys it.
 . "$(dirname "$0")/../lib.sh"
 ynl=$ZSV_TOP/build/linux-source-6.12/tools/net/ynl/cli.py
-args=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml"
-	--schema "$ZSV_TOP/build/linux-source-6.12/Documentation/netlink/genetlink.yaml")
+# No schema: tests/spec-check validates the spec against genetlink.yaml on
+# the host; validating it again here costs seconds a call.
+args=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml" --schema "")
 out=$($PY "$ynl" "${args[@]}" --do slice-new --output-json \
 	--json '{"name": "ynl-a", "dev-name": "zsv0", "mem-bytes": 2147483648, "mem-mode": "shared", "weight": 250}') ||
 	die "slice-new failed"

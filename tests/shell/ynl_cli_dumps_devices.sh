@@ -4,8 +4,9 @@
 . "$(dirname "$0")/../lib.sh"
 ynl=$ZSV_TOP/build/linux-source-6.12/tools/net/ynl
 [[ -e $ynl/cli.py ]] || die "YNL CLI not extracted (make check extracts it)"
-args=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml"
-	--schema "$ZSV_TOP/build/linux-source-6.12/Documentation/netlink/genetlink.yaml")
+# No schema: tests/spec-check validates the spec against genetlink.yaml on
+# the host; validating it again here costs seconds a call.
+args=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml" --schema "")
 out=$($PY "$ynl/cli.py" "${args[@]}" --dump dev-get --output-json) || die "dump failed"
 echo "$out"
 [[ $(json 'len(j)' <<<"$out") == 2 ]] || die "expected 2 devices"
