@@ -33,14 +33,20 @@ static const struct nla_policy tenant_policy[ZSV_A_TENANT_MAX + 1] = {
 _Static_assert(ZSV_A_TENANT_MAX < 64, "zsv_tenant_info.present has 64 bits");
 
 /* What tenant-new and tenant-set take from struct zsv_tenant_params. */
-#define TENANT_LIMIT_ATTRS                          \
-	(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) |       \
-	 ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX) |    \
+#define TENANT_LIMIT_ATTRS                       \
+	(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) |    \
+	 ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX) | \
 	 ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX))
 
 static uint64_t get_u64(struct nlattr **tb, int attr)
 {
 	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
+}
+
+/* A limit the kernel did not send is no limit, not 0. */
+static uint64_t get_limit(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u64(tb[attr]) : ZSV_LIMIT_NONE;
 }
 
 int zsv_tenant_info_parse(struct nlmsghdr *nlh, struct zsv_tenant_info **out)
@@ -69,13 +75,9 @@ int zsv_tenant_info_parse(struct nlmsghdr *nlh, struct zsv_tenant_info **out)
 		if (tb[attr])
 			tenant->present |= ZSV_ATTR_BIT(attr);
 	tenant->id = nla_get_u32(tb[ZSV_A_TENANT_ID]);
-	/* A limit the kernel did not send is no limit, not 0. */
-	tenant->mem_max_bytes = tb[ZSV_A_TENANT_MEM_MAX] ?
-		nla_get_u64(tb[ZSV_A_TENANT_MEM_MAX]) : ZSV_LIMIT_NONE;
-	tenant->slices_max = tb[ZSV_A_TENANT_SLICES_MAX] ?
-		nla_get_u64(tb[ZSV_A_TENANT_SLICES_MAX]) : ZSV_LIMIT_NONE;
-	tenant->compute_max = tb[ZSV_A_TENANT_COMPUTE_MAX] ?
-		nla_get_u64(tb[ZSV_A_TENANT_COMPUTE_MAX]) : ZSV_LIMIT_NONE;
+	tenant->mem_max_bytes = get_limit(tb, ZSV_A_TENANT_MEM_MAX);
+	tenant->slices_max = get_limit(tb, ZSV_A_TENANT_SLICES_MAX);
+	tenant->compute_max = get_limit(tb, ZSV_A_TENANT_COMPUTE_MAX);
 	tenant->mem_bytes = get_u64(tb, ZSV_A_TENANT_MEM);
 	tenant->slices = get_u64(tb, ZSV_A_TENANT_SLICES);
 	tenant->compute = get_u64(tb, ZSV_A_TENANT_COMPUTE);
