@@ -109,6 +109,17 @@ static const char *mem_mode_str(uint32_t mode, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Is the slice in a tenant?  The kernel leaves the attribute out when it
+ * is not; a struct made by hand (tests, fuzzers) may set the bit with no
+ * name, which is none either.
+ */
+static bool slice_has_tenant(const struct zsv_slice_info *slice)
+{
+	return zsv_slice_has(slice, ZSV_A_SLICE_TENANT) && slice->tenant &&
+	       *slice->tenant;
+}
+
 /* ------------------------------------------------------------------ */
 /* JSON */
 
@@ -202,8 +213,8 @@ struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 			 slice->share_delivered_ppm) &&
 	    json_add_bool(obj, "mediated", slice->mediated) &&
 	    json_add_bool(obj, "vfio_open", slice->vfio_open) &&
-	    json_add_str(obj, slice, "tenant", ZSV_A_SLICE_TENANT,
-			 slice->tenant))
+	    zsvctl_json_add_str(obj, "tenant", slice_has_tenant(slice),
+				slice->tenant))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -347,7 +358,7 @@ static int slice_table_add(struct table *t, const struct zsv_slice_info *slice)
 			 sizeof(contexts)),
 		slice_mdev_str(slice),
 		cell_str(slice, ZSV_A_SLICE_NODE, slice->node),
-		cell_str(slice, ZSV_A_SLICE_TENANT, slice->tenant),
+		slice_has_tenant(slice) ? slice->tenant : "-",
 	};
 
 	return table_add_row(t, cells);
@@ -495,8 +506,8 @@ static void slice_show_text(const struct zsv_slice_info *slice)
 	       cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, buf,
 			sizeof(buf)));
 	printf("%-14s%s\n", "mdev:", slice_mdev_str(slice));
-	printf("%-14s%s\n",
-	       "tenant:", cell_str(slice, ZSV_A_SLICE_TENANT, slice->tenant));
+	printf("%-14s%s\n", "tenant:",
+	       slice_has_tenant(slice) ? slice->tenant : "-");
 	show_size(slice, "mem peak:", ZSV_A_SLICE_MEM_PEAK,
 		  slice->mem_peak_bytes);
 	show_u64(slice, "quota hits:", ZSV_A_SLICE_QUOTA_HITS,
@@ -540,7 +551,7 @@ void slice_print_line(FILE *f, const struct zsv_slice_info *slice)
 		fprintf(f, " perm %s", cell_perm(slice, buf, sizeof(buf)));
 	if (zsv_slice_has(slice, ZSV_A_SLICE_NODE))
 		fprintf(f, " node %s", slice->node);
-	if (zsv_slice_has(slice, ZSV_A_SLICE_TENANT))
+	if (slice_has_tenant(slice))
 		fprintf(f, " tenant %s", slice->tenant);
 }
 
