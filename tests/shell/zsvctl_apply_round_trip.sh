@@ -94,8 +94,8 @@ zsvctl assert --prune "$tmp/f" | grep -qx "slice rt-extra: not in the file" ||
 
 out=$(zsvctl apply --dry-run "$tmp/f") || die "dry run"
 echo "$out"
-[[ $out == "set tenant rt-acme mem 4G (was mem 8G)
-add tenant rt-free mem none slices none compute none
+[[ $out == "add tenant rt-free mem none slices none compute none
+set tenant rt-acme mem 4G (was mem 8G)
 set device zsv1 timeslice 2ms (was timeslice 4ms)
 set slice rt-a mem 2G weight 300 tenant rt-acme (was mem 3G weight 7 tenant none)
 create slice rt-b on zsv1 mem 1G mode shared weight 100 cap 100% timeslice default owner 0 group 0 perm 0600" ]] ||

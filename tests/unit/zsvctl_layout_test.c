@@ -620,21 +620,21 @@ TEST(plan_adds_and_sets_tenants_before_the_slices_they_admit)
 	/* Tenants the file does not name ("old") stay, --prune or not. */
 	ASSERT_EQ(0, plan_for(&lv, FILE_TENANTS, LAYOUT_PRUNE, &p))
 		TH_LOG("%s", err);
-	EXPECT_STREQ("set tenant acme mem 16G (was mem 8G)\n"
-		     "add tenant new mem none slices none compute 800%\n"
+	EXPECT_STREQ("add tenant new mem none slices none compute 800%\n"
+		     "set tenant acme mem 16G (was mem 8G)\n"
 		     "set slice b tenant none (was tenant old)\n"
 		     "set slice a tenant new (was tenant acme)\n"
 		     "create slice c on zsv1 mem 2G mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 tenant old\n",
 		     plan_text(&p));
 	ASSERT_EQ(5, p.nsteps);
-	EXPECT_EQ(PLAN_TENANT_SET, p.steps[0].op);
-	EXPECT_EQ(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX), p.steps[0].tenant.mask);
-	EXPECT_EQ(8 * GiB, p.steps[0].tenant_undo.mem_max_bytes);
-	EXPECT_STREQ("tenant acme: mem is 8G, the file says 16G", p.steps[0].diff);
-	EXPECT_EQ(PLAN_TENANT_CREATE, p.steps[1].op);
-	EXPECT_EQ(ZSV_LIMIT_NONE, p.steps[1].tenant.mem_max_bytes);
-	EXPECT_EQ(800, p.steps[1].tenant.compute_max);
-	EXPECT_STREQ("tenant new: missing", p.steps[1].diff);
+	EXPECT_EQ(PLAN_TENANT_CREATE, p.steps[0].op);
+	EXPECT_EQ(ZSV_LIMIT_NONE, p.steps[0].tenant.mem_max_bytes);
+	EXPECT_EQ(800, p.steps[0].tenant.compute_max);
+	EXPECT_STREQ("tenant new: missing", p.steps[0].diff);
+	EXPECT_EQ(PLAN_TENANT_SET, p.steps[1].op);
+	EXPECT_EQ(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX), p.steps[1].tenant.mask);
+	EXPECT_EQ(8 * GiB, p.steps[1].tenant_undo.mem_max_bytes);
+	EXPECT_STREQ("tenant acme: mem is 8G, the file says 16G", p.steps[1].diff);
 	/* Leaving a tenant sends "", and its undo the old tenant. */
 	EXPECT_STREQ("", p.steps[2].slice.tenant);
 	EXPECT_STREQ("old", p.steps[2].slice_undo.tenant);

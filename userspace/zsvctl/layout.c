@@ -1542,9 +1542,13 @@ int layout_plan(const struct layout *want, const struct layout *live,
 	if (!plan->steps)
 		return -ENOMEM;
 
-	/* 0. Tenants, before the slices they admit. */
-	for (i = 0; i < want->ntenants; i++)
-		tenant_step(plan, &want->tenants[i], live);
+	/* 0. Tenants, before the slices they admit: new ones, then changes. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < want->ntenants; i++)
+			if ((find_tenant_n(live->tenants, live->ntenants,
+					   want->tenants[i].name) < 0) ==
+			    (pass == 0))
+				tenant_step(plan, &want->tenants[i], live);
 
 	/* 1. Destroy what is pruned and what moves. */
 	for (i = 0; i < live->nslices; i++) {
