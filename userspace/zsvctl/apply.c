@@ -184,6 +184,12 @@ static int read_live(struct zsvctl *ctl, struct layout *live)
 	if (err)
 		return zsvctl_fail(ctl, err, "cannot read the layout");
 	err = zsv_tenant_list(ctl->zh, &tenants, &ntenants);
+	/* A zsv older than tenants has none. */
+	if (err == -EOPNOTSUPP) {
+		tenants = NULL;
+		ntenants = 0;
+		err = 0;
+	}
 	if (err) {
 		layout_free(live);
 		return zsvctl_fail(ctl, err, "cannot list tenants");
