@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: zsvctl's parsers of the words of the commands that
  * change things (userspace/zsvctl/args.c): slice create, set and destroy,
- * dev set and add, cdi generate, and names.
+ * dev set and add, cdi generate, names, and tenant add and set.
  *
  * The input's first byte picks the parser and the length of the error
  * buffer; the rest is its words, split at NUL bytes. Whatever the words:
@@ -44,13 +44,22 @@ static bool in_argv(const char *p, int argc, char **argv)
 	return false;
 }
 
-static void check_slice_params(const struct zsv_slice_params *p, bool create)
+/* A tenant name the kernel takes: valid, and never the word "none". */
+static bool tenant_name_ok(const char *name, int argc, char **argv)
+{
+	return in_argv(name, argc, argv) && !zsv_name_check(name) &&
+	       strcmp(name, ARGS_TENANT_NONE);
+}
+
+static void check_slice_params(const struct zsv_slice_params *p, bool create,
+			       int argc, char **argv)
 {
 	uint64_t allowed = BIT(ZSV_A_SLICE_MEM_BYTES) |
 			   BIT(ZSV_A_SLICE_WEIGHT) | BIT(ZSV_A_SLICE_CAP_PCT) |
 			   BIT(ZSV_A_SLICE_TIMESLICE_NS) |
 			   BIT(ZSV_A_SLICE_UID) | BIT(ZSV_A_SLICE_GID) |
-			   BIT(ZSV_A_SLICE_NODE_MODE);
+			   BIT(ZSV_A_SLICE_NODE_MODE) |
+			   BIT(ZSV_A_SLICE_TENANT);
 
 	if (create)
 		allowed |= BIT(ZSV_A_SLICE_MEM_MODE);
@@ -74,6 +83,11 @@ static void check_slice_params(const struct zsv_slice_params *p, bool create)
 		CHECK(p->gid != UINT32_MAX);
 	if (p->mask & BIT(ZSV_A_SLICE_NODE_MODE))
 		CHECK(p->node_mode <= 0777);
+	/* "" (out of its tenant) only on set; create sends no "none". */
+	if (p->mask & BIT(ZSV_A_SLICE_TENANT))
+		CHECK(p->tenant && (p->tenant[0] ?
+					    tenant_name_ok(p->tenant, argc, argv) :
+					    !create));
 }
 
 /* Words that say @p the way zsvctl prints values; returns their count. */
@@ -133,6 +147,10 @@ static int slice_words(const struct zsv_slice_params *p, char **w,
 		w[n] = buf[n];
 		n++;
 	}
+	if (p->mask & BIT(ZSV_A_SLICE_TENANT)) {
+		w[n++] = "tenant";
+		w[n++] = p->tenant[0] ? (char *)p->tenant : ARGS_TENANT_NONE;
+	}
 	return n;
 }
 
@@ -150,6 +168,8 @@ static void same_slice_params(const struct zsv_slice_params *a,
 	SAME(ZSV_A_SLICE_GID, gid);
 	SAME(ZSV_A_SLICE_NODE_MODE, node_mode);
 #undef SAME
+	CHECK(!(a->mask & BIT(ZSV_A_SLICE_TENANT)) ||
+	      !strcmp(a->tenant, b->tenant));
 }
 
 static void fuzz_slice_create(int argc, char **argv, char *err, size_t len)
@@ -171,7 +191,7 @@ static void fuzz_slice_create(int argc, char **argv, char *err, size_t len)
 	CHECK(a.placement <= ZSV_PLACEMENT_MAX);
 	CHECK(!a.backend || (in_argv(a.backend, argc, argv) &&
 			     !zsv_name_check(a.backend)));
-	check_slice_params(&a.params, true);
+	check_slice_params(&a.params, true, argc, argv);
 
 	if (a.dev)
 		w[n++] = (char *)a.dev;
@@ -211,7 +231,7 @@ static void fuzz_slice_set(int argc, char **argv, char *err, size_t len)
 		return;
 	CHECK(in_argv(a.name, argc, argv) && !zsv_name_check(a.name));
 	CHECK(a.params.mask);
-	check_slice_params(&a.params, false);
+	check_slice_params(&a.params, false, argc, argv);
 
 	w[n++] = (char *)a.name;
 	n += slice_words(&a.params, w + n, buf + n);
@@ -362,6 +382,65 @@ static void fuzz_cdi_generate(int argc, char **argv, char *err, size_t len)
 		      !cdi_vendor_check(a.vendor));
 }
 
+/* A limit as zsvctl prints it: "none", or the value (and @unit). */
+static char *limit_word(uint64_t v, bool size, const char *unit, char *buf)
+{
+	if (v == ZSV_LIMIT_NONE)
+		return ARGS_TENANT_NONE;
+	if (size)
+		CHECK(!zsv_format_size_exact(v, buf, ZSV_UNIT_STR_MAX));
+	else
+		snprintf(buf, ZSV_UNIT_STR_MAX, "%" PRIu64 "%s", v, unit);
+	return buf;
+}
+
+/* tenant add (@set false) or tenant set. */
+static void fuzz_tenant(bool set, int argc, char **argv, char *err, size_t len)
+{
+	char buf[3][ZSV_UNIT_STR_MAX], e2[ARGS_ERR_MAX];
+	const uint64_t allowed = BIT(ZSV_A_TENANT_MEM_MAX) |
+				 BIT(ZSV_A_TENANT_SLICES_MAX) |
+				 BIT(ZSV_A_TENANT_COMPUTE_MAX);
+	int (*parse)(int, char **, struct tenant_args *, char *, size_t) =
+		set ? args_tenant_set : args_tenant_add;
+	struct tenant_args a, b;
+	const struct zsv_tenant_params *p = &a.params;
+	char *w[MAX_WORDS];
+	int n = 0, ret;
+
+	ret = parse(argc, argv, &a, err, len);
+	check_err(ret, err, len);
+	if (ret)
+		return;
+	CHECK(tenant_name_ok(a.name, argc, argv) && a.name == argv[0]);
+	CHECK(!(p->mask & ~allowed) && (!set || p->mask));
+	w[n++] = (char *)a.name;
+	if (p->mask & BIT(ZSV_A_TENANT_MEM_MAX)) {
+		/* A size is more than 0 bytes. */
+		CHECK(p->mem_max_bytes);
+		w[n++] = "mem";
+		w[n++] = limit_word(p->mem_max_bytes, true, "", buf[0]);
+	}
+	if (p->mask & BIT(ZSV_A_TENANT_SLICES_MAX)) {
+		w[n++] = "slices";
+		w[n++] = limit_word(p->slices_max, false, "", buf[1]);
+	}
+	if (p->mask & BIT(ZSV_A_TENANT_COMPUTE_MAX)) {
+		w[n++] = "compute";
+		w[n++] = limit_word(p->compute_max, false, "%", buf[2]);
+	}
+	ret = parse(n, w, &b, e2, sizeof(e2));
+	if (ret)
+		fprintf(stderr, "round trip: %s\n", e2);
+	CHECK(!ret && !strcmp(a.name, b.name) && b.params.mask == p->mask);
+	CHECK(!(p->mask & BIT(ZSV_A_TENANT_MEM_MAX)) ||
+	      b.params.mem_max_bytes == p->mem_max_bytes);
+	CHECK(!(p->mask & BIT(ZSV_A_TENANT_SLICES_MAX)) ||
+	      b.params.slices_max == p->slices_max);
+	CHECK(!(p->mask & BIT(ZSV_A_TENANT_COMPUTE_MAX)) ||
+	      b.params.compute_max == p->compute_max);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -383,7 +462,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = p;
 	argv[argc] = NULL;
 
-	switch ((data[0] & 0x7f) % 7) {
+	/* 0 to 6 keep their meaning for the corpus; tenants came later. */
+	switch ((data[0] & 0x7f) % 9) {
 	case 0:
 		fuzz_slice_create(argc, argv, err, len);
 		break;
@@ -401,6 +481,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		fuzz_cdi_generate(argc, argv, err, len);
+		break;
+	case 7:
+		fuzz_tenant(false, argc, argv, err, len);
+		break;
+	case 8:
+		fuzz_tenant(true, argc, argv, err, len);
 		break;
 	default:
 		if (argc) {

@@ -7,8 +7,10 @@
  * read it; what it reads must save (layout_to_json) to a file that reads
  * back to the same layout.  Planned against a fixed live state with every
  * combination of flags, a plan must be refused with a message or come in
- * the order apply runs it, each step with its text; planned against a
- * live state made from the file itself, it must be empty.
+ * the order apply runs it, each step with its text, no tenant deleted
+ * and every tenant it sends owned by its step; planned against a live
+ * state made from the file itself (its tenants included), it must be
+ * empty.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -34,12 +36,20 @@ static struct zsv_dev_info fixed_devs[2] = {
 static struct zsv_slice_info fixed_slices[3] = {
 	{ .name = "a", .dev_name = "zsv0", .node = "", .mem_bytes = 2 * GiB,
 	  .weight = 100, .cap_pct = 100, .node_mode = 0600,
-	  .mem_used_bytes = GiB },
+	  .mem_used_bytes = GiB, .tenant = "acme",
+	  .present = ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT) },
 	{ .name = "b", .dev_name = "zsv1", .node = "", .mem_bytes = GiB,
 	  .mem_mode = ZSV_MEM_MODE_SHARED, .weight = 7, .cap_pct = 30,
 	  .node_mode = 0660, .contexts = 2 },
 	{ .name = "vm", .dev_name = "zsv1", .node = "", .mem_bytes = GiB,
 	  .weight = 100, .cap_pct = 100, .node_mode = 0600, .mediated = 1 },
+};
+
+static struct zsv_tenant_info fixed_tenants[2] = {
+	{ .name = "acme", .mem_max_bytes = 8 * GiB, .slices_max = 2,
+	  .compute_max = ZSV_LIMIT_NONE },
+	{ .name = "idle", .mem_max_bytes = ZSV_LIMIT_NONE,
+	  .slices_max = ZSV_LIMIT_NONE, .compute_max = 400 },
 };
 
 static void check_plan(const struct layout *want, const struct layout *live,
@@ -62,6 +72,19 @@ static void check_plan(const struct layout *want, const struct layout *live,
 		/* mediated slices are never touched */
 		CHECK(strcmp(plan.steps[i].name, "vm") ||
 		      plan.steps[i].op == PLAN_DEV_SET);
+		/* The layouts go before the plan runs. */
+		if (plan.steps[i].slice.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
+			CHECK(plan.steps[i].slice.tenant ==
+			      plan.steps[i].slice_tenant);
+		if (plan.steps[i].slice_undo.mask &
+		    ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
+			CHECK(plan.steps[i].slice_undo.tenant ==
+			      plan.steps[i].slice_tenant_undo);
+		/* A tenant is added only when the host has none of its name. */
+		if (plan.steps[i].op == PLAN_TENANT_CREATE)
+			for (size_t t = 0; t < live->ntenants; t++)
+				CHECK(strcmp(live->tenants[t].name,
+					     plan.steps[i].name));
 	}
 	plan_free(&plan);
 }
@@ -74,11 +97,37 @@ static void check_self_plan(const struct layout *want)
 	struct zsv_dev_info **devp = calloc(nd + 1, sizeof(*devp));
 	struct zsv_slice_info *sl = calloc(want->nslices + 1, sizeof(*sl));
 	struct zsv_slice_info **slp = calloc(want->nslices + 1, sizeof(*slp));
+	size_t nt = want->ntenants + want->nslices, ntenants = 0;
+	struct zsv_tenant_info *tn = calloc(nt + 1, sizeof(*tn));
+	struct zsv_tenant_info **tnp = calloc(nt + 1, sizeof(*tnp));
 	char err[LAYOUT_ERR_MAX] = "";
 	struct layout live;
 	struct plan plan;
 
-	CHECK(devs && devp && sl && slp);
+	CHECK(devs && devp && sl && slp && tn && tnp);
+	/* The file's tenants, then those its slices name without limits. */
+	for (i = 0; i < nt; i++) {
+		const struct layout_tenant *wt =
+			i < want->ntenants ? &want->tenants[i] : NULL;
+		const char *name = wt ? wt->name :
+					want->slices[i - want->ntenants].tenant;
+
+		if (!name[0])
+			continue;
+		for (j = 0; j < ntenants; j++)
+			if (!strcmp(tn[j].name, name))
+				break;
+		if (j < ntenants)
+			continue;
+		tn[ntenants] = (struct zsv_tenant_info){
+			.id = (uint32_t)ntenants, .name = name,
+			.mem_max_bytes = wt ? wt->mem_max_bytes : ZSV_LIMIT_NONE,
+			.slices_max = wt ? wt->slices_max : ZSV_LIMIT_NONE,
+			.compute_max = wt ? wt->compute_max : ZSV_LIMIT_NONE,
+		};
+		tnp[ntenants] = &tn[ntenants];
+		ntenants++;
+	}
 	for (i = 0; i < nd; i++) {
 		const struct layout_dev *wd =
 			i < want->ndevs ? &want->devs[i] : NULL;
@@ -116,10 +165,15 @@ static void check_self_plan(const struct layout *want)
 			.mem_mode = s->mem_mode, .weight = s->weight,
 			.cap_pct = s->cap_pct, .timeslice_ns = s->timeslice_ns,
 			.uid = s->uid, .gid = s->gid, .node_mode = s->node_mode,
+			.tenant = s->tenant,
+			.present = s->tenant[0] ?
+					   ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT) :
+					   0,
 		};
 		slp[i] = &sl[i];
 	}
 	CHECK(!layout_from_live(devp, ndevs, slp, want->nslices, &live));
+	CHECK(!layout_add_live_tenants(&live, tnp, ntenants));
 	/* Sums may pass any device: a huge file is refused, never planned. */
 	if (!layout_plan(want, &live, LAYOUT_PRUNE, &plan, err, sizeof(err))) {
 		CHECK(plan.nsteps == 0);
@@ -134,6 +188,8 @@ static void check_self_plan(const struct layout *want)
 	free(devp);
 	free(sl);
 	free(slp);
+	free(tn);
+	free(tnp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -143,6 +199,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct zsv_slice_info *slp[3] = { &fixed_slices[0], &fixed_slices[1],
 					  &fixed_slices[2] };
 	struct zsv_dev_info *devp[2] = { &fixed_devs[0], &fixed_devs[1] };
+	struct zsv_tenant_info *tnp[2] = { &fixed_tenants[0],
+					   &fixed_tenants[1] };
 	char err[LAYOUT_ERR_MAX] = "";
 	struct layout want, back, live;
 	struct json_object *obj;
@@ -155,7 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = layout_parse((const char *)data, size, &want, err, sizeof(err));
 	if (ret) {
 		CHECK(ret == -EINVAL && err[0]);
-		CHECK(!want.devs && !want.slices);
+		CHECK(!want.devs && !want.slices && !want.tenants);
 		return 0;
 	}
 
@@ -166,7 +224,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(text);
 	fuzz_text = text;
 	CHECK(!layout_parse(text, strlen(text), &back, err, sizeof(err)));
-	CHECK(back.ndevs == want.ndevs && back.nslices == want.nslices);
+	CHECK(back.ndevs == want.ndevs && back.nslices == want.nslices &&
+	      back.ntenants == want.ntenants);
+	for (i = 0; i < want.ntenants; i++)
+		CHECK(!memcmp(&back.tenants[i], &want.tenants[i],
+			      sizeof(back.tenants[i])));
 	for (i = 0; i < want.ndevs; i++)
 		CHECK(!memcmp(&back.devs[i], &want.devs[i], sizeof(back.devs[i])));
 	for (i = 0; i < want.nslices; i++)
@@ -177,6 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_text = NULL;
 
 	CHECK(!layout_from_live(devp, 2, slp, 3, &live));
+	CHECK(!layout_add_live_tenants(&live, tnp, 2));
 	for (flags = 0; flags < 8; flags++)
 		check_plan(&want, &live, flags);
 	layout_free(&live);

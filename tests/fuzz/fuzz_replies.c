@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: libzsv's parsers of the kernel's replies and events
- * (zsv_dev_info_parse() and zsv_slice_info_parse(), userspace/lib/dev.c
- * and slice.c), which every zsvctl command and the monitor go through.
+ * (zsv_dev_info_parse(), zsv_slice_info_parse() and
+ * zsv_tenant_info_parse(), userspace/lib/dev.c, slice.c and tenant.c),
+ * which every zsvctl command and the monitor go through.
  *
  * The input, after a generic netlink header, is a message's attributes,
  * in a buffer exactly as long as the message says (ASan sees a byte
@@ -46,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t len = NLMSG_HDRLEN + GENL_HDRLEN + size;
+	struct zsv_tenant_info *tenant = NULL;
 	struct zsv_slice_info *slice = NULL;
 	struct zsv_dev_info *dev = NULL;
 	struct nlmsghdr *nlh;
@@ -74,13 +76,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = zsv_slice_info_parse(nlh, &slice);
 	CHECK(ret <= 0);
 	if (!ret) {
-		CHECK(slice->name && slice->dev_name && slice->node);
+		CHECK(slice->name && slice->dev_name && slice->node &&
+		      slice->tenant);
 		CHECK(strlen(slice->name) <= ZSV_NAME_MAX);
 		CHECK(strlen(slice->dev_name) <= ZSV_NAME_MAX);
+		CHECK(strlen(slice->tenant) <= ZSV_NAME_MAX);
+		/* No tenant attribute, no tenant name. */
+		CHECK(zsv_slice_has(slice, ZSV_A_SLICE_TENANT) ||
+		      !slice->tenant[0]);
 		CHECK(zsv_slice_has(slice, ZSV_A_SLICE_ID) &&
 		      zsv_slice_has(slice, ZSV_A_SLICE_NAME));
 		CHECK(!(slice->present & ~seen));
 		zsv_slice_info_free(slice);
+	}
+
+	ret = zsv_tenant_info_parse(nlh, &tenant);
+	CHECK(ret <= 0);
+	if (!ret) {
+		CHECK(tenant->name && strlen(tenant->name) <= ZSV_NAME_MAX);
+		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_ID) &&
+		      zsv_tenant_has(tenant, ZSV_A_TENANT_NAME));
+		CHECK(!(tenant->present & ~seen));
+		/* A limit the kernel did not send is no limit. */
+		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_MEM_MAX) ||
+		      tenant->mem_max_bytes == ZSV_LIMIT_NONE);
+		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_SLICES_MAX) ||
+		      tenant->slices_max == ZSV_LIMIT_NONE);
+		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_COMPUTE_MAX) ||
+		      tenant->compute_max == ZSV_LIMIT_NONE);
+		zsv_tenant_info_free(tenant);
 	}
 	free(nlh);
 	return 0;

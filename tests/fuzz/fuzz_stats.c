@@ -7,12 +7,14 @@
  * after "stats", split at NUL bytes; args_stats() answers 0 or -EINVAL,
  * with a NUL-terminated message inside the buffer it was given, and what
  * it accepts is in range (an interval only with a textfile directory).
- * Odd: the rest makes up to four devices and four slices (names of any
- * bytes but NUL, numbers, which attributes are present); the text
- * stats_write() makes of them is read back by a strict parser of the
+ * Odd: the rest makes up to four devices, four slices and then four
+ * tenants (names of any bytes but NUL, numbers, which attributes are
+ * present); the text stats_write() and stats_write_tenants() make of
+ * them, as zsvctl stats writes it, is read back by a strict parser of the
  * format: every line is a HELP, a TYPE or a sample; each family's HELP
  * and TYPE come once, before its samples, which are all together; every
- * label value unescapes to a name given; every value is a number.
+ * label value unescapes to a name given; every value is a number; a
+ * limit that is ZSV_LIMIT_NONE has no sample.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,7 +97,7 @@ static void next_name(struct reader *r, char *name)
 	name[n] = '\0';
 }
 
-static char names[2 * MAX_OBJS * 2][NAME_LEN];
+static char names[2 * MAX_OBJS * 2 + MAX_OBJS][NAME_LEN];
 static size_t nnames;
 
 static bool known_name(const char *s)
@@ -192,7 +194,8 @@ static void check_text(const char *text)
 				CHECK(p[0] == '=' && p[1] == '"');
 				p = label_value(p + 2, lv, sizeof(lv));
 				if (!strcmp(name, "slice") ||
-				    !strcmp(name, "device"))
+				    !strcmp(name, "device") ||
+				    !strcmp(name, "tenant"))
 					CHECK(known_name(lv));
 				CHECK(*p == ',' || *p == '}');
 				if (*p == ',')
@@ -216,8 +219,10 @@ static void fuzz_write(const uint8_t *data, size_t size)
 {
 	struct zsv_dev_info devs[MAX_OBJS], *devp[MAX_OBJS];
 	struct zsv_slice_info slices[MAX_OBJS], *slicep[MAX_OBJS];
+	struct zsv_tenant_info tenants[MAX_OBJS], *tenantp[MAX_OBJS];
 	struct reader r = { data, size };
-	size_t ndevs, nslices, i;
+	size_t ndevs, nslices, ntenants, i;
+	bool any_mem_limit = false;
 	char *text = NULL;
 	size_t len;
 	FILE *f;
@@ -264,12 +269,39 @@ static void fuzz_write(const uint8_t *data, size_t size)
 		s->mediated = next_byte(&r) & 1;
 		slicep[i] = s;
 	}
+	/* Read last, so that the inputs made before tenants mean the same. */
+	ntenants = next_byte(&r) % (MAX_OBJS + 1);
+	for (i = 0; i < ntenants; i++) {
+		struct zsv_tenant_info *t = &tenants[i];
+
+		memset(t, 0, sizeof(*t));
+		next_name(&r, names[nnames]);
+		t->name = names[nnames++];
+		t->present = next_u64(&r);
+		t->id = (uint32_t)next_u64(&r);
+		/* Often no limit: a byte's top bit. */
+		t->mem_max_bytes = next_byte(&r) & 0x80 ? ZSV_LIMIT_NONE :
+							  next_u64(&r);
+		t->slices_max = next_byte(&r) & 0x80 ? ZSV_LIMIT_NONE :
+						       next_u64(&r);
+		t->compute_max = next_u64(&r);
+		t->mem_bytes = next_u64(&r);
+		t->compute = next_u64(&r);
+		t->busy_ns = next_u64(&r);
+		t->quota_hits = next_u64(&r);
+		any_mem_limit |= zsv_tenant_has(t, ZSV_A_TENANT_MEM_MAX) &&
+				 t->mem_max_bytes != ZSV_LIMIT_NONE;
+		tenantp[i] = t;
+	}
 	f = open_memstream(&text, &len);
 	if (!f)
 		return;
 	CHECK(stats_write(f, devp, ndevs, slicep, nslices) == 0);
+	CHECK(stats_write_tenants(f, tenantp, ntenants) == 0);
 	CHECK(fclose(f) == 0);
 	check_text(text);
+	/* No limit, no sample: never 18446744073709551615 as a limit. */
+	CHECK(any_mem_limit == !!strstr(text, "zsv_tenant_memory_limit_bytes"));
 	free(text);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Under valgrind, zsvctl's slice, CDI and monitor paths make no memory
-# errors and leak nothing, on success and on the kernel's refusal.
+# Under valgrind, zsvctl's slice, tenant, CDI, stats, save and monitor
+# paths make no memory errors and leak nothing, on success and on the
+# kernel's refusal.
 . "$(dirname "$0")/../lib.sh"
 command -v valgrind >/dev/null || skip "valgrind is not installed"
 # valgrind checks zsvctl's memory, which no kernel changes; on the debug
@@ -14,6 +15,7 @@ made_spec=
 cleanup() {
 	[[ -n $mon ]] && kill "$mon" 2>/dev/null
 	zsvctl slice destroy leak-a force 2>/dev/null
+	zsvctl tenant del leak-t 2>/dev/null
 	[[ -n $made_spec ]] && rm -f "$spec"
 	rm -rf "$dir"
 }
@@ -46,15 +48,24 @@ for _ in $(seq 300); do
 done
 grep -q listening "$dir/mon-err" || die "monitor under valgrind never listened"
 
-vg 0 -j slice create zsv0 name leak-a mem 1G weight 7 owner nobody
+vg 0 -j tenant add leak-t mem 2G slices 2
+vg 0 -j slice create zsv0 name leak-a mem 1G weight 7 owner nobody tenant leak-t
 vg 1 slice create zsv0 name leak-b mem 64G
+vg 1 slice create zsv1 name leak-b mem 2G tenant leak-t
 vg 0 slice list
 vg 0 slice set leak-a cap 10
+vg 0 tenant set leak-t compute none
+vg 0 tenant show
+vg 0 -j tenant show leak-t
+vg 1 tenant del leak-t
+vg 0 stats
+vg 0 save
 vg 0 cdi generate vendor example.com
 vg 0 slice destroy leak-a
+vg 0 tenant del leak-t
 
 for _ in $(seq 300); do
-	[[ $(wc -l <"$dir/mon") -ge 3 ]] && break
+	[[ $(wc -l <"$dir/mon") -ge 6 ]] && break
 	sleep 0.1
 done
 kill -TERM "$mon"
@@ -63,4 +74,4 @@ status=$?
 mon=
 [[ ! -s $dir/vg-monitor ]] || die "valgrind on zsvctl monitor: $(cat "$dir/vg-monitor")"
 [[ $status == 0 ]] || die "monitor exit status $status"
-[[ $(wc -l <"$dir/mon") == 3 ]] || die "monitor saw: $(cat "$dir/mon")"
+[[ $(wc -l <"$dir/mon") == 6 ]] || die "monitor saw: $(cat "$dir/mon")"

@@ -30,9 +30,9 @@ grep -qx 'perm:         0640' <<<"$show" || die "show perm"
 grep -qx 'owner:        65534 (nobody)' <<<"$show" || die "show owner"
 list=$(zsvctl slice list) || die "list failed"
 echo "$list"
-head -n1 <<<"$list" | grep -qE '^NAME +ID +DEV +MEM +MODE +USED +WEIGHT +CAP +SHARE +TIMESLICE +CONTEXTS +MDEV +NODE$' ||
+head -n1 <<<"$list" | grep -qE '^NAME +ID +DEV +MEM +MODE +USED +WEIGHT +CAP +SHARE +TIMESLICE +CONTEXTS +MDEV +NODE +TENANT$' ||
 	die "list header"
-grep -qE '^rt-a +[0-9]+ +zsv1 +1\.5G +reserved +0B +200 +25% +0\.0/0\.0% +500us +0 +- +/dev/zsv/rt-a$' <<<"$list" ||
+grep -qE '^rt-a +[0-9]+ +zsv1 +1\.5G +reserved +0B +200 +25% +0\.0/0\.0% +500us +0 +- +/dev/zsv/rt-a +-$' <<<"$list" ||
 	die "list row"
 
 # A second slice on the other device; list filters by device.
@@ -70,7 +70,7 @@ status=$?
 [[ $status == 1 ]] || die "show after destroy: exit status $status"
 grep -q "rt-a" <<<"$err" || die "show after destroy: $err"
 [[ $(zsvctl -j slice list) == '[]' ]] || die "list after destroy: $(zsvctl -j slice list)"
-[[ $(zsvctl slice list) == 'NAME  ID  DEV  MEM  MODE  USED  WEIGHT  CAP  SHARE  TIMESLICE  CONTEXTS  MDEV  NODE' ]] ||
+[[ $(zsvctl slice list) == 'NAME  ID  DEV  MEM  MODE  USED  WEIGHT  CAP  SHARE  TIMESLICE  CONTEXTS  MDEV  NODE  TENANT' ]] ||
 	die "empty table: $(zsvctl slice list)"
 [[ ! -e /dev/zsv/rt-a ]] || die "node left behind"
 [[ $(zsvctl -j dev show zsv1 | json "(j['mem_reserved'], j['slice_count'])") == "(0, 0)" ]] ||

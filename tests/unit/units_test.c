@@ -978,6 +978,9 @@ TEST(event_names_are_the_spec_operations)
 		{ ZSV_EVENT_SLICE, ZSV_EVENT_NEW, "slice-new" },
 		{ ZSV_EVENT_SLICE, ZSV_EVENT_SET, "slice-set" },
 		{ ZSV_EVENT_SLICE, ZSV_EVENT_DEL, "slice-del" },
+		{ ZSV_EVENT_TENANT, ZSV_EVENT_NEW, "tenant-new" },
+		{ ZSV_EVENT_TENANT, ZSV_EVENT_SET, "tenant-set" },
+		{ ZSV_EVENT_TENANT, ZSV_EVENT_DEL, "tenant-del" },
 	};
 	struct zsv_event ev = { 0 };
 	unsigned int i;
@@ -999,9 +1002,41 @@ TEST(event_name_of_unknown_event_is_null)
 	ev.kind = 0;
 	ev.action = ZSV_EVENT_NEW;
 	EXPECT_EQ(NULL, zsv_event_name(&ev));
-	ev.kind = ZSV_EVENT_SLICE + 1;
+	ev.kind = ZSV_EVENT_TENANT + 1;
 	EXPECT_EQ(NULL, zsv_event_name(&ev));
 	EXPECT_EQ(NULL, zsv_event_name(NULL));
+}
+
+/*
+ * Requests the library refuses before it asks the kernel (so no handle
+ * is needed): a tenant change with nothing or something foreign in its
+ * mask, and a slice's tenant bit without a name.
+ */
+TEST(tenant_requests_are_checked_before_the_kernel_is_asked)
+{
+	struct zsv_tenant_params tp = { 0 };
+	struct zsv_slice_params sp = { 0 };
+
+	EXPECT_EQ(-EINVAL, zsv_tenant_set(NULL, "t", &tp));
+	EXPECT_EQ(-EINVAL, zsv_tenant_set(NULL, "t", NULL));
+	tp.mask = ZSV_ATTR_BIT(ZSV_A_TENANT_MEM);
+	EXPECT_EQ(-EINVAL, zsv_tenant_set(NULL, "t", &tp));
+	EXPECT_EQ(-EINVAL, zsv_tenant_new(NULL, "t", &tp, NULL));
+	tp.mask = ZSV_ATTR_BIT(ZSV_A_TENANT_ID);
+	EXPECT_EQ(-EINVAL, zsv_tenant_new(NULL, "t", &tp, NULL));
+	EXPECT_EQ(-EINVAL, zsv_tenant_new(NULL, NULL, NULL, NULL));
+	EXPECT_EQ(-EINVAL, zsv_tenant_del(NULL, NULL));
+	EXPECT_EQ(-EINVAL, zsv_tenant_get_by_name(NULL, "t", NULL));
+	EXPECT_EQ(-EINVAL, zsv_tenant_list(NULL, NULL, NULL));
+
+	sp.mask = ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_BYTES) |
+		  ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+	sp.mem_bytes = 1 << 20;
+	EXPECT_EQ(-EINVAL, zsv_slice_create(NULL, "zsv0", "a", &sp, NULL));
+	EXPECT_EQ(-EINVAL, zsv_slice_place(NULL, "a", ZSV_PLACEMENT_SPREAD,
+					   NULL, &sp, NULL));
+	sp.mask = ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+	EXPECT_EQ(-EINVAL, zsv_slice_set(NULL, "a", &sp));
 }
 
 /* ------------------------------------------------------------------ */

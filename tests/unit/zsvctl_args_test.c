@@ -40,6 +40,152 @@ static char err[ARGS_ERR_MAX];
 /* ------------------------------------------------------------------ */
 /* slice create */
 
+TEST(slice_create_takes_a_tenant)
+{
+	struct slice_create_args a;
+
+	ASSERT_EQ(0, parse(args_slice_create, &a, "zsv0", "name", "a", "mem",
+			   "1G", "tenant", "acme"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES) | BIT(ZSV_A_SLICE_TENANT),
+		  a.params.mask);
+	EXPECT_STREQ("acme", a.params.tenant);
+	/* "none" is no tenant: nothing is sent. */
+	ASSERT_EQ(0, parse(args_slice_create, &a, "name", "a", "mem", "1G",
+			   "tenant", "none"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES), a.params.mask);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "tenant", "Acme"));
+	EXPECT_TRUE(strstr(err, "'Acme' is not a tenant name") == err) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, parse(args_slice_create, &a, "zsv0", "name", "a",
+				 "mem", "1G", "tenant"));
+	EXPECT_STREQ("'tenant' needs a value: a tenant name, or none", err);
+}
+
+TEST(slice_set_moves_between_tenants_and_out)
+{
+	struct slice_set_args a;
+
+	ASSERT_EQ(0, parse(args_slice_set, &a, "a", "tenant", "acme"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_TENANT), a.params.mask);
+	EXPECT_STREQ("acme", a.params.tenant);
+	/* "none" takes the slice out: "" to the kernel. */
+	ASSERT_EQ(0, parse(args_slice_set, &a, "a", "tenant", "none"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_TENANT), a.params.mask);
+	EXPECT_STREQ("", a.params.tenant);
+	EXPECT_EQ(-EINVAL, parse(args_slice_set, &a, "a", "tenant", "x",
+				 "tenant", "y"));
+	EXPECT_STREQ("'tenant' is given twice", err);
+}
+
+/* ------------------------------------------------------------------ */
+/* tenant add, set */
+
+TEST(tenant_add_parses_every_limit)
+{
+	struct tenant_args a;
+
+	ASSERT_EQ(0, parse(args_tenant_add, &a, "acme", "compute", "400%",
+			   "slices", "8", "mem", "64G"))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("acme", a.name);
+	EXPECT_EQ(BIT(ZSV_A_TENANT_MEM_MAX) | BIT(ZSV_A_TENANT_SLICES_MAX) |
+			  BIT(ZSV_A_TENANT_COMPUTE_MAX),
+		  a.params.mask);
+	EXPECT_EQ(64 * GiB, a.params.mem_max_bytes);
+	EXPECT_EQ(8, a.params.slices_max);
+	EXPECT_EQ(400, a.params.compute_max);
+	/* The percent sign is optional; 0 is a limit (nothing allowed). */
+	ASSERT_EQ(0, parse(args_tenant_add, &a, "acme", "compute", "150",
+			   "slices", "0"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(150, a.params.compute_max);
+	EXPECT_EQ(0, a.params.slices_max);
+	/* No limit given: nothing sent, the kernel's default is none. */
+	ASSERT_EQ(0, parse(args_tenant_add, &a, "acme")) TH_LOG("%s", err);
+	EXPECT_EQ(0, a.params.mask);
+}
+
+TEST(tenant_limit_none_is_no_limit)
+{
+	struct tenant_args a;
+
+	ASSERT_EQ(0, parse(args_tenant_set, &a, "acme", "mem", "none",
+			   "slices", "none", "compute", "none"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_TENANT_MEM_MAX) | BIT(ZSV_A_TENANT_SLICES_MAX) |
+			  BIT(ZSV_A_TENANT_COMPUTE_MAX),
+		  a.params.mask);
+	EXPECT_EQ(ZSV_LIMIT_NONE, a.params.mem_max_bytes);
+	EXPECT_EQ(ZSV_LIMIT_NONE, a.params.slices_max);
+	EXPECT_EQ(ZSV_LIMIT_NONE, a.params.compute_max);
+}
+
+TEST(tenant_set_needs_a_name_and_a_change)
+{
+	struct tenant_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme"));
+	EXPECT_STREQ("tenant set needs something to change: mem, slices or compute",
+		     err);
+	EXPECT_EQ(-EINVAL, args_tenant_set(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_STREQ("tenant set needs a NAME", err);
+	EXPECT_EQ(-EINVAL, args_tenant_add(0, ARGV(NULL), &a, err, sizeof(err)));
+	EXPECT_STREQ("tenant add needs a NAME", err);
+}
+
+TEST(tenant_name_none_is_refused)
+{
+	struct tenant_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "none"));
+	EXPECT_STREQ("'none' cannot name a tenant: it means no tenant (slice set NAME tenant none)",
+		     err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "none", "mem", "1G"));
+	EXPECT_EQ(-EINVAL, args_tenant_name("none", err, sizeof(err)));
+	EXPECT_EQ(0, args_tenant_name("none2", err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "Acme"));
+	EXPECT_TRUE(strstr(err, "'Acme' is not a tenant name") == err) TH_LOG("%s", err);
+}
+
+TEST(tenant_rejects_bad_limits)
+{
+	static const struct {
+		const char *word, *value, *msg;
+	} cases[] = {
+		{ "mem", "0", "mem '0': must be more than 0 bytes" },
+		{ "mem", "16GB", "mem '16GB': not a size (such as 4G, 512M or 1.5G)" },
+		{ "mem", "16E", "mem '16E': too big" },
+		{ "slices", "-1", "slices '-1': not a number, or none" },
+		{ "slices", "18446744073709551615", "slices '18446744073709551615': too big" },
+		{ "slices", "99999999999999999999", "slices '99999999999999999999': too big" },
+		{ "compute", "4x00", "compute '4x00': not a percentage of an engine (such as 400% for four engines), or none" },
+		{ "compute", "%", "compute '%': not a percentage of an engine (such as 400% for four engines), or none" },
+		{ "compute", "", "compute '': not a percentage of an engine (such as 400% for four engines), or none" },
+		{ "compute", "18446744073709551615%", "compute '18446744073709551615%': too big" },
+		{ "compute", "None", "compute 'None': not a percentage of an engine (such as 400% for four engines), or none" },
+	};
+	struct tenant_args a;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "acme",
+					 (char *)cases[i].word,
+					 (char *)cases[i].value));
+		EXPECT_STREQ(cases[i].msg, err);
+	}
+	EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "acme", "mem", "1G",
+				 "mem", "2G"));
+	EXPECT_STREQ("'mem' is given twice", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "acme", "cap", "50"));
+	EXPECT_STREQ("unexpected argument 'cap'", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_add, &a, "acme", "slices"));
+	EXPECT_STREQ("'slices' needs a value: a number of slices, or none", err);
+}
+
 TEST(slice_create_parses_the_issue_example)
 {
 	struct slice_create_args a;
@@ -292,7 +438,7 @@ TEST(slice_set_needs_a_change)
 	struct slice_set_args a;
 
 	EXPECT_EQ(-EINVAL, parse(args_slice_set, &a, "a"));
-	EXPECT_STREQ("slice set needs something to change: mem, weight, cap, timeslice, owner, group or perm",
+	EXPECT_STREQ("slice set needs something to change: mem, weight, cap, timeslice, owner, group, perm or tenant",
 		     err);
 	EXPECT_EQ(-EINVAL, args_slice_set(0, ARGV(NULL), &a, err, sizeof(err)));
 	EXPECT_STREQ("slice set needs a NAME", err);
@@ -795,7 +941,7 @@ TEST(slice_json_has_every_key)
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
 	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096,"
-		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000,\"mediated\":false,\"vfio_open\":false}",
+		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000,\"mediated\":false,\"vfio_open\":false,\"tenant\":null}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
@@ -811,7 +957,7 @@ TEST(slice_json_has_null_for_what_the_kernel_left_out)
 		    ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE);
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(27, json_object_object_length(obj));
+	EXPECT_EQ(28, json_object_object_length(obj));
 	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_used", &v));
 	EXPECT_EQ(NULL, v);
 	/* A kernel without the stats: null, not a misleading 0. */
@@ -973,6 +1119,121 @@ TEST(dev_event_line_names_every_setting)
 	ASSERT_NE(NULL, line);
 	EXPECT_STREQ("zsv2 id 2 backend sim mem 8G engines 2 policy fixed timeslice 1ms period 50ms oversub 1.25 slices 1",
 		     line);
+	free(line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tenants: JSON, table, event line */
+
+static struct zsv_tenant_info fake_tenant(void)
+{
+	struct zsv_tenant_info t = {
+		.present = ~0ULL,
+		.id = 4,
+		.name = "acme",
+		.mem_max_bytes = 64 * GiB,
+		.slices_max = ZSV_LIMIT_NONE,
+		.compute_max = 400,
+		.mem_bytes = 1536 * MiB,
+		.slices = 2,
+		.compute = 150,
+		.mem_used_bytes = 4096,
+		.busy_ns = 1500000000,
+		.quota_hits = 3,
+	};
+
+	return t;
+}
+
+TEST(tenant_json_has_every_key_and_null_for_no_limit)
+{
+	struct zsv_tenant_info t = fake_tenant();
+	struct json_object *obj;
+
+	obj = tenant_to_json(&t);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":68719476736,\"slices_max\":null,\"compute_max\":400,\"mem\":1610612736,\"slices\":2,\"compute\":150,\"mem_used\":4096,\"busy_ns\":1500000000,\"quota_hits\":3}",
+		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+	json_object_put(obj);
+	/* Usage the kernel left out is null too. */
+	t.present = ZSV_ATTR_BIT(ZSV_A_TENANT_ID) |
+		    ZSV_ATTR_BIT(ZSV_A_TENANT_NAME);
+	t.mem_max_bytes = ZSV_LIMIT_NONE;
+	obj = tenant_to_json(&t);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":null,\"slices_max\":null,\"compute_max\":400,\"mem\":null,\"slices\":null,\"compute\":null,\"mem_used\":null,\"busy_ns\":null,\"quota_hits\":null}",
+		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+	json_object_put(obj);
+}
+
+static void tenant_table(FILE *f, const void *t)
+{
+	struct zsv_tenant_info *const *tenants = t;
+
+	tenant_print_table(f, tenants, 2);
+}
+
+TEST(tenant_table_has_limits_and_usage)
+{
+	struct zsv_tenant_info a = fake_tenant(), b = fake_tenant();
+	struct zsv_tenant_info *tenants[] = { &a, &b };
+	char *out;
+
+	b.id = 5;
+	b.name = "free";
+	b.mem_max_bytes = ZSV_LIMIT_NONE;
+	b.compute_max = ZSV_LIMIT_NONE;
+	b.present = ZSV_ATTR_BIT(ZSV_A_TENANT_ID) |
+		    ZSV_ATTR_BIT(ZSV_A_TENANT_NAME);
+	out = print_line(tenant_table, tenants);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("NAME  ID   MEM  MEM_MAX  SLICES  SLICES_MAX  COMPUTE  COMPUTE_MAX  USED  BUSY  QUOTA_HITS\n"
+		     "acme   4  1.5G      64G       2        none     150%         400%    4K  1.5s           3\n"
+		     "free   5     -     none       -        none        -         none     -     -           -\n",
+		     out);
+	free(out);
+}
+
+static void tenant_line(FILE *f, const void *t)
+{
+	tenant_print_line(f, t);
+}
+
+TEST(tenant_event_line_has_limits_then_usage)
+{
+	struct zsv_tenant_info t = fake_tenant();
+	char *line = print_line(tenant_line, &t);
+
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("acme id 4 mem 64G slices none compute 400% usage mem 1536M slices 2 compute 150%",
+		     line);
+	free(line);
+}
+
+TEST(slice_in_a_tenant_says_so_in_json_and_the_event_line)
+{
+	struct zsv_slice_info s = fake_slice("a", "zsv0", 1536 * MiB,
+					     ZSV_MEM_MODE_SHARED, 300, 50);
+	struct json_object *obj;
+	char *line;
+
+	s.id = 3;
+	s.node_mode = 0600;
+	s.tenant = "acme";
+	line = print_line(slice_line, &s);
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("a id 3 dev zsv0 mem 1536M mode shared weight 300 cap 50% timeslice default owner 0 group 0 perm 0600 node /dev/zsv/a tenant acme",
+		     line);
+	free(line);
+	obj = slice_to_json(&s);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("acme", get_str(obj, "tenant"));
+	json_object_put(obj);
+	/* The kernel leaves the attribute out for a slice in no tenant. */
+	s.present &= ~ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+	line = print_line(slice_line, &s);
+	ASSERT_NE(NULL, line);
+	EXPECT_EQ(NULL, strstr(line, "tenant"));
 	free(line);
 }
 

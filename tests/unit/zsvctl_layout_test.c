@@ -155,7 +155,7 @@ TEST(layout_rejects_bad_files_naming_the_place)
 		{ "{\"version\": 2}",
 		  "version 2 is not one this zsvctl reads (it reads 1)" },
 		{ "{\"version\": 1, \"slice\": []}",
-		  "unknown key \"slice\" (the file has version, devices and slices)" },
+		  "unknown key \"slice\" (the file has version, devices, tenants and slices)" },
 		{ "{\"version\": 1, \"slices\": {}}",
 		  "\"slices\" must be an array" },
 		{ "{\"version\": 1, \"slices\": [1]}", "slices[0]: must be an object" },
@@ -507,6 +507,164 @@ TEST(plan_refuses_unknown_devices_mediated_slices_and_memory_in_use)
 	EXPECT_EQ(1, p.nsteps);
 	EXPECT_STREQ("destroy slice a\n", plan_text(&p));
 	plan_free(&p);
+	layout_free(&lv.l);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tenants */
+
+static struct zsv_tenant_info live_tenants[2] = {
+	{ .name = "acme", .mem_max_bytes = 8 * GiB, .slices_max = 2,
+	  .compute_max = ZSV_LIMIT_NONE },
+	{ .name = "old", .mem_max_bytes = 1 * GiB, .slices_max = ZSV_LIMIT_NONE,
+	  .compute_max = 400 },
+};
+
+static void slice_tenant(struct zsv_slice_info *s, const char *tenant)
+{
+	s->tenant = tenant;
+	s->present |= ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+}
+
+TEST(layout_saves_tenants_and_reads_them_back)
+{
+	struct zsv_tenant_info *tp[] = { &live_tenants[1], &live_tenants[0] };
+	struct json_object *obj;
+	struct layout back;
+	struct live lv;
+	const char *text;
+
+	live_init(&lv);
+	slice_tenant(live_slice(&lv, "a", "zsv0", 4 * GiB), "acme");
+	live_slice(&lv, "b", "zsv1", 1 * GiB);
+	ASSERT_EQ(0, live_layout(&lv));
+	ASSERT_EQ(0, layout_add_live_tenants(&lv.l, tp, 2));
+	obj = layout_to_json(&lv.l);
+	ASSERT_NE(NULL, obj);
+	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	/* Tenants by name, between devices and slices; "tenant" only when
+	 * the slice has one. */
+	EXPECT_STREQ("{\"version\":1,\"devices\":["
+		     "{\"name\":\"zsv0\",\"policy\":\"weighted\",\"timeslice\":\"2ms\",\"period\":\"100ms\",\"oversub\":\"1\"},"
+		     "{\"name\":\"zsv1\",\"policy\":\"weighted\",\"timeslice\":\"2ms\",\"period\":\"100ms\",\"oversub\":\"1\"}],"
+		     "\"tenants\":["
+		     "{\"name\":\"acme\",\"mem\":\"8G\",\"slices\":2,\"compute\":\"none\"},"
+		     "{\"name\":\"old\",\"mem\":\"1G\",\"slices\":\"none\",\"compute\":\"400%\"}],"
+		     "\"slices\":["
+		     "{\"name\":\"a\",\"dev\":\"zsv0\",\"mem\":\"4G\",\"mode\":\"reserved\",\"weight\":100,\"cap\":\"100%\",\"timeslice\":\"default\",\"owner\":0,\"group\":0,\"perm\":\"0600\",\"tenant\":\"acme\"},"
+		     "{\"name\":\"b\",\"dev\":\"zsv1\",\"mem\":\"1G\",\"mode\":\"reserved\",\"weight\":100,\"cap\":\"100%\",\"timeslice\":\"default\",\"owner\":0,\"group\":0,\"perm\":\"0600\"}]}",
+		     text);
+	ASSERT_EQ(0, parse(text, &back)) TH_LOG("%s", err);
+	json_object_put(obj);
+	ASSERT_EQ(2, back.ntenants);
+	EXPECT_EQ(0, memcmp(back.tenants, lv.l.tenants,
+			    2 * sizeof(*back.tenants)));
+	EXPECT_STREQ("acme", back.slices[0].tenant);
+	EXPECT_STREQ("", back.slices[1].tenant);
+	layout_free(&back);
+	layout_free(&lv.l);
+}
+
+TEST(layout_rejects_bad_tenants_naming_the_place)
+{
+	static const struct {
+		const char *file, *msg;
+	} cases[] = {
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"none\"}]}",
+		  "tenants[0]: 'none' cannot name a tenant" },
+		{ "{\"version\": 1, \"tenants\": [{\"mem\": \"1G\"}]}",
+		  "tenants[0]: needs \"name\"" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"cap\": \"1\"}]}",
+		  "tenants[0] (t): unknown key \"cap\" (a tenant has name, mem, slices and compute)" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\"}, {\"name\": \"t\"}]}",
+		  "tenants[1] (t): tenant 't' is named twice (tenants[0])" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"slices\": \"x\"}]}",
+		  "tenants[0] (t): slices 'x': not a number, or none" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"mem\": 5}]}",
+		  "tenants[0] (t): \"mem\" must be a string" },
+		{ "{\"version\": 1, \"tenants\": {}}",
+		  "\"tenants\" must be an array" },
+		{ "{\"version\": 1, \"slices\": [{\"name\": \"a\", \"dev\": \"zsv0\", \"mem\": \"1G\", \"tenant\": \"A\"}]}",
+		  "slices[0] (a): 'A' is not a tenant name" },
+	};
+	struct layout l;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(-EINVAL, parse(cases[i].file, &l)) TH_LOG("case %zu", i);
+		EXPECT_EQ(0, strncmp(err, cases[i].msg, strlen(cases[i].msg)))
+			TH_LOG("got '%s', want '%s'", err, cases[i].msg);
+	}
+}
+
+#define FILE_TENANTS                                                          \
+	"{\"version\": 1,"                                                    \
+	" \"tenants\": [{\"name\": \"acme\", \"mem\": \"16G\", \"slices\": 2},"  \
+	"  {\"name\": \"new\", \"compute\": \"800%\"}],"                          \
+	" \"slices\": [{\"name\": \"a\", \"dev\": \"zsv0\", \"mem\": \"4G\", \"tenant\": \"new\"}," \
+	"  {\"name\": \"b\", \"dev\": \"zsv1\", \"mem\": \"1G\"},"              \
+	"  {\"name\": \"c\", \"dev\": \"zsv1\", \"mem\": \"2G\", \"tenant\": \"old\"}]}"
+
+TEST(plan_adds_and_sets_tenants_before_the_slices_they_admit)
+{
+	struct zsv_tenant_info *tp[] = { &live_tenants[0], &live_tenants[1] };
+	struct live lv;
+	struct plan p;
+	size_t i;
+
+	live_init(&lv);
+	slice_tenant(live_slice(&lv, "a", "zsv0", 4 * GiB), "acme");
+	slice_tenant(live_slice(&lv, "b", "zsv1", 1 * GiB), "old");
+	ASSERT_EQ(0, live_layout(&lv));
+	ASSERT_EQ(0, layout_add_live_tenants(&lv.l, tp, 2));
+	/* Tenants the file does not name ("old") stay, --prune or not. */
+	ASSERT_EQ(0, plan_for(&lv, FILE_TENANTS, LAYOUT_PRUNE, &p))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("add tenant new mem none slices none compute 800%\n"
+		     "set tenant acme mem 16G (was mem 8G)\n"
+		     "set slice b tenant none (was tenant old)\n"
+		     "set slice a tenant new (was tenant acme)\n"
+		     "create slice c on zsv1 mem 2G mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 tenant old\n",
+		     plan_text(&p));
+	ASSERT_EQ(5, p.nsteps);
+	EXPECT_EQ(PLAN_TENANT_CREATE, p.steps[0].op);
+	EXPECT_EQ(ZSV_LIMIT_NONE, p.steps[0].tenant.mem_max_bytes);
+	EXPECT_EQ(800, p.steps[0].tenant.compute_max);
+	EXPECT_STREQ("tenant new: missing", p.steps[0].diff);
+	EXPECT_EQ(PLAN_TENANT_SET, p.steps[1].op);
+	EXPECT_EQ(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX), p.steps[1].tenant.mask);
+	EXPECT_EQ(8 * GiB, p.steps[1].tenant_undo.mem_max_bytes);
+	EXPECT_STREQ("tenant acme: mem is 8G, the file says 16G", p.steps[1].diff);
+	/* Leaving a tenant sends "", and its undo the old tenant. */
+	EXPECT_STREQ("", p.steps[2].slice.tenant);
+	EXPECT_STREQ("old", p.steps[2].slice_undo.tenant);
+	/* The steps own their tenant names: the layouts may go first. */
+	for (i = 0; i < p.nsteps; i++) {
+		if (p.steps[i].slice.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
+			EXPECT_TRUE(p.steps[i].slice.tenant ==
+				    p.steps[i].slice_tenant);
+		if (p.steps[i].slice_undo.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
+			EXPECT_TRUE(p.steps[i].slice_undo.tenant ==
+				    p.steps[i].slice_tenant_undo);
+	}
+	EXPECT_STREQ("new", p.steps[3].slice.tenant);
+	EXPECT_STREQ("old", p.steps[4].slice.tenant);
+	plan_free(&p);
+	layout_free(&lv.l);
+}
+
+TEST(plan_refuses_a_slice_of_a_tenant_nobody_has)
+{
+	struct live lv;
+	struct plan p;
+
+	live_init(&lv);
+	ASSERT_EQ(-EINVAL,
+		  plan_for(&lv,
+			   "{\"version\": 1, \"slices\": [{\"name\": \"a\", \"dev\": \"zsv0\", \"mem\": \"1G\", \"tenant\": \"ghost\"}]}",
+			   0, &p));
+	EXPECT_STREQ("slices[0] (a): no tenant named 'ghost', in the file or on the host",
+		     err);
 	layout_free(&lv.l);
 }
 

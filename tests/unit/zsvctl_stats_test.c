@@ -454,6 +454,152 @@ TEST(stats_passes_promtool_check_metrics)
 	EXPECT_EQ(0, status);
 }
 
+/* ------------------------------------------------------------------ */
+/* Tenants */
+
+static char *render_tenants(struct zsv_tenant_info *const *tenants, size_t n)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	int ret;
+
+	if (!f)
+		return NULL;
+	ret = stats_write_tenants(f, tenants, n);
+	fclose(f);
+	if (ret) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static struct zsv_tenant_info fake_tenant(const char *name, uint32_t id)
+{
+	struct zsv_tenant_info t = {
+		.present = ~0ULL,
+		.id = id,
+		.name = name,
+		.mem_max_bytes = 64 * GiB,
+		.slices_max = 8,
+		.compute_max = 450,
+		.mem_bytes = 3 * GiB,
+		.slices = 2,
+		.compute = 125,
+		.mem_used_bytes = 4096,
+		.busy_ns = 1500000000,
+		.quota_hits = 3,
+	};
+
+	return t;
+}
+
+TEST(stats_writes_every_tenant_family_in_base_units)
+{
+	struct zsv_tenant_info a = fake_tenant("acme", 0);
+	struct zsv_tenant_info b = fake_tenant("free", 1);
+	struct zsv_tenant_info *tenants[] = { &a, &b };
+	char *text;
+
+	/* No limit is no sample, not a huge number. */
+	b.mem_max_bytes = ZSV_LIMIT_NONE;
+	b.slices_max = ZSV_LIMIT_NONE;
+	b.compute_max = ZSV_LIMIT_NONE;
+	text = render_tenants(tenants, 2);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ(
+		"# HELP zsv_tenant_info Always 1; the labels describe the tenant.\n"
+		"# TYPE zsv_tenant_info gauge\n"
+		"zsv_tenant_info{tenant=\"acme\",id=\"0\"} 1\n"
+		"zsv_tenant_info{tenant=\"free\",id=\"1\"} 1\n"
+		"# HELP zsv_tenant_memory_limit_bytes Most memory the tenant's slices' partitions may sum to; no sample when unlimited.\n"
+		"# TYPE zsv_tenant_memory_limit_bytes gauge\n"
+		"zsv_tenant_memory_limit_bytes{tenant=\"acme\"} 68719476736\n"
+		"# HELP zsv_tenant_slices_limit Most slices the tenant may have; no sample when unlimited.\n"
+		"# TYPE zsv_tenant_slices_limit gauge\n"
+		"zsv_tenant_slices_limit{tenant=\"acme\"} 8\n"
+		"# HELP zsv_tenant_compute_limit_engines Most compute the tenant's slices may sum to (caps times engines), in whole engines; no sample when unlimited.\n"
+		"# TYPE zsv_tenant_compute_limit_engines gauge\n"
+		"zsv_tenant_compute_limit_engines{tenant=\"acme\"} 4.5\n"
+		"# HELP zsv_tenant_memory_bytes Size of the tenant's slices' partitions, summed (reserved sizes and shared quotas).\n"
+		"# TYPE zsv_tenant_memory_bytes gauge\n"
+		"zsv_tenant_memory_bytes{tenant=\"acme\"} 3221225472\n"
+		"zsv_tenant_memory_bytes{tenant=\"free\"} 3221225472\n"
+		"# HELP zsv_tenant_slices Slices of the tenant.\n"
+		"# TYPE zsv_tenant_slices gauge\n"
+		"zsv_tenant_slices{tenant=\"acme\"} 2\n"
+		"zsv_tenant_slices{tenant=\"free\"} 2\n"
+		"# HELP zsv_tenant_compute_engines Compute of the tenant's slices (caps times engines), in whole engines.\n"
+		"# TYPE zsv_tenant_compute_engines gauge\n"
+		"zsv_tenant_compute_engines{tenant=\"acme\"} 1.25\n"
+		"zsv_tenant_compute_engines{tenant=\"free\"} 1.25\n"
+		"# HELP zsv_tenant_memory_used_bytes Memory backing the live buffer objects of the tenant's slices.\n"
+		"# TYPE zsv_tenant_memory_used_bytes gauge\n"
+		"zsv_tenant_memory_used_bytes{tenant=\"acme\"} 4096\n"
+		"zsv_tenant_memory_used_bytes{tenant=\"free\"} 4096\n"
+		"# HELP zsv_tenant_busy_seconds Engine time charged to the tenant's live slices; drops when a slice goes.\n"
+		"# TYPE zsv_tenant_busy_seconds gauge\n"
+		"zsv_tenant_busy_seconds{tenant=\"acme\"} 1.5\n"
+		"zsv_tenant_busy_seconds{tenant=\"free\"} 1.5\n"
+		"# HELP zsv_tenant_quota_hits_total Slice admissions (creations, growth, moves) refused by the tenant's limits.\n"
+		"# TYPE zsv_tenant_quota_hits_total counter\n"
+		"zsv_tenant_quota_hits_total{tenant=\"acme\"} 3\n"
+		"zsv_tenant_quota_hits_total{tenant=\"free\"} 3\n",
+		text);
+	free(text);
+}
+
+TEST(stats_leaves_out_unlimited_limits_and_unreported_usage)
+{
+	struct zsv_tenant_info a = fake_tenant("a", 0);
+	struct zsv_tenant_info *tenants[] = { &a };
+	char *text;
+
+	/* Nothing at all: nothing written. */
+	text = render_tenants(tenants, 0);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ("", text);
+	free(text);
+	a.mem_max_bytes = ZSV_LIMIT_NONE;
+	a.slices_max = ZSV_LIMIT_NONE;
+	a.compute_max = ZSV_LIMIT_NONE;
+	a.present = BIT(ZSV_A_TENANT_ID) | BIT(ZSV_A_TENANT_NAME) |
+		    BIT(ZSV_A_TENANT_SLICES);
+	text = render_tenants(tenants, 1);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ("# HELP zsv_tenant_info Always 1; the labels describe the tenant.\n"
+		     "# TYPE zsv_tenant_info gauge\n"
+		     "zsv_tenant_info{tenant=\"a\",id=\"0\"} 1\n"
+		     "# HELP zsv_tenant_slices Slices of the tenant.\n"
+		     "# TYPE zsv_tenant_slices gauge\n"
+		     "zsv_tenant_slices{tenant=\"a\"} 2\n",
+		     text);
+	free(text);
+}
+
+TEST(stats_tenants_pass_promtool_check_metrics)
+{
+	struct zsv_tenant_info a = fake_tenant("acme", 0);
+	struct zsv_tenant_info b = fake_tenant("b\"x", 1);
+	struct zsv_tenant_info *tenants[] = { &a, &b };
+	char *text = render_tenants(tenants, 2);
+	FILE *p;
+
+	ASSERT_NE(NULL, text);
+	if (access("/usr/bin/promtool", X_OK)) {
+		free(text);
+		SKIP(return, "promtool is not installed");
+	}
+	p = popen(
+		"f=$(mktemp) && cat >\"$f\" && /usr/bin/promtool check metrics <\"$f\" 2>&1; s=$?; rm -f \"$f\"; exit $s",
+		"w");
+	ASSERT_NE(NULL, p);
+	fputs(text, p);
+	free(text);
+	EXPECT_EQ(0, pclose(p));
+}
+
 TEST(stats_textfile_replaces_the_file_and_leaves_nothing_else)
 {
 	char dir[] = "/tmp/zsv-stats-XXXXXX", path[64], buf[64];

@@ -447,6 +447,11 @@ TEST_F(zsvctl, changes_need_cap_net_admin_before_asking_the_kernel)
 		  NO_ADMIN("changing a device") },
 		{ { "dev", "add", "mem", "1G" }, NO_ADMIN("adding a device") },
 		{ { "dev", "del", "zsv2" }, NO_ADMIN("removing a device") },
+		{ { "tenant", "add", "acme", "mem", "1G" },
+		  NO_ADMIN("adding a tenant") },
+		{ { "tenant", "set", "acme", "slices", "none" },
+		  NO_ADMIN("changing a tenant") },
+		{ { "tenant", "del", "acme" }, NO_ADMIN("deleting a tenant") },
 	};
 	unsigned int i;
 
@@ -545,6 +550,47 @@ TEST_F(zsvctl, top_says_module_not_loaded)
 	EXPECT_EQ(1, self->r.status);
 	EXPECT_STREQ(NOT_LOADED, self->r.err);
 	EXPECT_STREQ("", self->r.out);
+}
+
+TEST_F(zsvctl, tenant_usage_errors_exit_2_before_anything_else)
+{
+	static const struct {
+		char *args[8];
+		const char *err;
+	} cases[] = {
+		{ { "tenant", "add", "none" },
+		  "zsvctl: 'none' cannot name a tenant: it means no tenant (slice set NAME tenant none)\n" },
+		{ { "tenant", "set", "acme" },
+		  "zsvctl: tenant set needs something to change: mem, slices or compute\n" },
+		{ { "tenant", "del" }, "zsvctl: tenant del needs a NAME\n" },
+		{ { "tenant", "del", "a", "b" },
+		  "zsvctl: unexpected argument 'b'\n" },
+		{ { "tenant", "show", "none" },
+		  "zsvctl: 'none' cannot name a tenant: it means no tenant (slice set NAME tenant none)\n" },
+		{ { "tenant", "add", "acme", "compute", "lots" },
+		  "zsvctl: compute 'lots': not a percentage of an engine (such as 400% for four engines), or none\n" },
+		{ { "slice", "set", "a", "tenant", "Acme" },
+		  "zsvctl: 'Acme' is not a tenant name" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[10] = { (char *)zsvctl_path() };
+
+		memcpy(argv + 1, cases[i].args, sizeof(cases[i].args));
+		run_argv(&self->r, NULL, argv);
+		EXPECT_EQ(2, self->r.status) TH_LOG("case %u", i);
+		EXPECT_TRUE(starts_with(self->r.err, cases[i].err))
+			TH_LOG("case %u: %s", i, self->r.err);
+	}
+	/* "t" is still top, which came first; tenant needs "te". */
+	zsvctl(&self->r, "help", "t");
+	EXPECT_TRUE(starts_with(self->r.out, "Usage: zsvctl [-j|-p] top"))
+		TH_LOG("%s", self->r.out);
+	zsvctl(&self->r, "help", "te");
+	EXPECT_TRUE(starts_with(self->r.out,
+				"Usage: zsvctl [OPTIONS] tenant add NAME"))
+		TH_LOG("%s", self->r.out);
 }
 
 TEST_HARNESS_MAIN

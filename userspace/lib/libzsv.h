@@ -263,6 +263,8 @@ int zsv_dev_del(struct zsv_handle *h, const char *name);
  * @mediated: 1 when the slice is a VFIO mediated device (zsv_mdev), 0
  *	otherwise (also when the kernel predates zsv_mdev)
  * @vfio_open: 1 while a VFIO user (a VM) has the mediated device open
+ * @tenant: name of the slice's tenant, "" when it has none (bit
+ *	ZSV_A_SLICE_TENANT of @present is then clear), never NULL
  *
  * The counters count from the slice's creation.
  */
@@ -297,6 +299,8 @@ struct zsv_slice_info {
 	/* Since libzsv 0.4: */
 	uint8_t mediated;
 	uint8_t vfio_open;
+	/* Since libzsv 0.5: */
+	const char *tenant;
 };
 
 static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)
@@ -319,6 +323,9 @@ static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)
  * @gid: group of the device node (default 0)
  * @node_mode: permission bits of the device node, at most 0777
  *	(default ZSV_NODE_MODE_DEFAULT)
+ * @tenant: (since libzsv 0.5) the tenant whose limits the slice counts
+ *	against (default none); on slice-set, "" takes the slice out of
+ *	its tenant.  Admission past a tenant's limit fails -EDQUOT.
  *
  * The caller owns this struct; it grows like struct zsv_dev_params.
  */
@@ -332,17 +339,19 @@ struct zsv_slice_params {
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t node_mode;
+	const char *tenant;
 };
 
 /*
  * zsv_slice_create() - carve the slice @name out of the pdev named @dev
  * (CAP_NET_ADMIN).  @p->mask may hold MEM_BYTES (which the kernel
- * requires), MEM_MODE, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID and
- * NODE_MODE; any other bit is -EINVAL without asking the kernel.  When
- * @slice is not NULL, *slice is the new slice as the kernel reports it;
- * free it with zsv_slice_info_free().  A refusal (-ENOSPC when the pdev
- * has not that much memory left, -EEXIST for a name in use, ...) comes
- * with the kernel's message, and creates nothing.
+ * requires), MEM_MODE, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID,
+ * NODE_MODE and TENANT; any other bit is -EINVAL without asking the
+ * kernel.  When @slice is not NULL, *slice is the new slice as the
+ * kernel reports it; free it with zsv_slice_info_free().  A refusal
+ * (-ENOSPC when the pdev has not that much memory left, -EEXIST for a
+ * name in use, -EDQUOT past a limit of its tenant, ...) comes with the
+ * kernel's message, and creates nothing.
  */
 int zsv_slice_create(struct zsv_handle *h, const char *dev, const char *name,
 		     const struct zsv_slice_params *p,
@@ -363,10 +372,10 @@ int zsv_slice_place(struct zsv_handle *h, const char *name,
 
 /*
  * zsv_slice_set() - change the slice @name, live (CAP_NET_ADMIN).
- * @p->mask may hold MEM_BYTES, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID
- * and NODE_MODE; any other bit, or none, is -EINVAL.  Growing the memory
- * is admitted like a new slice; shrinking it below what is in use fails
- * -EBUSY.
+ * @p->mask may hold MEM_BYTES, WEIGHT, CAP_PCT, TIMESLICE_NS, UID, GID,
+ * NODE_MODE and TENANT; any other bit, or none, is -EINVAL.  Growing
+ * the memory is admitted like a new slice; shrinking it below what is in
+ * use fails -EBUSY.  A new tenant admits the slice like a new one.
  */
 int zsv_slice_set(struct zsv_handle *h, const char *name,
 		  const struct zsv_slice_params *p);
@@ -407,6 +416,128 @@ int zsv_slice_get_by_name(struct zsv_handle *h, const char *name,
 int zsv_slice_get_by_id(struct zsv_handle *h, uint32_t id,
 			struct zsv_slice_info **slice);
 void zsv_slice_info_free(struct zsv_slice_info *slice);
+
+/* ------------------------------------------------------------------ */
+/* Tenants (since libzsv 0.5)
+ *
+ * A tenant is who pays: limits on the memory, the slices and the
+ * compute of all its slices together, across every pdev, checked by
+ * every admission with the pdev's own.  A slice joins a tenant with
+ * struct zsv_slice_params' @tenant.  Lowering a limit below the usage
+ * destroys nothing; growth is refused (-EDQUOT, with the kernel's
+ * message naming the tenant, the limit, the usage and the ask) until the
+ * usage is under the limit again.
+ */
+
+/**
+ * struct zsv_tenant_info - one tenant, as ZSV_CMD_TENANT_GET reports it
+ * @present: bit ZSV_ATTR_BIT(ZSV_A_TENANT_x) is set for each attribute
+ *	the kernel sent
+ * @id: the tenant's id
+ * @name: the tenant's name, never NULL
+ * @mem_max_bytes: most bytes its slices' partitions may sum to, or
+ *	ZSV_LIMIT_NONE (also when the kernel did not send it)
+ * @slices_max: most slices it may have, or ZSV_LIMIT_NONE
+ * @compute_max: most compute, the sum of its slices' cap_pct times their
+ *	pdev's engines (400 is four whole engines), or ZSV_LIMIT_NONE
+ * @mem_bytes: its slices' partitions, summed (reserved and shared)
+ * @slices: its slices
+ * @compute: its slices' cap_pct x engines, summed
+ * @mem_used_bytes: bytes backing its slices' live buffers
+ * @busy_ns: engine time charged to its live slices
+ * @quota_hits: admissions its limits refused
+ *
+ * Allocated by the library; free with zsv_tenant_info_free().
+ */
+struct zsv_tenant_info {
+	uint64_t present;
+	uint32_t id;
+	const char *name;
+	uint64_t mem_max_bytes;
+	uint64_t slices_max;
+	uint64_t compute_max;
+	uint64_t mem_bytes;
+	uint64_t slices;
+	uint64_t compute;
+	uint64_t mem_used_bytes;
+	uint64_t busy_ns;
+	uint64_t quota_hits;
+};
+
+static inline bool zsv_tenant_has(const struct zsv_tenant_info *tenant,
+				  int attr)
+{
+	return attr >= 0 && attr < 64 && (tenant->present & (1ULL << attr));
+}
+
+/**
+ * struct zsv_tenant_params - the limits to send to tenant-new or
+ *	tenant-set
+ * @mask: bit ZSV_ATTR_BIT(ZSV_A_TENANT_x_MAX) is set for each member
+ *	to send; tenant-new gives the others ZSV_LIMIT_NONE, tenant-set
+ *	leaves them as they are
+ * @mem_max_bytes: bytes, or ZSV_LIMIT_NONE
+ * @slices_max: slices, or ZSV_LIMIT_NONE
+ * @compute_max: cap_pct x engines, or ZSV_LIMIT_NONE
+ *
+ * The caller owns this struct; it grows like struct zsv_dev_params.
+ */
+struct zsv_tenant_params {
+	uint64_t mask;
+	uint64_t mem_max_bytes;
+	uint64_t slices_max;
+	uint64_t compute_max;
+};
+
+/*
+ * zsv_tenant_new() - create the tenant @name (CAP_NET_ADMIN) with the
+ * limits of @p (NULL: none).  @p->mask may hold MEM_MAX, SLICES_MAX and
+ * COMPUTE_MAX; any other bit is -EINVAL without asking the kernel.
+ * When @tenant is not NULL, *tenant is the new tenant as the kernel
+ * reports it; free it with zsv_tenant_info_free().  -EEXIST for a name
+ * in use, -ENOSPC past ZSV_TENANTS_MAX tenants.
+ */
+int zsv_tenant_new(struct zsv_handle *h, const char *name,
+		   const struct zsv_tenant_params *p,
+		   struct zsv_tenant_info **tenant);
+
+/*
+ * zsv_tenant_set() - change the limits of the tenant @name, live
+ * (CAP_NET_ADMIN).  @p->mask as for zsv_tenant_new(), and not empty.
+ */
+int zsv_tenant_set(struct zsv_handle *h, const char *name,
+		   const struct zsv_tenant_params *p);
+
+/*
+ * zsv_tenant_del() - delete the tenant @name (CAP_NET_ADMIN); -EBUSY
+ * while it has slices (destroy them or move them out first).
+ */
+int zsv_tenant_del(struct zsv_handle *h, const char *name);
+
+/* Called once per tenant of a dump, like zsv_dev_cb. */
+typedef int (*zsv_tenant_cb)(const struct zsv_tenant_info *tenant, void *arg);
+
+/*
+ * zsv_tenant_dump() - call @cb for every tenant, in the kernel's order.
+ * Returns like zsv_dev_dump(), -EAGAIN included.
+ */
+int zsv_tenant_dump(struct zsv_handle *h, zsv_tenant_cb cb, void *arg);
+
+/*
+ * zsv_tenant_list() - every tenant as an array of *count pointers,
+ * retrying inconsistent dumps.  Free with zsv_tenant_list_free().
+ */
+int zsv_tenant_list(struct zsv_handle *h, struct zsv_tenant_info ***tenants,
+		    size_t *count);
+void zsv_tenant_list_free(struct zsv_tenant_info **tenants, size_t count);
+
+/*
+ * One tenant by name; -ENOENT (with the kernel's message) when none
+ * matches.  Free *tenant with zsv_tenant_info_free().
+ */
+int zsv_tenant_get_by_name(struct zsv_handle *h, const char *name,
+			   struct zsv_tenant_info **tenant);
+void zsv_tenant_info_free(struct zsv_tenant_info *tenant);
 
 /* ------------------------------------------------------------------ */
 /* Slice nodes (the data plane; no handle needed)
@@ -514,6 +645,8 @@ int64_t zsv_monotonic_ns(void);
 enum zsv_event_kind {
 	ZSV_EVENT_DEV = 1,
 	ZSV_EVENT_SLICE,
+	/* Since libzsv 0.5: */
+	ZSV_EVENT_TENANT,
 };
 
 enum zsv_event_action {
@@ -528,6 +661,8 @@ enum zsv_event_action {
  * @action: enum zsv_event_action: created, changed or deleted
  * @dev: the pdev's state, for ZSV_EVENT_DEV; else NULL
  * @slice: the slice's state, for ZSV_EVENT_SLICE; else NULL
+ * @tenant: (since libzsv 0.5) the tenant's state, for ZSV_EVENT_TENANT;
+ *	else NULL
  *
  * Valid during the callback only.
  */
@@ -536,12 +671,13 @@ struct zsv_event {
 	int action;
 	const struct zsv_dev_info *dev;
 	const struct zsv_slice_info *slice;
+	const struct zsv_tenant_info *tenant;
 };
 
 /*
  * The name of the operation that made the change, as the netlink spec
  * spells it: "dev-new", "dev-set", "dev-del", "slice-new", "slice-set",
- * "slice-del"; NULL for a kind or action unknown here.
+ * "slice-del", "tenant-new", "tenant-set", "tenant-del"; NULL for a kind or action unknown here.
  */
 const char *zsv_event_name(const struct zsv_event *ev);
 

@@ -32,11 +32,12 @@
 static const char *const event_names[][4] = {
 	[ZSV_EVENT_DEV] = { NULL, "dev-new", "dev-set", "dev-del" },
 	[ZSV_EVENT_SLICE] = { NULL, "slice-new", "slice-set", "slice-del" },
+	[ZSV_EVENT_TENANT] = { NULL, "tenant-new", "tenant-set", "tenant-del" },
 };
 
 const char *zsv_event_name(const struct zsv_event *ev)
 {
-	if (!ev || ev->kind < ZSV_EVENT_DEV || ev->kind > ZSV_EVENT_SLICE ||
+	if (!ev || ev->kind < ZSV_EVENT_DEV || ev->kind > ZSV_EVENT_TENANT ||
 	    ev->action < ZSV_EVENT_NEW || ev->action > ZSV_EVENT_DEL)
 		return NULL;
 	return event_names[ev->kind][ev->action];
@@ -110,6 +111,9 @@ static void event_from_cmd(uint8_t cmd, struct zsv_event *ev)
 		[ZSV_CMD_SLICE_NEW] = { ZSV_EVENT_SLICE, ZSV_EVENT_NEW },
 		[ZSV_CMD_SLICE_SET] = { ZSV_EVENT_SLICE, ZSV_EVENT_SET },
 		[ZSV_CMD_SLICE_DEL] = { ZSV_EVENT_SLICE, ZSV_EVENT_DEL },
+		[ZSV_CMD_TENANT_NEW] = { ZSV_EVENT_TENANT, ZSV_EVENT_NEW },
+		[ZSV_CMD_TENANT_SET] = { ZSV_EVENT_TENANT, ZSV_EVENT_SET },
+		[ZSV_CMD_TENANT_DEL] = { ZSV_EVENT_TENANT, ZSV_EVENT_DEL },
 	};
 
 	memset(ev, 0, sizeof(*ev));
@@ -125,6 +129,7 @@ static int event_deliver(struct zsv_handle *h, struct nlmsghdr *nlh,
 {
 	struct zsv_dev_info *dev = NULL;
 	struct zsv_slice_info *slice = NULL;
+	struct zsv_tenant_info *tenant = NULL;
 	struct zsv_event ev;
 	int err;
 
@@ -138,6 +143,9 @@ static int event_deliver(struct zsv_handle *h, struct nlmsghdr *nlh,
 	} else if (ev.kind == ZSV_EVENT_SLICE) {
 		err = zsv_slice_info_parse(nlh, &slice);
 		ev.slice = slice;
+	} else if (ev.kind == ZSV_EVENT_TENANT) {
+		err = zsv_tenant_info_parse(nlh, &tenant);
+		ev.tenant = tenant;
 	} else {
 		return 0;
 	}
@@ -146,6 +154,7 @@ static int event_deliver(struct zsv_handle *h, struct nlmsghdr *nlh,
 	err = cb(&ev, arg);
 	zsv_dev_info_free(dev);
 	zsv_slice_info_free(slice);
+	zsv_tenant_info_free(tenant);
 	return err;
 }
 

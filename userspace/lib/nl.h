@@ -63,6 +63,9 @@ int zsv_dev_info_parse(struct nlmsghdr *nlh, struct zsv_dev_info **out);
 /* The same for slice attributes (slice.c). */
 int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out);
 
+/* The same for tenant attributes (tenant.c). */
+int zsv_tenant_info_parse(struct nlmsghdr *nlh, struct zsv_tenant_info **out);
+
 /* Free what the monitor set up on @h (monitor.c). */
 void zsv_monitor_close(struct zsv_handle *h);
 

@@ -45,6 +45,8 @@ static const struct nla_policy slice_policy[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_SHARE_DELIVERED_PPM] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_MEDIATED] = { .type = NLA_U8 },
 	[ZSV_A_SLICE_VFIO_OPEN] = { .type = NLA_U8 },
+	[ZSV_A_SLICE_TENANT] = { .type = NLA_STRING,
+				 .maxlen = ZSV_NAME_MAX + 1 },
 };
 
 _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
@@ -56,7 +58,8 @@ _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
 	 ZSV_ATTR_BIT(ZSV_A_SLICE_CAP_PCT) |                             \
 	 ZSV_ATTR_BIT(ZSV_A_SLICE_TIMESLICE_NS) |                        \
 	 ZSV_ATTR_BIT(ZSV_A_SLICE_UID) | ZSV_ATTR_BIT(ZSV_A_SLICE_GID) | \
-	 ZSV_ATTR_BIT(ZSV_A_SLICE_NODE_MODE))
+	 ZSV_ATTR_BIT(ZSV_A_SLICE_NODE_MODE) |                           \
+	 ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
 #define SLICE_NEW_ATTRS (SLICE_SET_ATTRS | ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE))
 
 static uint32_t get_u32(struct nlattr **tb, int attr)
@@ -82,8 +85,8 @@ static const char *get_str(struct nlattr **tb, int attr)
 int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 {
 	struct nlattr *tb[ZSV_A_SLICE_MAX + 1];
-	const char *name, *dev_name, *node;
-	size_t name_len, dev_name_len, node_len;
+	const char *name, *dev_name, *node, *tenant;
+	size_t name_len, dev_name_len, node_len, tenant_len;
 	struct zsv_slice_info *slice;
 	char *strings;
 	int attr;
@@ -99,16 +102,21 @@ int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 	node = get_str(tb, ZSV_A_SLICE_NODE);
 	name_len = strlen(name) + 1;
 	dev_name_len = strlen(dev_name) + 1;
+	tenant = get_str(tb, ZSV_A_SLICE_TENANT);
 	node_len = strlen(node) + 1;
+	tenant_len = strlen(tenant) + 1;
 
 	/* One allocation: the struct, then its strings. */
-	slice = calloc(1, sizeof(*slice) + name_len + dev_name_len + node_len);
+	slice = calloc(1, sizeof(*slice) + name_len + dev_name_len + node_len +
+				  tenant_len);
 	if (!slice)
 		return -ENOMEM;
 	strings = (char *)(slice + 1);
 	slice->name = memcpy(strings, name, name_len);
 	slice->dev_name = memcpy(strings + name_len, dev_name, dev_name_len);
-	slice->node = memcpy(strings + name_len + dev_name_len, node, node_len);
+	strings += name_len + dev_name_len;
+	slice->node = memcpy(strings, node, node_len);
+	slice->tenant = memcpy(strings + node_len, tenant, tenant_len);
 
 	for (attr = 1; attr <= ZSV_A_SLICE_MAX; attr++)
 		if (tb[attr])
@@ -330,6 +338,15 @@ int zsv_slice_get_by_id(struct zsv_handle *h, uint32_t id,
 /* ------------------------------------------------------------------ */
 /* Changes */
 
+/* Does @p send only what @allowed names, and a tenant when it sends one? */
+static bool slice_params_valid(const struct zsv_slice_params *p,
+			       uint64_t allowed)
+{
+	if (p->mask & ~allowed)
+		return false;
+	return !(p->mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT)) || p->tenant;
+}
+
 /* Add the members of @p that its mask names; 0 or -ENOMEM. */
 static int slice_params_put(struct nl_msg *msg,
 			    const struct zsv_slice_params *p)
@@ -351,7 +368,9 @@ static int slice_params_put(struct nl_msg *msg,
 	    ((m & ZSV_ATTR_BIT(ZSV_A_SLICE_GID)) &&
 	     nla_put_u32(msg, ZSV_A_SLICE_GID, p->gid) < 0) ||
 	    ((m & ZSV_ATTR_BIT(ZSV_A_SLICE_NODE_MODE)) &&
-	     nla_put_u32(msg, ZSV_A_SLICE_NODE_MODE, p->node_mode) < 0))
+	     nla_put_u32(msg, ZSV_A_SLICE_NODE_MODE, p->node_mode) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT)) &&
+	     nla_put_string(msg, ZSV_A_SLICE_TENANT, p->tenant) < 0))
 		return -ENOMEM;
 	return 0;
 }
@@ -362,7 +381,7 @@ int zsv_slice_create(struct zsv_handle *h, const char *dev, const char *name,
 {
 	struct nl_msg *msg;
 
-	if (!dev || !name || !p || (p->mask & ~SLICE_NEW_ATTRS))
+	if (!dev || !name || !p || !slice_params_valid(p, SLICE_NEW_ATTRS))
 		return -EINVAL;
 	msg = zsv_msg_new(h, ZSV_CMD_SLICE_NEW, 0);
 	if (!msg)
@@ -383,7 +402,7 @@ int zsv_slice_place(struct zsv_handle *h, const char *name,
 {
 	struct nl_msg *msg;
 
-	if (!name || !p || (p->mask & ~SLICE_NEW_ATTRS) ||
+	if (!name || !p || !slice_params_valid(p, SLICE_NEW_ATTRS) ||
 	    placement > ZSV_PLACEMENT_MAX)
 		return -EINVAL;
 	msg = zsv_msg_new(h, ZSV_CMD_SLICE_NEW, 0);
@@ -404,7 +423,7 @@ int zsv_slice_set(struct zsv_handle *h, const char *name,
 {
 	struct nl_msg *msg;
 
-	if (!name || !p || !p->mask || (p->mask & ~SLICE_SET_ATTRS))
+	if (!name || !p || !p->mask || !slice_params_valid(p, SLICE_SET_ATTRS))
 		return -EINVAL;
 	msg = zsv_msg_new(h, ZSV_CMD_SLICE_SET, 0);
 	if (!msg)

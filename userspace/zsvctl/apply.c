@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zsvctl save, apply and assert: the layout of devices and slices as a
- * file, and making the live state match one.
+ * zsvctl save, apply and assert: the layout of devices, tenants and
+ * slices as a file, and making the live state match one.
  *
  *   zsvctl save
  *   zsvctl apply [--prune] [--force] [--dry-run] FILE|-
@@ -34,10 +34,11 @@ void save_usage(FILE *f)
 {
 	fputs("Usage: zsvctl save\n"
 	      "\n"
-	      "Print the layout of every device and slice as a JSON file for\n"
+	      "Print the layout of every device, tenant and slice as a JSON file for\n"
 	      "'zsvctl apply': each device's policy, timeslice, period and oversub,\n"
-	      "each slice's every setting.  Mediated (mdev) slices are left out: they\n"
-	      "belong to mdevctl.  'zsvctl save | zsvctl apply -' changes nothing.\n",
+	      "each tenant's limits, each slice's every setting.  Mediated (mdev)\n"
+	      "slices are left out: they belong to mdevctl.  'zsvctl save | zsvctl\n"
+	      "apply -' changes nothing.\n",
 	      f);
 }
 
@@ -45,11 +46,12 @@ void apply_usage(FILE *f)
 {
 	fputs("Usage: zsvctl apply [--prune] [--force] [--dry-run] FILE|-\n"
 	      "\n"
-	      "Make the devices and slices match FILE (- is stdin), as 'zsvctl save'\n"
-	      "writes it: create, resize and retune slices, set devices.  The whole\n"
-	      "file is checked first; an invalid one changes nothing.  When a step\n"
-	      "fails, the steps done are undone.\n"
-	      "  --prune    also destroy the slices the file does not name\n"
+	      "Make the devices, tenants and slices match FILE (- is stdin), as\n"
+	      "'zsvctl save' writes it: add and set tenants first, then create, resize,\n"
+	      "retune and move slices, set devices.  The whole file is checked first;\n"
+	      "an invalid one changes nothing.  When a step fails, the steps done are\n"
+	      "undone (a tenant is deleted only when this apply added it).\n"
+	      "  --prune    also destroy the slices the file does not name (never tenants)\n"
 	      "  --force    destroy busy slices (open contexts are revoked)\n"
 	      "  --dry-run  print the plan and change nothing\n"
 	      "Exit status: 0 done or nothing to do, 1 the system refused (nothing\n"
@@ -62,7 +64,7 @@ void assert_usage(FILE *f)
 {
 	fputs("Usage: zsvctl assert [--prune] FILE|-\n"
 	      "\n"
-	      "Exit 0 when the devices and slices match FILE, that is when\n"
+	      "Exit 0 when the devices, tenants and slices match FILE, that is when\n"
 	      "'zsvctl apply' with the same options would change nothing; else print\n"
 	      "each difference and exit 1.  --prune counts the slices the file does\n"
 	      "not name as differences.  Exit status 2: the command line or the file\n"
@@ -156,12 +158,13 @@ fail:
 	return ZSVCTL_EXIT_FAIL;
 }
 
-/* The devices and slices there are now; an exit status. */
+/* The devices, tenants and slices there are now; an exit status. */
 static int read_live(struct zsvctl *ctl, struct layout *live)
 {
+	struct zsv_tenant_info **tenants;
 	struct zsv_slice_info **slices;
 	struct zsv_dev_info **devs;
-	size_t ndevs, nslices;
+	size_t ndevs, nslices, ntenants;
 	int ret, err;
 
 	ret = zsvctl_connect(ctl);
@@ -180,6 +183,23 @@ static int read_live(struct zsvctl *ctl, struct layout *live)
 	zsv_dev_list_free(devs, ndevs);
 	if (err)
 		return zsvctl_fail(ctl, err, "cannot read the layout");
+	err = zsv_tenant_list(ctl->zh, &tenants, &ntenants);
+	/* A zsv older than tenants has none. */
+	if (err == -EOPNOTSUPP) {
+		tenants = NULL;
+		ntenants = 0;
+		err = 0;
+	}
+	if (err) {
+		layout_free(live);
+		return zsvctl_fail(ctl, err, "cannot list tenants");
+	}
+	err = layout_add_live_tenants(live, tenants, ntenants);
+	zsv_tenant_list_free(tenants, ntenants);
+	if (err) {
+		layout_free(live);
+		return zsvctl_fail(ctl, err, "cannot read the layout");
+	}
 	return ZSVCTL_EXIT_OK;
 }
 
@@ -258,6 +278,10 @@ static int make_plan(struct zsvctl *ctl, const struct apply_opts *o,
 static int step_do(struct zsv_handle *h, const struct plan_step *st)
 {
 	switch (st->op) {
+	case PLAN_TENANT_CREATE:
+		return zsv_tenant_new(h, st->name, &st->tenant, NULL);
+	case PLAN_TENANT_SET:
+		return zsv_tenant_set(h, st->name, &st->tenant);
 	case PLAN_SLICE_DESTROY:
 		return zsv_slice_destroy(h, st->name, st->force);
 	case PLAN_SLICE_SHRINK:
@@ -274,6 +298,11 @@ static int step_do(struct zsv_handle *h, const struct plan_step *st)
 static int step_undo(struct zsv_handle *h, const struct plan_step *st)
 {
 	switch (st->op) {
+	case PLAN_TENANT_CREATE:
+		/* Only a tenant this apply made is ever deleted. */
+		return zsv_tenant_del(h, st->name);
+	case PLAN_TENANT_SET:
+		return zsv_tenant_set(h, st->name, &st->tenant_undo);
 	case PLAN_SLICE_DESTROY:
 		return zsv_slice_create(h, st->dev, st->name, &st->slice_undo,
 					NULL);

@@ -360,6 +360,31 @@ static int slice_backend_kw(const char *word, const char *value, void *ctx,
 	return 0;
 }
 
+/*
+ * slice create: "tenant NAME" puts the slice in a tenant; "none" sends
+ * nothing (no tenant, the default).  slice set: "none" takes the slice
+ * out of its tenant ("" to the kernel).
+ */
+static int slice_tenant_kw(const char *word, const char *value, void *ctx,
+			   char *err, size_t len)
+{
+	struct slice_ctx *c = ctx;
+
+	(void)word;
+	if (!strcmp(value, ARGS_TENANT_NONE)) {
+		if (c->create)
+			return 0;
+		c->p->mask |= ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+		c->p->tenant = "";
+		return 0;
+	}
+	if (args_name("tenant", value, err, len))
+		return -EINVAL;
+	c->p->mask |= ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+	c->p->tenant = value;
+	return 0;
+}
+
 /* clang-format off */
 #define KW_MEM { "mem", "a size such as 4G", slice_mem_kw }
 #define KW_WEIGHT { "weight", "1 to 10000", slice_weight_kw }
@@ -369,6 +394,7 @@ static int slice_backend_kw(const char *word, const char *value, void *ctx,
 #define KW_OWNER { "owner", "a user name or id", slice_owner_kw }
 #define KW_GROUP { "group", "a group name or id", slice_group_kw }
 #define KW_PERM { "perm", "octal permission bits such as 0660", slice_perm_kw }
+#define KW_TENANT { "tenant", "a tenant name, or none", slice_tenant_kw }
 
 static const struct keyword slice_create_kws[] = {
 	{ "name", "a slice name", slice_name_kw },
@@ -382,10 +408,12 @@ static const struct keyword slice_create_kws[] = {
 	KW_PERM,
 	{ "placement", "spread or binpack", slice_placement_kw },
 	{ "backend", "a backend name such as sim", slice_backend_kw },
+	KW_TENANT,
 };
 
 static const struct keyword slice_set_kws[] = {
 	KW_MEM, KW_WEIGHT, KW_CAP, KW_TIMESLICE, KW_OWNER, KW_GROUP, KW_PERM,
+	KW_TENANT,
 };
 /* clang-format on */
 
@@ -442,7 +470,7 @@ int args_slice_set(int argc, char **argv, struct slice_set_args *a, char *err,
 	if (!a->params.mask)
 		return fail(
 			err, len,
-			"slice set needs something to change: mem, weight, cap, timeslice, owner, group or perm");
+			"slice set needs something to change: mem, weight, cap, timeslice, owner, group, perm or tenant");
 	return 0;
 }
 
@@ -461,6 +489,138 @@ int args_slice_destroy(int argc, char **argv, struct slice_destroy_args *a,
 		return fail(err, len, "unexpected argument '%s'", argv[1]);
 	if (argc > 2)
 		return fail(err, len, "unexpected argument '%s'", argv[2]);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tenants */
+
+int args_tenant_name(const char *word, char *err, size_t len)
+{
+	if (!strcmp(word, ARGS_TENANT_NONE))
+		return fail(
+			err, len,
+			"'none' cannot name a tenant: it means no tenant (slice set NAME tenant none)");
+	return args_name("tenant", word, err, len);
+}
+
+/* "none" is ZSV_LIMIT_NONE; true when @value was it. */
+static bool limit_none(const char *value, uint64_t *limit)
+{
+	if (strcmp(value, ARGS_TENANT_NONE))
+		return false;
+	*limit = ZSV_LIMIT_NONE;
+	return true;
+}
+
+static int tenant_mem_kw(const char *word, const char *value, void *ctx,
+			 char *err, size_t len)
+{
+	struct zsv_tenant_params *p = ctx;
+
+	p->mask |= ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX);
+	if (limit_none(value, &p->mem_max_bytes))
+		return 0;
+	if (parse_size(word, value, &p->mem_max_bytes, err, len))
+		return -EINVAL;
+	if (p->mem_max_bytes == ZSV_LIMIT_NONE)
+		return fail(err, len, "%s '%s': too big", word, value);
+	return 0;
+}
+
+/* A whole number below ZSV_LIMIT_NONE, 0 included (nothing allowed). */
+static int parse_limit(const char *word, const char *value, const char *what,
+		       uint64_t *limit, char *err, size_t len)
+{
+	int ret = zsv_parse_u64(value, limit);
+
+	if (ret == -ERANGE || (!ret && *limit == ZSV_LIMIT_NONE))
+		return fail(err, len, "%s '%s': too big", word, value);
+	if (ret)
+		return fail(err, len, "%s '%s': not %s, or none", word, value,
+			    what);
+	return 0;
+}
+
+static int tenant_slices_kw(const char *word, const char *value, void *ctx,
+			    char *err, size_t len)
+{
+	struct zsv_tenant_params *p = ctx;
+
+	p->mask |= ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX);
+	if (limit_none(value, &p->slices_max))
+		return 0;
+	return parse_limit(word, value, "a number", &p->slices_max, err, len);
+}
+
+/*
+ * Compute is cap percent times engines, so it runs past 100: "400%" (or
+ * "400") is four whole engines.
+ */
+static int tenant_compute_kw(const char *word, const char *value, void *ctx,
+			     char *err, size_t len)
+{
+	struct zsv_tenant_params *p = ctx;
+	char digits[24];
+	size_t n = strlen(value);
+	int ret = -EINVAL;
+
+	p->mask |= ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX);
+	if (limit_none(value, &p->compute_max))
+		return 0;
+	if (n && value[n - 1] == '%')
+		n--;
+	if (n && n < sizeof(digits)) {
+		memcpy(digits, value, n);
+		digits[n] = '\0';
+		ret = zsv_parse_u64(digits, &p->compute_max);
+	}
+	if (ret == -ERANGE || (!ret && p->compute_max == ZSV_LIMIT_NONE))
+		return fail(err, len, "%s '%s': too big", word, value);
+	if (ret)
+		return fail(
+			err, len, "%s '%s': %s", word, value,
+			"not a percentage of an engine (such as 400% for four engines), or none");
+	return 0;
+}
+
+static const struct keyword tenant_kws[] = {
+	{ "mem", "a size such as 64G, or none", tenant_mem_kw },
+	{ "slices", "a number of slices, or none", tenant_slices_kw },
+	{ "compute", "a percentage such as 400% (four engines), or none",
+	  tenant_compute_kw },
+};
+
+static int args_tenant(const char *cmd, int argc, char **argv,
+		       struct tenant_args *a, char *err, size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	if (argc < 1)
+		return fail(err, len, "tenant %s needs a NAME", cmd);
+	if (args_tenant_name(argv[0], err, len))
+		return -EINVAL;
+	a->name = argv[0];
+	return keywords_parse(argc - 1, argv + 1, tenant_kws,
+			      ARRAY_SIZE(tenant_kws), &a->params, err, len);
+}
+
+int args_tenant_add(int argc, char **argv, struct tenant_args *a, char *err,
+		    size_t len)
+{
+	return args_tenant("add", argc, argv, a, err, len);
+}
+
+int args_tenant_set(int argc, char **argv, struct tenant_args *a, char *err,
+		    size_t len)
+{
+	int ret = args_tenant("set", argc, argv, a, err, len);
+
+	if (ret)
+		return ret;
+	if (!a->params.mask)
+		return fail(
+			err, len,
+			"tenant set needs something to change: mem, slices or compute");
 	return 0;
 }
 

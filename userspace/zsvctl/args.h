@@ -27,7 +27,7 @@
 
 /* slice create [DEV] name NAME mem SIZE [mode M] [weight N] [cap PCT]
  *	[timeslice DUR|default] [owner U] [group G] [perm OCTAL]
- *	[placement spread|binpack] [backend B]: without DEV (dev NULL) the
+ *	[placement spread|binpack] [backend B] [tenant T|none]: without DEV (dev NULL) the
  *	kernel places the slice; placement and backend need no DEV */
 struct slice_create_args {
 	const char *dev;
@@ -42,7 +42,8 @@ int args_slice_create(int argc, char **argv, struct slice_create_args *a,
 		      char *err, size_t len);
 
 /* slice set NAME [mem SIZE] [weight N] [cap PCT] [timeslice DUR|default]
- *	[owner U] [group G] [perm OCTAL]: at least one of them */
+ *	[owner U] [group G] [perm OCTAL] [tenant T|none]: at least one of
+ *	them; "tenant none" takes the slice out of its tenant */
 struct slice_set_args {
 	const char *name;
 	struct zsv_slice_params params;
@@ -59,6 +60,25 @@ struct slice_destroy_args {
 
 int args_slice_destroy(int argc, char **argv, struct slice_destroy_args *a,
 		       char *err, size_t len);
+
+/* The word for "no tenant" and "no limit"; never a tenant's name. */
+#define ARGS_TENANT_NONE "none"
+
+/* tenant add NAME [mem SIZE|none] [slices N|none] [compute PCT|none]
+ * tenant set NAME ... (the same, at least one): a limit "none" is
+ *	ZSV_LIMIT_NONE; compute is percent of one engine ("400%": four) */
+struct tenant_args {
+	const char *name;
+	struct zsv_tenant_params params;
+};
+
+int args_tenant_add(int argc, char **argv, struct tenant_args *a, char *err,
+		    size_t len);
+int args_tenant_set(int argc, char **argv, struct tenant_args *a, char *err,
+		    size_t len);
+
+/* A tenant name: args_name()'s rule, and not "none". */
+int args_tenant_name(const char *word, char *err, size_t len);
 
 /* dev set DEV [policy P] [timeslice DUR] [period DUR] [oversub RATIO] */
 struct dev_set_args {

@@ -44,7 +44,7 @@ static const char *const slice_keys[LAYOUT_SLICE_KEYS] = {
 	[LAYOUT_SLICE_MODE] = "mode",	[LAYOUT_SLICE_WEIGHT] = "weight",
 	[LAYOUT_SLICE_CAP] = "cap",	[LAYOUT_SLICE_TIMESLICE] = "timeslice",
 	[LAYOUT_SLICE_OWNER] = "owner", [LAYOUT_SLICE_GROUP] = "group",
-	[LAYOUT_SLICE_PERM] = "perm",
+	[LAYOUT_SLICE_PERM] = "perm",	[LAYOUT_SLICE_TENANT] = "tenant",
 };
 
 /* The slice-set attribute of each key; 0: slice-set cannot change it. */
@@ -56,6 +56,27 @@ static const int slice_attrs[LAYOUT_SLICE_KEYS] = {
 	[LAYOUT_SLICE_OWNER] = ZSV_A_SLICE_UID,
 	[LAYOUT_SLICE_GROUP] = ZSV_A_SLICE_GID,
 	[LAYOUT_SLICE_PERM] = ZSV_A_SLICE_NODE_MODE,
+	[LAYOUT_SLICE_TENANT] = ZSV_A_SLICE_TENANT,
+};
+
+/* The tenant keys after "name", in file order: tenant add's words. */
+enum layout_tenant_key {
+	LAYOUT_TENANT_MEM,
+	LAYOUT_TENANT_SLICES,
+	LAYOUT_TENANT_COMPUTE,
+	LAYOUT_TENANT_KEYS
+};
+
+static const char *const tenant_keys[LAYOUT_TENANT_KEYS] = {
+	[LAYOUT_TENANT_MEM] = "mem",
+	[LAYOUT_TENANT_SLICES] = "slices",
+	[LAYOUT_TENANT_COMPUTE] = "compute",
+};
+
+static const int tenant_attrs[LAYOUT_TENANT_KEYS] = {
+	[LAYOUT_TENANT_MEM] = ZSV_A_TENANT_MEM_MAX,
+	[LAYOUT_TENANT_SLICES] = ZSV_A_TENANT_SLICES_MAX,
+	[LAYOUT_TENANT_COMPUTE] = ZSV_A_TENANT_COMPUTE_MAX,
 };
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -91,6 +112,7 @@ void layout_free(struct layout *l)
 {
 	free(l->devs);
 	free(l->slices);
+	free(l->tenants);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -189,6 +211,9 @@ static void slice_value_str(const struct layout_slice *s,
 	case LAYOUT_SLICE_GROUP:
 		snprintf(buf, len, "%" PRIu32, s->gid);
 		break;
+	case LAYOUT_SLICE_TENANT:
+		snprintf(buf, len, "%s", s->tenant[0] ? s->tenant : "none");
+		break;
 	default:
 		snprintf(buf, len, "%04" PRIo32, s->node_mode);
 		break;
@@ -200,6 +225,7 @@ static uint64_t slice_value(const struct layout_slice *s,
 {
 	switch (k) {
 	case LAYOUT_SLICE_DEV:
+	case LAYOUT_SLICE_TENANT:
 		return 0;
 	case LAYOUT_SLICE_MEM:
 		return s->mem_bytes;
@@ -225,10 +251,15 @@ static bool slice_differs(const struct layout_slice *a,
 {
 	if (k == LAYOUT_SLICE_DEV)
 		return strcmp(a->dev, b->dev) != 0;
+	if (k == LAYOUT_SLICE_TENANT)
+		return strcmp(a->tenant, b->tenant) != 0;
 	return slice_value(a, k) != slice_value(b, k);
 }
 
-/* Put key @k of @s into @p; DEV has no attribute, and is not put. */
+/*
+ * Put key @k of @s into @p; DEV has no attribute, and is not put.  A
+ * tenant points into @s: plan steps move it into their own storage.
+ */
 static void slice_param_set(struct zsv_slice_params *p,
 			    const struct layout_slice *s,
 			    enum layout_slice_key k)
@@ -258,6 +289,9 @@ static void slice_param_set(struct zsv_slice_params *p,
 	case LAYOUT_SLICE_GROUP:
 		p->gid = s->gid;
 		break;
+	case LAYOUT_SLICE_TENANT:
+		p->tenant = s->tenant;
+		break;
 	default:
 		p->node_mode = s->node_mode;
 		break;
@@ -273,7 +307,53 @@ static void slice_params_all(struct zsv_slice_params *p,
 
 	memset(p, 0, sizeof(*p));
 	for (k = LAYOUT_SLICE_MEM; k < LAYOUT_SLICE_KEYS; k++)
-		slice_param_set(p, s, (enum layout_slice_key)k);
+		if (k != LAYOUT_SLICE_TENANT || s->tenant[0])
+			slice_param_set(p, s, (enum layout_slice_key)k);
+}
+
+/* A tenant's limit as the file and tenant add write it. */
+static void tenant_value_str(const struct layout_tenant *t,
+			     enum layout_tenant_key k, char *buf, size_t len)
+{
+	uint64_t v = k == LAYOUT_TENANT_MEM    ? t->mem_max_bytes :
+		     k == LAYOUT_TENANT_SLICES ? t->slices_max :
+						 t->compute_max;
+
+	if (v == ZSV_LIMIT_NONE)
+		snprintf(buf, len, "none");
+	else if (k == LAYOUT_TENANT_MEM)
+		zsv_format_size_exact(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRIu64 "%s", v,
+			 k == LAYOUT_TENANT_COMPUTE ? "%" : "");
+}
+
+static uint64_t tenant_value(const struct layout_tenant *t,
+			     enum layout_tenant_key k)
+{
+	switch (k) {
+	case LAYOUT_TENANT_MEM:
+		return t->mem_max_bytes;
+	case LAYOUT_TENANT_SLICES:
+		return t->slices_max;
+	default:
+		return t->compute_max;
+	}
+}
+
+static void tenant_param_set(struct zsv_tenant_params *p,
+			     const struct layout_tenant *t,
+			     enum layout_tenant_key k)
+{
+	uint64_t v = tenant_value(t, k);
+
+	p->mask |= ZSV_ATTR_BIT(tenant_attrs[k]);
+	if (k == LAYOUT_TENANT_MEM)
+		p->mem_max_bytes = v;
+	else if (k == LAYOUT_TENANT_SLICES)
+		p->slices_max = v;
+	else
+		p->compute_max = v;
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,7 +550,7 @@ static int parse_slice(struct json_object *obj, size_t idx, struct layout *l,
 	if (unknown)
 		return fail(
 			err, len,
-			"%s: unknown key \"%s\" (a slice has name, dev, mem, mode, weight, cap, timeslice, owner, group and perm)",
+			"%s: unknown key \"%s\" (a slice has name, dev, mem, mode, weight, cap, timeslice, owner, group, perm and tenant)",
 			where, unknown);
 	dup = find_slice_n(l->slices, idx, name);
 	if (dup >= 0)
@@ -529,6 +609,97 @@ static int parse_slice(struct json_object *obj, size_t idx, struct layout *l,
 	s->node_mode = m & ZSV_ATTR_BIT(ZSV_A_SLICE_NODE_MODE) ?
 			       a.params.node_mode :
 			       ZSV_NODE_MODE_DEFAULT;
+	if (m & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT))
+		snprintf(s->tenant, sizeof(s->tenant), "%s", a.params.tenant);
+	return 0;
+}
+
+static long find_tenant_n(const struct layout_tenant *t, size_t n,
+			  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
+			char *err, size_t len)
+{
+	char where[128], aerr[ARGS_ERR_MAX], num[24];
+	const char *words[1 + 2 * LAYOUT_TENANT_KEYS], *name = NULL;
+	const char *unknown = NULL;
+	struct json_object *vals[LAYOUT_TENANT_KEYS] = { NULL };
+	struct layout_tenant *t = &l->tenants[idx];
+	struct tenant_args a;
+	int argc = 1, k, ret;
+	uint64_t m;
+	long dup;
+
+	snprintf(where, sizeof(where), "tenants[%zu]", idx);
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(err, len, "%s: must be an object", where);
+	json_object_object_foreach(obj, key, v)
+	{
+		if (!strcmp(key, "name")) {
+			ret = json_string(v, where, key, &name, err, len);
+			if (ret)
+				return ret;
+			continue;
+		}
+		for (k = 0; k < LAYOUT_TENANT_KEYS; k++)
+			if (!strcmp(key, tenant_keys[k]))
+				break;
+		if (k == LAYOUT_TENANT_KEYS)
+			unknown = unknown ? unknown : key;
+		else
+			vals[k] = v;
+	}
+	if (!name)
+		return fail(err, len, "%s: needs \"name\"", where);
+	if (args_tenant_name(name, aerr, sizeof(aerr)))
+		return fail(err, len, "%s: %s", where, aerr);
+	snprintf(where, sizeof(where), "tenants[%zu] (%s)", idx, name);
+	if (unknown)
+		return fail(
+			err, len,
+			"%s: unknown key \"%s\" (a tenant has name, mem, slices and compute)",
+			where, unknown);
+	dup = find_tenant_n(l->tenants, idx, name);
+	if (dup >= 0)
+		return fail(err, len,
+			    "%s: tenant '%s' is named twice (tenants[%ld])",
+			    where, name, dup);
+
+	/* tenant add NAME KEY VALUE ... */
+	words[0] = name;
+	for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
+		if (!vals[k])
+			continue;
+		ret = json_word(vals[k], where, tenant_keys[k],
+				k == LAYOUT_TENANT_SLICES, true, num,
+				sizeof(num), &words[argc + 1], err, len);
+		if (ret)
+			return ret;
+		words[argc] = tenant_keys[k];
+		argc += 2;
+	}
+	if (args_tenant_add(argc, (char **)words, &a, aerr, sizeof(aerr)))
+		return fail(err, len, "%s: %s", where, aerr);
+	/* What the file leaves out is no limit, tenant add's default. */
+	m = a.params.mask;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->mem_max_bytes = m & ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) ?
+				   a.params.mem_max_bytes :
+				   ZSV_LIMIT_NONE;
+	t->slices_max = m & ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX) ?
+				a.params.slices_max :
+				ZSV_LIMIT_NONE;
+	t->compute_max = m & ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX) ?
+				 a.params.compute_max :
+				 ZSV_LIMIT_NONE;
 	return 0;
 }
 
@@ -551,7 +722,7 @@ static int parse_root(struct json_object *root, struct layout *l, char *err,
 		      size_t len)
 {
 	struct json_object *v, *arr;
-	size_t i, nd, ns;
+	size_t i, nd, ns, nt;
 	int ret;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -560,10 +731,10 @@ static int parse_root(struct json_object *root, struct layout *l, char *err,
 	{
 		(void)val;
 		if (strcmp(key, "version") && strcmp(key, "devices") &&
-		    strcmp(key, "slices"))
+		    strcmp(key, "tenants") && strcmp(key, "slices"))
 			return fail(
 				err, len,
-				"unknown key \"%s\" (the file has version, devices and slices)",
+				"unknown key \"%s\" (the file has version, devices, tenants and slices)",
 				key);
 	}
 	if (!json_object_object_get_ex(root, "version", &v))
@@ -584,6 +755,20 @@ static int parse_root(struct json_object *root, struct layout *l, char *err,
 			  (void **)&l->slices, &ns, err, len);
 	if (ret)
 		return ret;
+	ret = parse_array(root, "tenants", sizeof(*l->tenants),
+			  (void **)&l->tenants, &nt, err, len);
+	if (ret)
+		return ret;
+	if (nt) {
+		json_object_object_get_ex(root, "tenants", &arr);
+		for (i = 0; i < nt; i++) {
+			ret = parse_tenant(json_object_array_get_idx(arr, i), i,
+					   l, err, len);
+			if (ret)
+				return ret;
+			l->ntenants = i + 1;
+		}
+	}
 	if (nd) {
 		json_object_object_get_ex(root, "devices", &arr);
 		for (i = 0; i < nd; i++) {
@@ -731,9 +916,41 @@ int layout_from_live(struct zsv_dev_info *const *devs, size_t ndevs,
 		s->contexts = in->contexts;
 		s->mem_used_bytes = in->mem_used_bytes;
 		s->mediated = in->mediated;
+		if (zsv_slice_has(in, ZSV_A_SLICE_TENANT) && in->tenant)
+			snprintf(s->tenant, sizeof(s->tenant), "%s",
+				 in->tenant);
 	}
 	l->nslices = nslices;
 	qsort(l->slices, nslices, sizeof(*l->slices), cmp_slice_name);
+	return 0;
+}
+
+static int cmp_tenant_name(const void *a, const void *b)
+{
+	return strcmp(((const struct layout_tenant *)a)->name,
+		      ((const struct layout_tenant *)b)->name);
+}
+
+int layout_add_live_tenants(struct layout *l,
+			    struct zsv_tenant_info *const *tenants, size_t n)
+{
+	size_t i;
+
+	free(l->tenants);
+	l->ntenants = 0;
+	l->tenants = calloc(n ? n : 1, sizeof(*l->tenants));
+	if (!l->tenants)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct layout_tenant *t = &l->tenants[i];
+
+		snprintf(t->name, sizeof(t->name), "%s", tenants[i]->name);
+		t->mem_max_bytes = tenants[i]->mem_max_bytes;
+		t->slices_max = tenants[i]->slices_max;
+		t->compute_max = tenants[i]->compute_max;
+	}
+	l->ntenants = n;
+	qsort(l->tenants, n, sizeof(*l->tenants), cmp_tenant_name);
 	return 0;
 }
 
@@ -799,6 +1016,9 @@ static struct json_object *slice_to_file(const struct layout_slice *s)
 	if (!obj || !add_str(obj, "name", s->name))
 		goto fail;
 	for (k = 0; k < LAYOUT_SLICE_KEYS; k++) {
+		/* No tenant, no key: files without tenants stay as they were. */
+		if (k == LAYOUT_SLICE_TENANT && !s->tenant[0])
+			continue;
 		if (k == LAYOUT_SLICE_WEIGHT || k == LAYOUT_SLICE_OWNER ||
 		    k == LAYOUT_SLICE_GROUP) {
 			ok = add_int(obj, slice_keys[k],
@@ -818,15 +1038,48 @@ fail:
 	return NULL;
 }
 
+/* slices is a JSON integer, as weight is; the others are words. */
+static struct json_object *tenant_to_file(const struct layout_tenant *t)
+{
+	struct json_object *obj = json_object_new_object();
+	char buf[VAL_MAX];
+	bool ok;
+	int k;
+
+	if (!obj || !add_str(obj, "name", t->name))
+		goto fail;
+	for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
+		if (k == LAYOUT_TENANT_SLICES &&
+		    t->slices_max != ZSV_LIMIT_NONE) {
+			ok = add_int(obj, tenant_keys[k],
+				     (int64_t)t->slices_max);
+		} else {
+			tenant_value_str(t, (enum layout_tenant_key)k, buf,
+					 sizeof(buf));
+			ok = add_str(obj, tenant_keys[k], buf);
+		}
+		if (!ok)
+			goto fail;
+	}
+	return obj;
+fail:
+	json_object_put(obj);
+	return NULL;
+}
+
 struct json_object *layout_to_json(const struct layout *l)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *devs = json_object_new_array();
 	struct json_object *slices = json_object_new_array();
+	struct json_object *tenants = json_object_new_array();
 	size_t i;
 
-	if (!root || !devs || !slices)
+	if (!root || !devs || !slices || !tenants)
 		goto fail;
+	for (i = 0; i < l->ntenants; i++)
+		if (!add_to(tenants, tenant_to_file(&l->tenants[i])))
+			goto fail;
 	for (i = 0; i < l->ndevs; i++)
 		if (!add_to(devs, dev_to_file(&l->devs[i])))
 			goto fail;
@@ -841,14 +1094,24 @@ struct json_object *layout_to_json(const struct layout *l)
 		goto fail;
 	}
 	devs = NULL;
+	/* Only when there are tenants: files without them stay the same. */
+	if (l->ntenants) {
+		if (json_object_object_add(root, "tenants", tenants)) {
+			tenants = NULL;
+			goto fail;
+		}
+		tenants = NULL;
+	}
 	if (json_object_object_add(root, "slices", slices)) {
 		slices = NULL;
 		goto fail;
 	}
+	json_object_put(tenants);
 	return root;
 fail:
 	json_object_put(devs);
 	json_object_put(slices);
+	json_object_put(tenants);
 	json_object_put(root);
 	return NULL;
 }
@@ -859,6 +1122,10 @@ fail:
 const char *plan_op_name(enum plan_op op)
 {
 	switch (op) {
+	case PLAN_TENANT_CREATE:
+		return "tenant-add";
+	case PLAN_TENANT_SET:
+		return "tenant-set";
 	case PLAN_SLICE_DESTROY:
 		return "slice-destroy";
 	case PLAN_SLICE_SHRINK:
@@ -1030,6 +1297,8 @@ static void slice_create_text(struct plan_step *st,
 	snprintf(st->text, sizeof(st->text), "create slice %s on %s", w->name,
 		 w->dev);
 	for (k = LAYOUT_SLICE_MEM; k < LAYOUT_SLICE_KEYS; k++) {
+		if (k == LAYOUT_SLICE_TENANT && !w->tenant[0])
+			continue;
 		slice_value_str(w, (enum layout_slice_key)k, v, sizeof(v));
 		appendf(st->text, sizeof(st->text), " %s %s", slice_keys[k], v);
 	}
@@ -1079,6 +1348,74 @@ static void dev_set_step(struct plan *plan, const struct layout_dev *w,
 		appendf(st->text, sizeof(st->text), " (was %s)", was);
 }
 
+/* A tenant-add step when @w is not on the host, a tenant-set one when it
+ * differs. */
+static void tenant_step(struct plan *plan, const struct layout_tenant *w,
+			const struct layout *live)
+{
+	char a[VAL_MAX], b[VAL_MAX], was[PLAN_TEXT_MAX] = "";
+	long n = find_tenant_n(live->tenants, live->ntenants, w->name);
+	const struct layout_tenant *now;
+	struct plan_step *st = NULL;
+	enum layout_tenant_key k;
+
+	if (n < 0) {
+		st = plan_add(plan, PLAN_TENANT_CREATE, w->name);
+		snprintf(st->text, sizeof(st->text), "add tenant %s", w->name);
+		for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
+			tenant_param_set(&st->tenant, w, k);
+			tenant_value_str(w, k, a, sizeof(a));
+			appendf(st->text, sizeof(st->text), " %s %s",
+				tenant_keys[k], a);
+		}
+		snprintf(st->diff, sizeof(st->diff), "tenant %s: missing",
+			 w->name);
+		return;
+	}
+	now = &live->tenants[n];
+	for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
+		if (tenant_value(w, k) == tenant_value(now, k))
+			continue;
+		if (!st) {
+			st = plan_add(plan, PLAN_TENANT_SET, w->name);
+			snprintf(st->text, sizeof(st->text), "set tenant %s",
+				 w->name);
+			snprintf(st->diff, sizeof(st->diff),
+				 "tenant %s:", w->name);
+		}
+		tenant_param_set(&st->tenant, w, k);
+		tenant_param_set(&st->tenant_undo, now, k);
+		tenant_value_str(w, k, a, sizeof(a));
+		tenant_value_str(now, k, b, sizeof(b));
+		appendf(st->text, sizeof(st->text), " %s %s", tenant_keys[k],
+			a);
+		appendf(was, sizeof(was), "%s%s %s", was[0] ? " " : "",
+			tenant_keys[k], b);
+		appendf(st->diff, sizeof(st->diff),
+			"%s %s is %s, the file says %s",
+			st->tenant.mask == ZSV_ATTR_BIT(tenant_attrs[k]) ? "" :
+									   ";",
+			tenant_keys[k], b, a);
+	}
+	if (st)
+		appendf(st->text, sizeof(st->text), " (was %s)", was);
+}
+
+/* Copy the tenants a step's slice params name into the step. */
+static void step_own_tenants(struct plan_step *st)
+{
+	if (st->slice.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT)) {
+		snprintf(st->slice_tenant, sizeof(st->slice_tenant), "%s",
+			 st->slice.tenant);
+		st->slice.tenant = st->slice_tenant;
+	}
+	if (st->slice_undo.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT)) {
+		snprintf(st->slice_tenant_undo, sizeof(st->slice_tenant_undo),
+			 "%s", st->slice_undo.tenant);
+		st->slice_undo.tenant = st->slice_tenant_undo;
+	}
+}
+
 static int plan_checks(const struct layout *want, const struct layout *live,
 		       unsigned int flags, char *err, size_t len)
 {
@@ -1118,6 +1455,14 @@ static int plan_checks(const struct layout *want, const struct layout *live,
 			return fail(err, len,
 				    "slices[%zu] (%s): no device named '%s'", i,
 				    w->name, w->dev);
+		if (w->tenant[0] &&
+		    find_tenant_n(want->tenants, want->ntenants, w->tenant) <
+			    0 &&
+		    find_tenant_n(live->tenants, live->ntenants, w->tenant) < 0)
+			return fail(
+				err, len,
+				"slices[%zu] (%s): no tenant named '%s', in the file or on the host",
+				i, w->name, w->tenant);
 		now = live_slice(live, w->name);
 		if (now && now->mediated)
 			return fail(
@@ -1192,10 +1537,18 @@ int layout_plan(const struct layout *want, const struct layout *live,
 	ret = plan_checks(want, live, flags, err, len);
 	if (ret)
 		return ret;
-	max = live->nslices + want->ndevs + 2 * want->nslices;
+	max = want->ntenants + live->nslices + want->ndevs + 2 * want->nslices;
 	plan->steps = calloc(max ? max : 1, sizeof(*plan->steps));
 	if (!plan->steps)
 		return -ENOMEM;
+
+	/* 0. Tenants, before the slices they admit: new ones, then changes. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < want->ntenants; i++)
+			if ((find_tenant_n(live->tenants, live->ntenants,
+					   want->tenants[i].name) < 0) ==
+			    (pass == 0))
+				tenant_step(plan, &want->tenants[i], live);
 
 	/* 1. Destroy what is pruned and what moves. */
 	for (i = 0; i < live->nslices; i++) {
@@ -1253,7 +1606,10 @@ int layout_plan(const struct layout *want, const struct layout *live,
 			now = live_slice(live, w->name);
 			if (!now || slice_fate(w, now) != FATE_SET)
 				continue;
-			grows = w->mem_bytes > now->mem_bytes;
+			/* Joining a tenant is admitted like growth. */
+			grows = w->mem_bytes > now->mem_bytes ||
+				(w->tenant[0] &&
+				 strcmp(w->tenant, now->tenant));
 			if (grows != (pass == 1))
 				continue;
 			st = plan_add(plan,
@@ -1282,5 +1638,9 @@ int layout_plan(const struct layout *want, const struct layout *live,
 				 "slice %s: missing (the file puts it on %s)",
 				 w->name, w->dev);
 	}
+
+	/* The layouts may go before the plan: steps keep their tenants. */
+	for (i = 0; i < plan->nsteps; i++)
+		step_own_tenants(&plan->steps[i]);
 	return 0;
 }

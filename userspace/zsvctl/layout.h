@@ -13,16 +13,20 @@
  *     "devices": [ { "name": "zsv0", "policy": "weighted",
  *                    "timeslice": "2ms", "period": "100ms",
  *                    "oversub": "1" } ],
+ *     "tenants": [ { "name": "acme", "mem": "64G", "slices": 8,
+ *                    "compute": "400%" } ],
  *     "slices":  [ { "name": "a", "dev": "zsv0", "mem": "4G",
  *                    "mode": "reserved", "weight": 100, "cap": "100%",
  *                    "timeslice": "default", "owner": 0, "group": 0,
- *                    "perm": "0600" } ] }
+ *                    "perm": "0600", "tenant": "acme" } ] }
  *
- * Values are the words "zsvctl dev set" and "slice create" take, parsed
- * by the same functions (args.c); weight is a JSON integer, owner and
- * group an integer id or a name.  A device key left out leaves that
- * setting as it is; a slice key left out is slice create's default.
- * Unknown keys, wrong types and duplicate names are errors.
+ * Values are the words "zsvctl dev set", "tenant add" and "slice create"
+ * take, parsed by the same functions (args.c); weight is a JSON integer,
+ * owner and group an integer id or a name, slices an integer or "none".
+ * A device key left out leaves that setting as it is; a tenant or slice
+ * key left out is tenant add's or slice create's default (no limit, no
+ * tenant).  "tenants" and a slice's "tenant" are saved only when there
+ * is one.  Unknown keys, wrong types and duplicate names are errors.
  */
 #ifndef ZSVCTL_LAYOUT_H
 #define ZSVCTL_LAYOUT_H
@@ -81,7 +85,21 @@ enum layout_slice_key {
 	LAYOUT_SLICE_OWNER,
 	LAYOUT_SLICE_GROUP,
 	LAYOUT_SLICE_PERM,
+	LAYOUT_SLICE_TENANT,
 	LAYOUT_SLICE_KEYS
+};
+
+/**
+ * struct layout_tenant - a tenant's limits
+ * @name: the tenant's name
+ * @mem_max_bytes, @slices_max, @compute_max: as in struct
+ *	zsv_tenant_params; ZSV_LIMIT_NONE for no limit
+ */
+struct layout_tenant {
+	char name[ZSV_NAME_MAX + 1];
+	uint64_t mem_max_bytes;
+	uint64_t slices_max;
+	uint64_t compute_max;
 };
 
 /**
@@ -91,6 +109,7 @@ enum layout_slice_key {
  * @contexts, @mem_used_bytes: live state only: open files, memory in use
  * @mediated: live state only: a VFIO mediated device, which mdevctl
  *	owns: never saved, never changed
+ * @tenant: its tenant's name, "" for none
  */
 struct layout_slice {
 	char name[ZSV_NAME_MAX + 1];
@@ -106,6 +125,7 @@ struct layout_slice {
 	uint32_t contexts;
 	uint64_t mem_used_bytes;
 	bool mediated;
+	char tenant[ZSV_NAME_MAX + 1];
 };
 
 struct layout {
@@ -113,6 +133,8 @@ struct layout {
 	size_t ndevs;
 	struct layout_slice *slices;
 	size_t nslices;
+	struct layout_tenant *tenants;
+	size_t ntenants;
 };
 
 void layout_free(struct layout *l);
@@ -135,6 +157,13 @@ int layout_from_live(struct zsv_dev_info *const *devs, size_t ndevs,
 		     struct layout *l);
 
 /*
+ * layout_add_live_tenants() - add the live tenants to a layout made by
+ * layout_from_live(), by name.  0 or -ENOMEM.
+ */
+int layout_add_live_tenants(struct layout *l,
+			    struct zsv_tenant_info *const *tenants, size_t n);
+
+/*
  * layout_to_json() - the file, without mediated slices; NULL on ENOMEM.
  * layout_parse() reads it back to the same layout.
  */
@@ -152,8 +181,16 @@ struct json_object *layout_to_json(const struct layout *l);
  */
 #define LAYOUT_ASSERT 0x4U
 
-/* In the order a plan runs them. */
+/*
+ * In the order a plan runs them.  Tenants come first: their limits must
+ * admit the slices that grow or join them, and lowering a limit below
+ * the usage is allowed.  Tenants the file does not name are never
+ * touched, --prune or not, so a tenant is deleted only by the undo of
+ * its creation.
+ */
 enum plan_op {
+	PLAN_TENANT_CREATE,
+	PLAN_TENANT_SET,
 	PLAN_SLICE_DESTROY, /* pruned, or recreated on another device/mode */
 	PLAN_SLICE_SHRINK, /* slice-set that gives memory back (or keeps it) */
 	PLAN_DEV_SET,
@@ -173,6 +210,10 @@ enum plan_op {
  * @slice_undo: set: the old values of what changes; destroy: the whole
  *	slice, to create it again
  * @devp, @dev_undo: device set: what to send, and the old values
+ * @tenant, @tenant_undo: tenant create and set: the limits to send; set:
+ *	the old values of what changes
+ * @slice_tenant, @slice_tenant_undo: the storage of @slice.tenant and
+ *	@slice_undo.tenant
  * @text: what it does, for people ("set slice a weight 100 (was 300)")
  * @diff: what differs, for assert ("slice a: weight is 300, the file
  *	says 100"); empty for the create half of a recreation
@@ -186,6 +227,10 @@ struct plan_step {
 	struct zsv_slice_params slice_undo;
 	struct zsv_dev_params devp;
 	struct zsv_dev_params dev_undo;
+	struct zsv_tenant_params tenant;
+	struct zsv_tenant_params tenant_undo;
+	char slice_tenant[ZSV_NAME_MAX + 1];
+	char slice_tenant_undo[ZSV_NAME_MAX + 1];
 	char text[PLAN_TEXT_MAX];
 	char diff[PLAN_TEXT_MAX];
 };
@@ -197,8 +242,10 @@ struct plan {
 
 /*
  * layout_plan() - the steps that make @live into @want, ordered so that
- * each can succeed: destroy and shrink, then device settings, then grow
- * and create.  Checks first that @want can be: every device exists, no
+ * each can succeed: tenants, destroy and shrink, then device settings,
+ * then grow (and move between tenants) and create.  Checks first that
+ * @want can be: every device exists, every slice's tenant is in the file
+ * or on the host, no
  * slice of the file is a mediated one, the memory fits each device in
  * the end (with the slices that stay and the mediated ones), nothing
  * shrinks below what it uses, and busy slices are destroyed only with

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zsvctl monitor: print every change to devices and slices as it
+ * zsvctl monitor: print every change to devices, slices and tenants as it
  * happens, one line each, for people or (-j) as JSON lines:
  *
  *   slice new a id 0 dev zsv0 mem 4G mode reserved weight 300 cap 50% ...
@@ -35,11 +35,11 @@ void monitor_usage(FILE *f)
 	fputs("Usage: zsvctl [OPTIONS] monitor\n"
 	      "       zsvctl monitor help\n"
 	      "\n"
-	      "Print every change to devices and slices as it happens, one line each:\n"
+	      "Print every change to devices, slices and tenants as it happens, one line each:\n"
 	      "  OBJECT ACTION NAME KEY VALUE...   e.g. 'slice new a id 0 dev zsv0 mem 4G ...'\n"
 	      "or with -j one JSON object per line:\n"
 	      "  {\"event\": \"slice-new\", \"slice\": {...}}\n"
-	      "OBJECT is dev or slice, ACTION new, set or del; the values are the object's\n"
+	      "OBJECT is dev, slice or tenant, ACTION new, set or del; the values are the object's\n"
 	      "state after the change (before it, for del).  Runs until interrupted;\n"
 	      "says 'listening' on standard error once it receives events.\n",
 	      f);
@@ -83,14 +83,22 @@ static int print_json(struct zsvctl *ctl, const struct zsv_event *ev)
 {
 	struct json_object *obj = json_object_new_object(), *state;
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
-	const char *text = NULL;
+	const char *text = NULL, *key;
 
 	if (!obj)
 		return -ENOMEM;
-	state = ev->dev ? dev_to_json(ev->dev) : slice_to_json(ev->slice);
+	if (ev->dev) {
+		key = "dev";
+		state = dev_to_json(ev->dev);
+	} else if (ev->slice) {
+		key = "slice";
+		state = slice_to_json(ev->slice);
+	} else {
+		key = "tenant";
+		state = tenant_to_json(ev->tenant);
+	}
 	if (!zsvctl_json_add_str(obj, "event", true, zsv_event_name(ev)) ||
-	    !state ||
-	    json_object_object_add(obj, ev->dev ? "dev" : "slice", state)) {
+	    !state || json_object_object_add(obj, key, state)) {
 		json_object_put(state);
 		json_object_put(obj);
 		return -ENOMEM;
@@ -116,9 +124,12 @@ static void print_text(const struct zsv_event *ev)
 	if (ev->dev) {
 		printf("dev %s ", actions[ev->action]);
 		dev_print_line(stdout, ev->dev);
-	} else {
+	} else if (ev->slice) {
 		printf("slice %s ", actions[ev->action]);
 		slice_print_line(stdout, ev->slice);
+	} else {
+		printf("tenant %s ", actions[ev->action]);
+		tenant_print_line(stdout, ev->tenant);
 	}
 	putchar('\n');
 }

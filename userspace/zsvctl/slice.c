@@ -4,11 +4,12 @@
  *
  *   zsvctl slice create [DEV] name NAME mem SIZE [mode reserved|shared]
  *	[weight N] [cap PCT] [timeslice DUR|default] [owner USER|UID]
- *	[group GROUP|GID] [perm OCTAL]
+ *	[group GROUP|GID] [perm OCTAL] [tenant TENANT]
  *   zsvctl slice [list] [dev DEV]
  *   zsvctl slice show NAME
  *   zsvctl slice set NAME [mem SIZE] [weight N] [cap PCT]
  *	[timeslice DUR|default] [owner USER|UID] [group GROUP|GID] [perm OCTAL]
+ *	[tenant TENANT|none]
  *   zsvctl slice destroy NAME [force]
  *
  * JSON: "slice list" prints an array of slice objects, "slice show" and
@@ -53,11 +54,12 @@ void slice_usage(FILE *f)
 	fputs("Usage: zsvctl [OPTIONS] slice create [DEV] name NAME mem SIZE [mode reserved|shared]\n"
 	      "                      [weight N] [cap PCT] [timeslice DUR|default]\n"
 	      "                      [owner USER|UID] [group GROUP|GID] [perm OCTAL]\n"
-	      "                      [placement spread|binpack] [backend B]\n"
+	      "                      [placement spread|binpack] [backend B] [tenant TENANT]\n"
 	      "       zsvctl [OPTIONS] slice [list] [dev DEV]\n"
 	      "       zsvctl [OPTIONS] slice show NAME\n"
 	      "       zsvctl slice set NAME [mem SIZE] [weight N] [cap PCT] [timeslice DUR|default]\n"
 	      "                      [owner USER|UID] [group GROUP|GID] [perm OCTAL]\n"
+	      "                      [tenant TENANT|none]\n"
 	      "       zsvctl slice destroy NAME [force]\n"
 	      "       zsvctl slice help\n"
 	      "\n"
@@ -74,7 +76,9 @@ void slice_usage(FILE *f)
 	      "Without DEV the kernel picks the device (placement spread, the default: the\n"
 	      "most headroom left; binpack: the least that fits), only of backend B if given.\n"
 	      "MDEV is - for a slice made here, yes for a VFIO mediated device (zsv_mdev),\n"
-	      "open while a VFIO user (a VM) holds it; remove those with mdevctl stop.\n",
+	      "open while a VFIO user (a VM) holds it; remove those with mdevctl stop.\n"
+	      "tenant counts the slice against a tenant's limits (zsvctl tenant); on set,\n"
+	      "none takes it out of its tenant.  TENANT is - for a slice in none.\n",
 	      f);
 }
 
@@ -103,6 +107,17 @@ static const char *mem_mode_str(uint32_t mode, char *buf, size_t len)
 		return name;
 	snprintf(buf, len, "unknown(%" PRIu32 ")", mode);
 	return buf;
+}
+
+/*
+ * Is the slice in a tenant?  The kernel leaves the attribute out when it
+ * is not; a struct made by hand (tests, fuzzers) may set the bit with no
+ * name, which is none either.
+ */
+static bool slice_has_tenant(const struct zsv_slice_info *slice)
+{
+	return zsv_slice_has(slice, ZSV_A_SLICE_TENANT) && slice->tenant &&
+	       *slice->tenant;
 }
 
 /* ------------------------------------------------------------------ */
@@ -139,7 +154,8 @@ static bool json_add_bool(struct json_object *obj, const char *key, bool val)
  * device's name is "dev") and never change meaning; a key is null when
  * the kernel did not report the attribute, except the booleans
  * "mediated" and "vfio_open", false when a kernel without zsv_mdev's
- * attributes leaves them out.  NULL when out of memory.
+ * attributes leaves them out.  "tenant" is null for a slice in no
+ * tenant.  NULL when out of memory.
  */
 struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 {
@@ -196,7 +212,9 @@ struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 			 ZSV_A_SLICE_SHARE_DELIVERED_PPM,
 			 slice->share_delivered_ppm) &&
 	    json_add_bool(obj, "mediated", slice->mediated) &&
-	    json_add_bool(obj, "vfio_open", slice->vfio_open))
+	    json_add_bool(obj, "vfio_open", slice->vfio_open) &&
+	    zsvctl_json_add_str(obj, "tenant", slice_has_tenant(slice),
+				slice->tenant))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -311,6 +329,7 @@ static const struct table_col slice_cols[] = {
 	{ "CONTEXTS", true },
 	{ "MDEV", false },
 	{ "NODE", false },
+	{ "TENANT", false },
 };
 /* clang-format on */
 
@@ -339,6 +358,7 @@ static int slice_table_add(struct table *t, const struct zsv_slice_info *slice)
 			 sizeof(contexts)),
 		slice_mdev_str(slice),
 		cell_str(slice, ZSV_A_SLICE_NODE, slice->node),
+		slice_has_tenant(slice) ? slice->tenant : "-",
 	};
 
 	return table_add_row(t, cells);
@@ -486,6 +506,8 @@ static void slice_show_text(const struct zsv_slice_info *slice)
 	       cell_u32(slice, ZSV_A_SLICE_CONTEXTS, slice->contexts, buf,
 			sizeof(buf)));
 	printf("%-14s%s\n", "mdev:", slice_mdev_str(slice));
+	printf("%-14s%s\n", "tenant:",
+	       slice_has_tenant(slice) ? slice->tenant : "-");
 	show_size(slice, "mem peak:", ZSV_A_SLICE_MEM_PEAK,
 		  slice->mem_peak_bytes);
 	show_u64(slice, "quota hits:", ZSV_A_SLICE_QUOTA_HITS,
@@ -529,6 +551,8 @@ void slice_print_line(FILE *f, const struct zsv_slice_info *slice)
 		fprintf(f, " perm %s", cell_perm(slice, buf, sizeof(buf)));
 	if (zsv_slice_has(slice, ZSV_A_SLICE_NODE))
 		fprintf(f, " node %s", slice->node);
+	if (slice_has_tenant(slice))
+		fprintf(f, " tenant %s", slice->tenant);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zsvctl stats: Prometheus metrics of every device and slice.
+ * zsvctl stats: Prometheus metrics of every device, slice and tenant.
  *
  *   zsvctl stats [--textfile DIR [--interval DUR]]
  *
@@ -153,6 +153,45 @@ static const struct stats_family slice_families[] = {
 	{ "zsv_slice_context_switches_total", "counter",
 	  "Times an engine switched to the slice.",
 	  ZSV_A_SLICE_CTX_SWITCHES, SLICE_FIELD(ctx_switches), STATS_PLAIN },
+};
+
+#define TENANT_FIELD(m)                      \
+	offsetof(struct zsv_tenant_info, m), \
+		sizeof(((struct zsv_tenant_info *)0)->m)
+
+/*
+ * A limit of ZSV_LIMIT_NONE has no sample: no limit.  busy is a gauge,
+ * not a counter: it sums the tenant's live slices, so it drops when one
+ * is destroyed or leaves the tenant.
+ */
+static const struct stats_family tenant_families[] = {
+	{ "zsv_tenant_memory_limit_bytes", "gauge",
+	  "Most memory the tenant's slices' partitions may sum to; no sample when unlimited.",
+	  ZSV_A_TENANT_MEM_MAX, TENANT_FIELD(mem_max_bytes), STATS_PLAIN },
+	{ "zsv_tenant_slices_limit", "gauge",
+	  "Most slices the tenant may have; no sample when unlimited.",
+	  ZSV_A_TENANT_SLICES_MAX, TENANT_FIELD(slices_max), STATS_PLAIN },
+	{ "zsv_tenant_compute_limit_engines", "gauge",
+	  "Most compute the tenant's slices may sum to (caps times engines), in whole engines; no sample when unlimited.",
+	  ZSV_A_TENANT_COMPUTE_MAX, TENANT_FIELD(compute_max), STATS_PCT },
+	{ "zsv_tenant_memory_bytes", "gauge",
+	  "Size of the tenant's slices' partitions, summed (reserved sizes and shared quotas).",
+	  ZSV_A_TENANT_MEM, TENANT_FIELD(mem_bytes), STATS_PLAIN },
+	{ "zsv_tenant_slices", "gauge",
+	  "Slices of the tenant.",
+	  ZSV_A_TENANT_SLICES, TENANT_FIELD(slices), STATS_PLAIN },
+	{ "zsv_tenant_compute_engines", "gauge",
+	  "Compute of the tenant's slices (caps times engines), in whole engines.",
+	  ZSV_A_TENANT_COMPUTE, TENANT_FIELD(compute), STATS_PCT },
+	{ "zsv_tenant_memory_used_bytes", "gauge",
+	  "Memory backing the live buffer objects of the tenant's slices.",
+	  ZSV_A_TENANT_MEM_USED, TENANT_FIELD(mem_used_bytes), STATS_PLAIN },
+	{ "zsv_tenant_busy_seconds", "gauge",
+	  "Engine time charged to the tenant's live slices; drops when a slice goes.",
+	  ZSV_A_TENANT_BUSY_NS, TENANT_FIELD(busy_ns), STATS_NS },
+	{ "zsv_tenant_quota_hits_total", "counter",
+	  "Slice admissions (creations, growth, moves) refused by the tenant's limits.",
+	  ZSV_A_TENANT_QUOTA_HITS, TENANT_FIELD(quota_hits), STATS_PLAIN },
 };
 /* clang-format on */
 
@@ -376,6 +415,68 @@ int stats_write(FILE *f, struct zsv_dev_info *const *devs, size_t ndevs,
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Does @tenant have a sample of @fam? */
+static bool tenant_has_sample(const struct stats_family *fam,
+			      const struct zsv_tenant_info *tenant)
+{
+	if (!zsv_tenant_has(tenant, fam->attr))
+		return false;
+	switch (fam->attr) {
+	case ZSV_A_TENANT_MEM_MAX:
+	case ZSV_A_TENANT_SLICES_MAX:
+	case ZSV_A_TENANT_COMPUTE_MAX:
+		return family_value(fam, tenant) != ZSV_LIMIT_NONE;
+	default:
+		return true;
+	}
+}
+
+static void write_tenant_labels(FILE *f, const struct zsv_tenant_info *tenant)
+{
+	putc('{', f);
+	write_label(f, true, "tenant", tenant->name);
+	putc('}', f);
+}
+
+int stats_write_tenants(FILE *f, struct zsv_tenant_info *const *tenants,
+			size_t ntenants)
+{
+	const struct stats_family *fam;
+	char id[16];
+	size_t i, k;
+	bool any;
+
+	if (ntenants)
+		write_header(f, "zsv_tenant_info", "gauge",
+			     "Always 1; the labels describe the tenant.");
+	for (i = 0; i < ntenants; i++) {
+		fputs("zsv_tenant_info{", f);
+		write_label(f, true, "tenant", tenants[i]->name);
+		snprintf(id, sizeof(id), "%" PRIu32, tenants[i]->id);
+		write_label(f, false, "id", id);
+		fputs("} 1\n", f);
+	}
+	for (k = 0; k < ARRAY_LEN(tenant_families); k++) {
+		fam = &tenant_families[k];
+		for (i = 0, any = false; i < ntenants && !any; i++)
+			any = tenant_has_sample(fam, tenants[i]);
+		if (!any)
+			continue;
+		write_header(f, fam->name, fam->type, fam->help);
+		for (i = 0; i < ntenants; i++) {
+			if (!tenant_has_sample(fam, tenants[i]))
+				continue;
+			fputs(fam->name, f);
+			write_tenant_labels(f, tenants[i]);
+			putc(' ', f);
+			write_value(f, fam->unit,
+				    family_value(fam, tenants[i]));
+			putc('\n', f);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* The textfile */
 
@@ -513,6 +614,16 @@ static int slice_cmp_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+static int tenant_cmp_id(const void *a, const void *b)
+{
+	const struct zsv_tenant_info *x =
+		*(const struct zsv_tenant_info *const *)a;
+	const struct zsv_tenant_info *y =
+		*(const struct zsv_tenant_info *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 /*
  * The exposition as it is now, in *text (malloc'd, *len bytes).  0 or a
  * negated errno; *what says what failed.
@@ -520,9 +631,10 @@ static int slice_cmp_id(const void *a, const void *b)
 static int stats_render(struct zsv_handle *zh, char **text, size_t *len,
 			const char **what)
 {
+	struct zsv_tenant_info **tenants = NULL;
 	struct zsv_slice_info **slices = NULL;
 	struct zsv_dev_info **devs = NULL;
-	size_t ndevs = 0, nslices = 0;
+	size_t ndevs = 0, nslices = 0, ntenants = 0;
 	FILE *f;
 	int err;
 
@@ -535,8 +647,16 @@ static int stats_render(struct zsv_handle *zh, char **text, size_t *len,
 	err = zsv_slice_list(zh, NULL, &slices, &nslices);
 	if (err)
 		goto out_devs;
+	*what = "cannot list tenants";
+	err = zsv_tenant_list(zh, &tenants, &ntenants);
+	/* A zsv older than tenants has none to report. */
+	if (err == -EOPNOTSUPP)
+		err = 0;
+	if (err)
+		goto out_slices;
 	qsort(devs, ndevs, sizeof(*devs), dev_cmp_id);
 	qsort(slices, nslices, sizeof(*slices), slice_cmp_id);
+	qsort(tenants, ntenants, sizeof(*tenants), tenant_cmp_id);
 	*what = "cannot build the metrics";
 	f = open_memstream(text, len);
 	if (!f) {
@@ -544,6 +664,8 @@ static int stats_render(struct zsv_handle *zh, char **text, size_t *len,
 		goto out;
 	}
 	err = stats_write(f, devs, ndevs, slices, nslices);
+	if (!err)
+		err = stats_write_tenants(f, tenants, ntenants);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	if (err) {
@@ -551,6 +673,8 @@ static int stats_render(struct zsv_handle *zh, char **text, size_t *len,
 		*text = NULL;
 	}
 out:
+	zsv_tenant_list_free(tenants, ntenants);
+out_slices:
 	zsv_slice_list_free(slices, nslices);
 out_devs:
 	zsv_dev_list_free(devs, ndevs);

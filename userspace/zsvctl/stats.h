@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Prometheus metrics of devices and slices, in the text exposition
+ * Prometheus metrics of devices, slices and tenants, in the text exposition
  * format (version 0.0.4), for "zsvctl stats" and node_exporter's
  * textfile collector.  Documentation/metrics.rst lists every family.
  *
@@ -52,6 +52,15 @@ void stats_write_label_value(FILE *f, const char *val);
  */
 int stats_write(FILE *f, struct zsv_dev_info *const *devs, size_t ndevs,
 		struct zsv_slice_info *const *slices, size_t nslices);
+
+/*
+ * The tenants' families, as stats_write() writes the devices' and
+ * slices' (zsvctl stats writes them after those): zsv_tenant_info, then
+ * each family with a sample, labelled {tenant="NAME"}.  A limit that is
+ * ZSV_LIMIT_NONE has no sample.  0, or -EIO when @f failed.
+ */
+int stats_write_tenants(FILE *f, struct zsv_tenant_info *const *tenants,
+			size_t ntenants);
 
 /*
  * Replace DIR/zsv.prom with @len bytes of @text, atomically: a temporary

@@ -31,7 +31,7 @@ static const struct zsvctl_cmd objects[] = {
 	{ "slice", slice_main, slice_usage,
 	  "slices: virtual accelerators carved from devices" },
 	{ "monitor", monitor_main, monitor_usage,
-	  "print changes to devices and slices as they happen" },
+	  "print changes to devices, slices and tenants as they happen" },
 	{ "cdi", cdi_main, cdi_usage,
 	  "Container Device Interface specs for slices" },
 	{ "save", save_main, save_usage,
@@ -41,9 +41,11 @@ static const struct zsvctl_cmd objects[] = {
 	{ "assert", assert_main, assert_usage,
 	  "exit 1, listing the differences, unless they match a layout file" },
 	{ "stats", stats_main, stats_usage,
-	  "Prometheus metrics of every device and slice" },
+	  "Prometheus metrics of every device, slice and tenant" },
 	{ "top", top_main, top_usage,
 	  "live view of devices and slices: shares, memory, throttling, jobs/s" },
+	{ "tenant", tenant_main, tenant_usage,
+	  "tenants: limits on the slices of each, across every device" },
 	{ .name = NULL },
 };
 

@@ -153,12 +153,22 @@ int stats_main(struct zsvctl *ctl, int argc, char **argv);
 void stats_usage(FILE *f);
 int top_main(struct zsvctl *ctl, int argc, char **argv);
 void top_usage(FILE *f);
+int tenant_main(struct zsvctl *ctl, int argc, char **argv);
+void tenant_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
 /* One device or slice as JSON, as "show -j" prints it; NULL on ENOMEM. */
 struct json_object *dev_to_json(const struct zsv_dev_info *dev);
 struct json_object *slice_to_json(const struct zsv_slice_info *slice);
+struct json_object *tenant_to_json(const struct zsv_tenant_info *tenant);
+
+/*
+ * The table of "tenant show": a row per tenant, in the order given.
+ * 0 or -ENOMEM.
+ */
+int tenant_print_table(FILE *f, struct zsv_tenant_info *const *tenants,
+		       size_t count);
 
 /*
  * Whether a slice is a VFIO mediated device, for people: "-" (it is
@@ -181,6 +191,13 @@ const char *zsvctl_sysfs_root(void);
  */
 void dev_print_line(FILE *f, const struct zsv_dev_info *dev);
 void slice_print_line(FILE *f, const struct zsv_slice_info *slice);
+
+/*
+ * A tenant after "tenant ACTION ": its limits as "tenant add" takes them,
+ * then "usage" and its usage: "acme id 0 mem 64G slices 4 compute 400%
+ * usage mem 4G slices 1 compute 100%".
+ */
+void tenant_print_line(FILE *f, const struct zsv_tenant_info *tenant);
 
 /*
  * Rewrite the CDI spec at CDI_SPEC_PATH (cdi.h) from the slices there
