@@ -5,17 +5,13 @@
 # slice (with --sim 'devices=2 mem=2G'): mdevctl starts an mdev defined
 # with --addattr tenant while the tenant's limits allow it, and a start
 # past its slice limit fails with the kernel's reason in the log and
-# leaves nothing behind; an empty write takes the slice out; tenant-del
-# is refused while the mdev's slice is the tenant's. The tenant is made
-# and read by the kernel's YNL CLI, from our spec alone.
+# leaves nothing behind; bad names change nothing; an empty write takes
+# the slice out; tenant del is refused while the mdev's slice is the
+# tenant's.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.bash"
 command -v mdevctl >/dev/null || skip "no mdevctl"
 [[ -d /sys/class/mdev_bus/zsv0 ]] || skip "zsv_mdev is not loaded"
-ynl=$ZSV_TOP/build/linux-source-6.12/tools/net/ynl/cli.py
-[[ -f $ynl ]] || skip "no YNL CLI in build/linux-source-6.12"
-args=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml"
-	--schema "$ZSV_TOP/build/linux-source-6.12/Documentation/netlink/genetlink.yaml")
 tenant=mdev-acme
 
 new_uuid; uuid=$REPLY
@@ -26,23 +22,17 @@ cleanup() {
 		mdevctl stop -u "$u" >/dev/null 2>&1
 		mdevctl undefine -u "$u" >/dev/null 2>&1
 	done
-	$PY "$ynl" "${args[@]}" --do tenant-del --json "{\"name\": \"$tenant\"}" \
-		>/dev/null 2>&1
+	zsvctl tenant del $tenant >/dev/null 2>&1
 	mdevctl_dirs_cleanup
 }
 trap cleanup EXIT
 
-# usage: REPLY is "slices mem" of the tenant, as tenant-get says.
+# usage: REPLY is "slices mem" of the tenant, as zsvctl -j tenant show says.
 usage() {
-	local out
-	out=$($PY "$ynl" "${args[@]}" --do tenant-get --output-json \
-		--json "{\"name\": \"$tenant\"}") || die "tenant-get failed"
-	REPLY=$(json "'%d %d' % (j['slices'], j['mem'])" <<<"$out")
+	jfield "$(zsvctl -j tenant show $tenant)" slices mem
 }
 
-$PY "$ynl" "${args[@]}" --do tenant-new \
-	--json "{\"name\": \"$tenant\", \"slices-max\": 1}" >/dev/null ||
-	die "tenant-new failed"
+zsvctl tenant add $tenant slices 1 >/dev/null || die "tenant add failed"
 
 mdevctl define -u "$uuid" -p zsv0 -t zsv-512M || die "define"
 mdevctl modify -u "$uuid" --addattr=tenant --value=$tenant || die "modify --addattr tenant"
@@ -50,6 +40,8 @@ mdevctl start -u "$uuid" || die "start within the tenant's limits"
 dir=/sys/bus/mdev/devices/$uuid
 read -r v <"$dir/tenant"
 [[ $v == "$tenant" ]] || die "tenant file: '$v'"
+jfield "$(zsvctl -j slice show "$uuid")" tenant mediated
+[[ $REPLY == "$tenant true" ]] || die "slice show (tenant mediated): $REPLY"
 usage
 [[ $REPLY == "1 536870912" ]] || die "usage with the mdev (slices mem): $REPLY"
 
@@ -69,8 +61,7 @@ echo no-such-tenant 2>/dev/null >"$dir/tenant" && die "an unknown tenant was acc
 echo 'Bad Name' 2>/dev/null >"$dir/tenant" && die "a bad name was accepted"
 read -r v <"$dir/tenant"
 [[ $v == "$tenant" ]] || die "tenant file after refusals: '$v'"
-$PY "$ynl" "${args[@]}" --do tenant-del --json "{\"name\": \"$tenant\"}" \
-	>/dev/null 2>&1 && die "tenant-del while the mdev's slice is the tenant's"
+zsvctl tenant del $tenant 2>/dev/null && die "tenant del while the mdev's slice is the tenant's"
 echo >"$dir/tenant" || die "an empty write"
 read -r v <"$dir/tenant"
 [[ -z $v ]] || die "tenant file after leaving: '$v'"
@@ -83,6 +74,5 @@ usage
 mdevctl stop -u "$uuid" || die "stop"
 usage
 [[ $REPLY == "0 0" ]] || die "usage after stop: $REPLY"
-$PY "$ynl" "${args[@]}" --do tenant-del --json "{\"name\": \"$tenant\"}" >/dev/null ||
-	die "tenant-del once it has no slices"
+zsvctl tenant del $tenant || die "tenant del once it has no slices"
 exit 0
