@@ -24,6 +24,7 @@ FIXTURE(tenant)
 	struct zsv_nl nl;
 	struct zsv_nl_reply *r;
 	uint64_t engines;	/* of zsv0 and zsv1 alike */
+	int64_t extra_dev;	/* a pdev a test added, or -1 */
 };
 
 static void cleanup_tenants(struct zsv_nl *nl)
@@ -43,6 +44,7 @@ FIXTURE_SETUP(tenant)
 	self->engines = dev_stat(&self->nl, "zsv0", ZSV_A_DEV_ENGINES);
 	if (self->engines != dev_stat(&self->nl, "zsv1", ZSV_A_DEV_ENGINES))
 		SKIP(return, "needs zsv0 and zsv1 with as many engines");
+	self->extra_dev = -1;
 	self->r = calloc(1, sizeof(*self->r));
 	ASSERT_NE(NULL, self->r);
 	cleanup_tenants(&self->nl);
@@ -54,6 +56,12 @@ FIXTURE_TEARDOWN(tenant)
 		return;
 	zsv_nl_reply_free(self->r);
 	cleanup_tenants(&self->nl);
+	if (self->extra_dev >= 0) {
+		struct nl_msg *msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_DEL, 0);
+
+		nla_put_u32(msg, ZSV_A_DEV_ID, (uint32_t)self->extra_dev);
+		EXPECT_EQ(0, xfer(&self->nl, msg, ZSV_A_DEV_MAX));
+	}
 	free(self->r);
 	zsv_nl_close(&self->nl);
 }
@@ -516,6 +524,46 @@ TEST_F(tenant, placement_honours_tenant_limits)
 	EXPECT_EQ(3 * GiB, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED) +
 				   dev_stat(&self->nl, "zsv1",
 					    ZSV_A_DEV_MEM_RESERVED));
+}
+
+/*
+ * A tenant's compute is cap x the engines of the pdev: placement puts a
+ * slice that the limit keeps off the 4-engine pdevs on one with a single
+ * engine, and refuses it (EDQUOT, naming compute) when none is left.
+ */
+TEST_F(tenant, placement_finds_the_pdev_the_compute_limit_allows)
+{
+	struct nl_msg *msg = zsv_nl_msg(&self->nl, ZSV_CMD_DEV_NEW, 0);
+	char one[ZSV_NAME_MAX + 1];
+
+	if (self->engines < 2)
+		SKIP(return, "needs zsv0 and zsv1 with more than one engine");
+	nla_put_u64(msg, ZSV_A_DEV_MEM_TOTAL, 4 * GiB);
+	nla_put_u32(msg, ZSV_A_DEV_ENGINES, 1);
+	ASSERT_EQ(0, zsv_nl_xfer(&self->nl, msg, self->r, ZSV_A_DEV_MAX))
+		TH_LOG("%s", self->r->extack);
+	self->extra_dev = zsv_r_u32(self->r, ZSV_A_DEV_ID);
+	snprintf(one, sizeof(one), "%s",
+		 nla_get_string(self->r->attrs[0][ZSV_A_DEV_NAME]));
+
+	ASSERT_EQ(0, tenant_new(&self->nl, "t-a", NONE, NONE, 100));
+	/* zsv0 and zsv1 have far more memory left: only compute decides. */
+	ASSERT_EQ(0, SXFER(snew(&self->nl, "t-s1", NULL, GiB, 50, "t-a")))
+		TH_LOG("%s", self->r->extack);
+	EXPECT_STREQ(one, nla_get_string(self->r->attrs[0][ZSV_A_SLICE_DEV_NAME]));
+	EXPECT_USAGE("t-a", GiB, 1, 50);
+	/* Another 50 fits there too, exactly; then nothing fits anywhere. */
+	ASSERT_EQ(0, SXFER(snew(&self->nl, "t-s2", NULL, GiB, 50, "t-a")));
+	EXPECT_STREQ(one, nla_get_string(self->r->attrs[0][ZSV_A_SLICE_DEV_NAME]));
+	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s3", NULL, GiB, 1, "t-a")));
+	EXPECT_EXTACK_HAS("compute limit");
+	EXPECT_FALSE(slice_exists(&self->nl, "t-s3"));
+	EXPECT_USAGE("t-a", 2 * GiB, 2, 100);
+	EXPECT_EQ(1ULL, TSTAT("t-a", ZSV_A_TENANT_QUOTA_HITS));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv0", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
+	EXPECT_EQ(0, slice_del(&self->nl, "t-s1", false));
+	EXPECT_EQ(0, slice_del(&self->nl, "t-s2", false));
 }
 
 TEST_F(tenant, del_is_refused_while_it_has_slices)
