@@ -605,6 +605,86 @@ TEST_F(tenant, usage_is_exact)
 	EXPECT_USAGE("t-a", 0, 0, 0);
 }
 
+/* --- the most tenants ------------------------------------------------------ */
+
+struct dump_count {
+	int n, dups;
+	uint8_t seen[ZSV_TENANTS_MAX * 16 / 8];
+};
+
+static int count_tenant(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[ZSV_A_TENANT_MAX + 1] = {};
+	struct dump_count *c = arg;
+	uint32_t id;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ZSV_A_TENANT_MAX, NULL) ||
+	    !tb[ZSV_A_TENANT_ID])
+		return NL_SKIP;
+	id = nla_get_u32(tb[ZSV_A_TENANT_ID]);
+	if (id >= sizeof(c->seen) * 8 || c->seen[id / 8] & (1u << (id % 8)))
+		c->dups++;
+	else
+		c->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	c->n++;
+	return NL_OK;
+}
+
+/* Every tenant, by a dump of many messages: how many, and any twice. */
+static int dump_tenants(struct zsv_nl *nl, struct dump_count *c)
+{
+	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
+	struct nl_cb *cb = zsv_nl_reply_cb(r, ZSV_A_TENANT_MAX);
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_TENANT_GET, NLM_F_DUMP);
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, count_tenant, c);
+	err = nl_send_auto(nl->sock, msg);
+	nlmsg_free(msg);
+	while (err >= 0 && !r->done) {
+		if (nl_recvmsgs(nl->sock, cb) < 0 && !r->done) {
+			r->error = -EIO;
+			r->done = true;
+		}
+	}
+	nl_cb_put(cb);
+	err = err < 0 ? -EIO : r->error;
+	free(r);
+	return err;
+}
+
+/*
+ * ZSV_TENANTS_MAX tenants exist at most (ENOSPC past it, and nothing
+ * made); a dump of them all spans many messages and lists each once.
+ */
+TEST_F_TIMEOUT(tenant, the_most_tenants_and_a_dump_of_them_all, 600)
+{
+	struct dump_count *c = calloc(1, sizeof(*c));
+	char name[32];
+	int have;
+
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, dump_tenants(&self->nl, c));
+	have = c->n;
+	for (int i = 0; have < ZSV_TENANTS_MAX; i++, have++) {
+		snprintf(name, sizeof(name), "t-n%d", i);
+		ASSERT_EQ(0, tenant_new(&self->nl, name, NONE, NONE, NONE))
+			TH_LOG("tenant %d of %d", have + 1, ZSV_TENANTS_MAX);
+	}
+	EXPECT_EQ(-ENOSPC, TXFER(tenant_msg(&self->nl, ZSV_CMD_TENANT_NEW,
+					    "t-over")));
+	EXPECT_EXTACK_HAS("most tenants");
+	EXPECT_EQ(~0ULL, TSTAT("t-over", ZSV_A_TENANT_ID));
+	ASSERT_EQ(0, dump_tenants(&self->nl, c));
+	EXPECT_EQ(ZSV_TENANTS_MAX, c->n);
+	EXPECT_EQ(0, c->dups);
+	/* A deleted tenant's place is free again. */
+	ASSERT_EQ(0, tenant_del(&self->nl, "t-n0"));
+	EXPECT_EQ(0, tenant_new(&self->nl, "t-over", NONE, NONE, NONE));
+	free(c);
+}
+
 /* --- monitor ---------------------------------------------------------------- */
 
 struct tenant_events {

@@ -208,21 +208,31 @@ static inline uint64_t tenant_stat(struct zsv_nl *nl, const char *name,
 	return v;
 }
 
-/* Delete every "t-*" tenant (their slices first: delete_test_slices()). */
+/*
+ * Delete every "t-*" tenant (their slices first: delete_test_slices()).
+ * A reply holds at most ZSV_NL_MAX_REPLIES tenants: dump again until a
+ * dump has none left to delete.
+ */
 static inline void delete_test_tenants(struct zsv_nl *nl)
 {
 	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_TENANT_GET, NLM_F_DUMP);
+	int deleted;
 
-	zsv_nl_xfer(nl, msg, r, ZSV_A_TENANT_MAX);
-	for (int i = 0; i < r->count; i++) {
-		const char *name =
-			nla_get_string(r->attrs[i][ZSV_A_TENANT_NAME]);
+	do {
+		struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_TENANT_GET,
+						NLM_F_DUMP);
 
-		if (!strncmp(name, "t-", 2))
-			tenant_del(nl, name);
-	}
-	zsv_nl_reply_free(r);
+		deleted = 0;
+		zsv_nl_xfer(nl, msg, r, ZSV_A_TENANT_MAX);
+		for (int i = 0; i < r->count; i++) {
+			const char *name =
+				nla_get_string(r->attrs[i][ZSV_A_TENANT_NAME]);
+
+			if (!strncmp(name, "t-", 2) && !tenant_del(nl, name))
+				deleted++;
+		}
+		zsv_nl_reply_free(r);
+	} while (deleted);
 	free(r);
 }
 
