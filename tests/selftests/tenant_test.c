@@ -301,9 +301,7 @@ TEST_F(tenant, slices_max_refuses_slice_new)
 	ASSERT_EQ(0, SXFER(snew(&self->nl, "t-s1", "zsv0", GiB, -1, "t-a")));
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv1", GiB, -1,
 				      "t-a")));
-	EXPECT_EXTACK_HAS("t-a");
-	EXPECT_EXTACK_HAS("slice");
-	EXPECT_EXTACK_HAS("limit is 1");
+	EXPECT_EXTACK_HAS("tenant 't-a' has 1 slice(s), its limit is 1");
 	EXPECT_FALSE(slice_exists(&self->nl, "t-s2"));
 	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
 	EXPECT_USAGE("t-a", GiB, 1, 100 * self->engines);
@@ -323,7 +321,9 @@ TEST_F(tenant, mem_max_refuses_slice_new)
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv0", 2 * GiB, 10,
 				      "t-a")));
 	EXPECT_EXTACK_HAS("t-a");
-	EXPECT_EXTACK_HAS("memory limit");
+	EXPECT_EXTACK_HAS("memory limit is 3G");
+	EXPECT_EXTACK_HAS("2G in use");
+	EXPECT_EXTACK_HAS("2G more asked");
 	EXPECT_FALSE(slice_exists(&self->nl, "t-s2"));
 	EXPECT_EQ(2 * GiB, dev_stat(&self->nl, "zsv0",
 				    ZSV_A_DEV_MEM_RESERVED));
@@ -345,6 +345,7 @@ TEST_F(tenant, mem_max_refuses_slice_new)
 TEST_F(tenant, compute_max_refuses_slice_new)
 {
 	uint64_t e = self->engines;
+	char want[64];
 
 	ASSERT_EQ(0, tenant_new(&self->nl, "t-a", NONE, NONE, 50 * e));
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s1", "zsv0", GiB, -1,
@@ -356,7 +357,19 @@ TEST_F(tenant, compute_max_refuses_slice_new)
 	EXPECT_EQ(0, SXFER(snew(&self->nl, "t-s1", "zsv0", GiB, 30, "t-a")));
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv1", GiB, 21,
 				      "t-a")));
-	EXPECT_EXTACK_HAS("compute limit");
+	/* In engines: the limit, the usage and the ask. */
+	snprintf(want, sizeof(want), "compute limit is %llu.%02llu engines",
+		 (unsigned long long)(50 * e / 100),
+		 (unsigned long long)(50 * e % 100));
+	EXPECT_EXTACK_HAS(want);
+	snprintf(want, sizeof(want), "%llu.%02llu in use",
+		 (unsigned long long)(30 * e / 100),
+		 (unsigned long long)(30 * e % 100));
+	EXPECT_EXTACK_HAS(want);
+	snprintf(want, sizeof(want), "%llu.%02llu more asked",
+		 (unsigned long long)(21 * e / 100),
+		 (unsigned long long)(21 * e % 100));
+	EXPECT_EXTACK_HAS(want);
 	EXPECT_FALSE(slice_exists(&self->nl, "t-s2"));
 	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
 	EXPECT_USAGE("t-a", GiB, 1, 30 * e);
