@@ -618,6 +618,38 @@ TEST_F(tenant, usage_is_exact)
 	EXPECT_USAGE("t-a", 0, 0, 0);
 }
 
+/* What its slices' buffers use and their engine time are the tenant's. */
+TEST_F(tenant, bytes_in_use_and_busy_time_follow_the_slices)
+{
+	uint64_t before, busy, after;
+	uint32_t h;
+	int fd;
+
+	ASSERT_EQ(0, tenant_new(&self->nl, "t-a", NONE, NONE, NONE));
+	ASSERT_EQ(0, SXFER(snew(&self->nl, "t-s", "zsv0", 64 * MiB, -1, "t-a")));
+	fd = slice_open("t-s");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bo_create(fd, MiB, &h));
+	ASSERT_EQ(0, run1_within(fd, cmd_fill(h, 0, MiB, 7), 10 * SEC));
+	ASSERT_EQ(0, run1_within(fd, cmd_compute(2 * MS), 10 * SEC));
+
+	EXPECT_EQ(MiB, slice_u64(&self->nl, "t-s", ZSV_A_SLICE_MEM_USED));
+	EXPECT_EQ(MiB, TSTAT("t-a", ZSV_A_TENANT_MEM_USED));
+	/* The only slice's engine time, read before and after it. */
+	before = slice_u64(&self->nl, "t-s", ZSV_A_SLICE_BUSY_NS);
+	busy = TSTAT("t-a", ZSV_A_TENANT_BUSY_NS);
+	after = slice_u64(&self->nl, "t-s", ZSV_A_SLICE_BUSY_NS);
+	EXPECT_LT(0ULL, before);
+	EXPECT_LE(before, busy);
+	EXPECT_LE(busy, after);
+
+	/* Out of the tenant, they are not its any more. */
+	ASSERT_EQ(0, SXFER(sset(&self->nl, "t-s", "", ~0ULL, -1)));
+	EXPECT_EQ(0ULL, TSTAT("t-a", ZSV_A_TENANT_MEM_USED));
+	EXPECT_EQ(0ULL, TSTAT("t-a", ZSV_A_TENANT_BUSY_NS));
+	close(fd);
+}
+
 /* --- the most tenants ------------------------------------------------------ */
 
 struct dump_count {
