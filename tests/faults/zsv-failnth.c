@@ -24,8 +24,8 @@
  * points. Kernel splats are the VM runner's to catch, leaks kmemleak's
  * (tests/faults/run).
  *
- * The object model is: every pdev and slice as dev-get and slice-get dumps
- * report them, less what moves by itself (busy time, completed and failed
+ * The object model is: every pdev, slice and tenant as dev-get, slice-get
+ * and tenant-get dumps report them, less what moves by itself (busy time, completed and failed
  * jobs, throttled time, context switches, shares) and slice ids (handed
  * out cyclically, so every iteration's slices get new ones; each node's
  * minor is checked against its slice's id instead); every character node
@@ -95,6 +95,8 @@
 #define PREFIX "fn-"
 #define SLICE_A PREFIX "a"
 #define SLICE_B PREFIX "b"
+#define TENANT_1 PREFIX "t1"
+#define TENANT_2 PREFIX "t2"
 #define BO_SIZE MiB
 /* Far more fault points than any call has: a runaway sweep stops here. */
 #define MAX_N_DEFAULT 3000
@@ -396,6 +398,36 @@ static int nl_slice_del(const char *name)
 
 	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
 	nla_put_flag(msg, ZSV_A_SLICE_FORCE);
+	return nl_do(msg, ZSV_A_SLICE_MAX);
+}
+
+/* tenant-new of NAME with a memory and a slice limit. */
+static int nl_tenant_new(const char *name, uint64_t mem_max,
+			 uint64_t slices_max)
+{
+	struct nl_msg *msg = zsv_nl_msg(&nl, ZSV_CMD_TENANT_NEW, 0);
+
+	nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	nla_put_u64(msg, ZSV_A_TENANT_MEM_MAX, mem_max);
+	nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, slices_max);
+	return nl_do(msg, ZSV_A_TENANT_MAX);
+}
+
+static int nl_tenant_del(const char *name)
+{
+	struct nl_msg *msg = zsv_nl_msg(&nl, ZSV_CMD_TENANT_DEL, 0);
+
+	nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	return nl_do(msg, ZSV_A_TENANT_MAX);
+}
+
+/* slice-set of NAME into TENANT ("" for none). */
+static int nl_slice_tenant(const char *name, const char *tenant)
+{
+	struct nl_msg *msg = zsv_nl_msg(&nl, ZSV_CMD_SLICE_SET, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
 	return nl_do(msg, ZSV_A_SLICE_MAX);
 }
 
@@ -747,17 +779,29 @@ static const char *const slice_attr_names[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_JOBS_SUBMITTED] = "jobs_submitted",
 	[ZSV_A_SLICE_MEDIATED] = "mediated",
 	[ZSV_A_SLICE_VFIO_OPEN] = "vfio_open",
+	[ZSV_A_SLICE_TENANT] = "tenant",
 	/*
 	 * Left out: the id (cyclic), and what moves by itself: busy_ns,
 	 * jobs_completed, jobs_failed, throttled_ns, ctx_switches, shares.
 	 */
 };
 
+/* A tenant's limits and usage; its id is cyclic, its busy time moves alone. */
+static const char *const tenant_attr_names[ZSV_A_TENANT_MAX + 1] = {
+	[ZSV_A_TENANT_MEM_MAX] = "mem_max",
+	[ZSV_A_TENANT_SLICES_MAX] = "slices_max",
+	[ZSV_A_TENANT_COMPUTE_MAX] = "compute_max",
+	[ZSV_A_TENANT_MEM] = "mem", [ZSV_A_TENANT_SLICES] = "slices",
+	[ZSV_A_TENANT_COMPUTE] = "compute",
+	[ZSV_A_TENANT_MEM_USED] = "mem_used",
+	[ZSV_A_TENANT_QUOTA_HITS] = "quota_hits",
+};
+
 static bool is_string_attr(bool slice, int type)
 {
 	if (slice)
 		return type == ZSV_A_SLICE_NAME || type == ZSV_A_SLICE_DEV_NAME ||
-		       type == ZSV_A_SLICE_NODE;
+		       type == ZSV_A_SLICE_NODE || type == ZSV_A_SLICE_TENANT;
 	return type == ZSV_A_DEV_NAME || type == ZSV_A_DEV_BACKEND;
 }
 
@@ -838,6 +882,24 @@ static void model_take(struct model *m, struct fx *f)
 		}
 		sb_printf(&l, "slice %s", nla_get_string(tb[ZSV_A_SLICE_NAME]));
 		render_attrs(&l, tb, true);
+		add_line(&lines, &n, l.s);
+	}
+	zsv_nl_reply_free(rep);
+
+	err = dump(ZSV_CMD_TENANT_GET, ZSV_A_TENANT_MAX);
+	if (err)
+		bail("tenant-get dump failed: %s", strerror(-err));
+	for (int i = 0; i < rep->count; i++) {
+		struct nlattr **tb = rep->attrs[i];
+		struct sb l = {};
+
+		sb_printf(&l, "tenant %s",
+			  nla_get_string(tb[ZSV_A_TENANT_NAME]));
+		for (int t = 1; t <= ZSV_A_TENANT_MAX; t++)
+			if (tenant_attr_names[t])
+				sb_printf(&l, " %s=%" PRIu64,
+					  tenant_attr_names[t],
+					  attr_uint(tb[t]));
 		add_line(&lines, &n, l.s);
 	}
 	zsv_nl_reply_free(rep);
@@ -1325,6 +1387,102 @@ static void setup_slice_dump_dev(void)
 {
 	setup_slice_dump();
 	req_str(&fx.q, ZSV_A_SLICE_DEV_NAME, "zsv1");
+}
+
+/* Tenants. */
+static void setup_tenant_new(void)
+{
+	need_req(ZSV_CMD_TENANT_NEW, false);
+	req_str(&fx.q, ZSV_A_TENANT_NAME, TENANT_1);
+	req_u64(&fx.q, ZSV_A_TENANT_MEM_MAX, 8 * GiB);
+	req_u64(&fx.q, ZSV_A_TENANT_SLICES_MAX, 4);
+	req_u64(&fx.q, ZSV_A_TENANT_COMPUTE_MAX, 400);
+}
+
+/* fn-a (64 MiB on zsv0) in tenant fn-t1. */
+static void need_slice_in_tenant(void)
+{
+	CHECK(nl_tenant_new(TENANT_1, GiB, 4));
+	need_slice_a();
+	CHECK(nl_slice_tenant(SLICE_A, TENANT_1));
+}
+
+/* tenant-set of every limit, one below the usage, with a slice in it */
+static void setup_tenant_set(void)
+{
+	need_slice_in_tenant();
+	need_req(ZSV_CMD_TENANT_SET, false);
+	req_str(&fx.q, ZSV_A_TENANT_NAME, TENANT_1);
+	req_u64(&fx.q, ZSV_A_TENANT_MEM_MAX, 32 * MiB);
+	req_u64(&fx.q, ZSV_A_TENANT_SLICES_MAX, 2);
+	req_u64(&fx.q, ZSV_A_TENANT_COMPUTE_MAX, ZSV_LIMIT_NONE);
+}
+
+static void setup_tenant_del(void)
+{
+	CHECK(nl_tenant_new(TENANT_1, GiB, 4));
+	need_req(ZSV_CMD_TENANT_DEL, false);
+	req_str(&fx.q, ZSV_A_TENANT_NAME, TENANT_1);
+}
+
+static void setup_tenant_dump(void)
+{
+	need_slice_in_tenant();
+	CHECK(nl_tenant_new(TENANT_2, ZSV_LIMIT_NONE, ZSV_LIMIT_NONE));
+	need_req(ZSV_CMD_TENANT_GET, true);
+}
+
+/* slice-new into a tenant that already has a slice */
+static void setup_slice_new_tenant(void)
+{
+	CHECK(nl_tenant_new(TENANT_1, GiB, 4));
+	CHECK(nl_slice_new(SLICE_B, "zsv1", 64 * MiB, ZSV_MEM_MODE_RESERVED));
+	CHECK(nl_slice_tenant(SLICE_B, TENANT_1));
+	need_req(ZSV_CMD_SLICE_NEW, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
+	req_str(&fx.q, ZSV_A_SLICE_DEV_NAME, "zsv0");
+	req_u64(&fx.q, ZSV_A_SLICE_MEM_BYTES, 128 * MiB);
+	req_u32(&fx.q, ZSV_A_SLICE_CAP_PCT, 30);
+	req_str(&fx.q, ZSV_A_SLICE_TENANT, TENANT_1);
+}
+
+/* slice-new without a device, into a tenant */
+static void setup_slice_new_tenant_placed(void)
+{
+	CHECK(nl_tenant_new(TENANT_1, GiB, 4));
+	need_req(ZSV_CMD_SLICE_NEW, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
+	req_u64(&fx.q, ZSV_A_SLICE_MEM_BYTES, 128 * MiB);
+	req_str(&fx.q, ZSV_A_SLICE_TENANT, TENANT_1);
+}
+
+/* slice-set moving fn-a from fn-t1 to fn-t2, growing it */
+static void setup_slice_set_tenant(void)
+{
+	need_slice_in_tenant();
+	CHECK(nl_tenant_new(TENANT_2, GiB, 4));
+	need_req(ZSV_CMD_SLICE_SET, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
+	req_str(&fx.q, ZSV_A_SLICE_TENANT, TENANT_2);
+	req_u64(&fx.q, ZSV_A_SLICE_MEM_BYTES, 128 * MiB);
+	req_u32(&fx.q, ZSV_A_SLICE_CAP_PCT, 60);
+}
+
+/* slice-set taking fn-a out of its tenant */
+static void setup_slice_set_untenant(void)
+{
+	need_slice_in_tenant();
+	need_req(ZSV_CMD_SLICE_SET, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
+	req_str(&fx.q, ZSV_A_SLICE_TENANT, "");
+}
+
+/* slice-del of a slice in a tenant: the tenant's usage follows */
+static void setup_slice_del_tenant(void)
+{
+	need_slice_in_tenant();
+	need_req(ZSV_CMD_SLICE_DEL, false);
+	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
 }
 
 /* Data plane. */
@@ -1851,6 +2009,23 @@ static const struct op ops[] = {
 	{ "slice-get-dump", "slice-get dump", setup_slice_dump, call_nl },
 	{ "slice-get-dump-dev", "slice-get dump of one pdev",
 	  setup_slice_dump_dev, call_nl },
+	{ "tenant-new", "tenant-new with every limit", setup_tenant_new,
+	  call_nl },
+	{ "tenant-set", "tenant-set of every limit, below the usage",
+	  setup_tenant_set, call_nl },
+	{ "tenant-del", "tenant-del of a tenant without slices",
+	  setup_tenant_del, call_nl },
+	{ "tenant-get-dump", "tenant-get dump", setup_tenant_dump, call_nl },
+	{ "slice-new-tenant", "slice-new into a tenant with a slice",
+	  setup_slice_new_tenant, call_nl },
+	{ "slice-new-tenant-placed", "slice-new without a device, in a tenant",
+	  setup_slice_new_tenant_placed, call_nl },
+	{ "slice-set-tenant", "slice-set moving a slice to another tenant, grown",
+	  setup_slice_set_tenant, call_nl },
+	{ "slice-set-untenant", "slice-set of tenant \"\": out of its tenant",
+	  setup_slice_set_untenant, call_nl },
+	{ "slice-del-tenant", "slice-del of a slice in a tenant",
+	  setup_slice_del_tenant, call_nl },
 	{ "open", "open of a slice node (context creation)", setup_open,
 	  call_open },
 	{ "info", "ZSV_IOCTL_INFO", setup_info, call_info },
@@ -2072,6 +2247,24 @@ static void teardown(void)
 		err = nl_slice_del(names[i]);
 		if (err)
 			bail("teardown: slice-del %s: %s", names[i], strerror(-err));
+	}
+
+	/* Then its tenants, which have no slices left. */
+	err = dump(ZSV_CMD_TENANT_GET, ZSV_A_TENANT_MAX);
+	if (err)
+		bail("tenant-get dump failed: %s", strerror(-err));
+	n = 0;
+	for (int i = 0; i < rep->count && n < 64; i++) {
+		const char *name = nla_get_string(rep->attrs[i][ZSV_A_TENANT_NAME]);
+
+		if (!strncmp(name, PREFIX, strlen(PREFIX)))
+			snprintf(names[n++], ZSV_NAME_MAX + 1, "%s", name);
+	}
+	zsv_nl_reply_free(rep);
+	for (int i = 0; i < n; i++) {
+		err = nl_tenant_del(names[i]);
+		if (err)
+			bail("teardown: tenant-del %s: %s", names[i], strerror(-err));
 	}
 
 	err = dump(ZSV_CMD_DEV_GET, ZSV_A_DEV_MAX);

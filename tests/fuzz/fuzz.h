@@ -103,6 +103,7 @@ struct obj {
 	char name[ZSV_NAME_MAX + 2];
 	char dev_name[ZSV_NAME_MAX + 2];
 	char node[ZSV_NAME_MAX + 16];
+	char tenant[ZSV_NAME_MAX + 2]; /* a slice's; "" for none */
 };
 
 #define MAX_OBJS 256
@@ -111,6 +112,8 @@ struct snapshot {
 	int ndev;
 	struct obj slice[MAX_OBJS];
 	int nslice;
+	struct obj tenant[MAX_OBJS];
+	int ntenant;
 };
 
 struct nl {
@@ -121,7 +124,7 @@ struct nl {
 
 int nl_open(struct nl *nl);
 void nl_close(struct nl *nl);
-/* Dump every pdev and slice into @s. 0 or a negative errno. */
+/* Dump every pdev, slice and tenant into @s. 0 or a negative errno. */
 int nl_snapshot(struct nl *nl, struct snapshot *s);
 /* Well-formed requests the fuzzer itself needs; 0 or a negative errno. */
 int nl_slice_new(struct nl *nl, const char *name, const char *dev, uint64_t mem,
@@ -130,6 +133,7 @@ int nl_slice_del(struct nl *nl, const char *name, bool force);
 int nl_slice_del_id(struct nl *nl, uint32_t id, bool force);
 int nl_dev_del(struct nl *nl, uint32_t id);
 int nl_dev_set(struct nl *nl, const struct obj *dev);
+int nl_tenant_del(struct nl *nl, const char *name);
 /*
  * One random request on @nl, checked. @inherited, when not NULL, is a
  * socket root opened, which the unprivileged child sends half its
@@ -159,6 +163,10 @@ const struct obj *model_dev_by_id(uint32_t id);
 const struct obj *model_dev_by_name(const char *name);
 const struct obj *model_slice_by_id(uint32_t id);
 const struct obj *model_slice_by_name(const char *name);
+const struct obj *model_tenant_by_id(uint32_t id);
+const struct obj *model_tenant_by_name(const char *name);
+/* Its own: named fz-*. */
+bool model_tenant_ours(const struct obj *tenant);
 /* Its own: named fz-*, or made by one of its slice-new requests. */
 bool model_slice_ours(const struct obj *slice);
 void model_slice_made(uint32_t id);

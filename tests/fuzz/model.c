@@ -4,7 +4,7 @@
  * against what the kernel reports.
  *
  * The cache is a full dump, refreshed after every change the fuzzer makes
- * or sees succeed. Nothing else changes pdevs or slices while it runs (the
+ * or sees succeed. Nothing else changes pdevs, slices or tenants while it runs (the
  * test VM runs one test at a time), so the cache is exact for everything
  * but usage (mem_used, contexts) and counters, which jobs move on their own.
  */
@@ -26,7 +26,29 @@ void model_refresh(void)
 	int err = nl_snapshot(&nl_main, &model.cur);
 
 	if (err)
-		fz_fail("cannot dump pdevs and slices: %s", errname(err));
+		fz_fail("cannot dump pdevs, slices and tenants: %s",
+			errname(err));
+}
+
+const struct obj *model_tenant_by_id(uint32_t id)
+{
+	for (int i = 0; i < model.cur.ntenant; i++)
+		if (model.cur.tenant[i].v[ZSV_A_TENANT_ID] == id)
+			return &model.cur.tenant[i];
+	return NULL;
+}
+
+const struct obj *model_tenant_by_name(const char *name)
+{
+	for (int i = 0; i < model.cur.ntenant; i++)
+		if (!strcmp(model.cur.tenant[i].name, name))
+			return &model.cur.tenant[i];
+	return NULL;
+}
+
+bool model_tenant_ours(const struct obj *tenant)
+{
+	return !strncmp(tenant->name, FZ_PREFIX, 3);
 }
 
 const struct obj *model_dev_by_id(uint32_t id)
@@ -218,27 +240,45 @@ static bool slice_attr_is_usage(int type)
 	       type == ZSV_A_SLICE_VFIO_OPEN;
 }
 
-static bool obj_same(const struct obj *a, const struct obj *b, bool dev,
+static bool tenant_attr_is_counter(int type)
+{
+	return type == ZSV_A_TENANT_QUOTA_HITS || type == ZSV_A_TENANT_BUSY_NS;
+}
+
+static bool tenant_attr_is_usage(int type)
+{
+	return type == ZSV_A_TENANT_MEM_USED;
+}
+
+enum { OBJ_DEV, OBJ_SLICE, OBJ_TENANT };
+
+static bool obj_same(const struct obj *a, const struct obj *b, int kind,
 		     bool usage, char *why, size_t len)
 {
-	int max = dev ? ZSV_A_DEV_MAX : ZSV_A_SLICE_MAX;
+	static const char *const what[] = { "pdev", "slice", "tenant" };
+	int max = kind == OBJ_DEV   ? ZSV_A_DEV_MAX :
+		  kind == OBJ_SLICE ? ZSV_A_SLICE_MAX :
+				      ZSV_A_TENANT_MAX;
 
 	if (strcmp(a->name, b->name) || strcmp(a->dev_name, b->dev_name) ||
-	    strcmp(a->node, b->node)) {
-		snprintf(why, len, "%s '%s' became '%s'",
-			 dev ? "pdev" : "slice", a->name, b->name);
+	    strcmp(a->node, b->node) || strcmp(a->tenant, b->tenant)) {
+		snprintf(why, len, "%s '%s' (tenant '%s') became '%s' ('%s')",
+			 what[kind], a->name, a->tenant, b->name, b->tenant);
 		return false;
 	}
 	for (int t = 1; t <= max; t++) {
-		if (dev ? dev_attr_is_counter(t) : slice_attr_is_counter(t))
+		if (kind == OBJ_DEV   ? dev_attr_is_counter(t) :
+		    kind == OBJ_SLICE ? slice_attr_is_counter(t) :
+					tenant_attr_is_counter(t))
 			continue;
-		if (!usage &&
-		    (dev ? dev_attr_is_usage(t) : slice_attr_is_usage(t)))
+		if (!usage && (kind == OBJ_DEV	 ? dev_attr_is_usage(t) :
+			       kind == OBJ_SLICE ? slice_attr_is_usage(t) :
+						   tenant_attr_is_usage(t)))
 			continue;
 		if (a->has[t] != b->has[t] || a->v[t] != b->v[t]) {
 			snprintf(why, len,
 				 "%s %s: attribute %d went from %llu to %llu",
-				 dev ? "pdev" : "slice", a->name, t,
+				 what[kind], a->name, t,
 				 (unsigned long long)a->v[t],
 				 (unsigned long long)b->v[t]);
 			return false;
@@ -258,14 +298,100 @@ bool snapshot_same(const struct snapshot *a, const struct snapshot *b,
 		snprintf(why, len, "%d slices became %d", a->nslice, b->nslice);
 		return false;
 	}
+	if (a->ntenant != b->ntenant) {
+		snprintf(why, len, "%d tenants became %d", a->ntenant,
+			 b->ntenant);
+		return false;
+	}
 	/* Dumps list objects by id, so the orders agree. */
 	for (int i = 0; i < a->ndev; i++)
-		if (!obj_same(&a->dev[i], &b->dev[i], true, usage, why, len))
-			return false;
-	for (int i = 0; i < a->nslice; i++)
-		if (!obj_same(&a->slice[i], &b->slice[i], false, usage, why,
+		if (!obj_same(&a->dev[i], &b->dev[i], OBJ_DEV, usage, why,
 			      len))
 			return false;
+	for (int i = 0; i < a->nslice; i++)
+		if (!obj_same(&a->slice[i], &b->slice[i], OBJ_SLICE, usage, why,
+			      len))
+			return false;
+	for (int i = 0; i < a->ntenant; i++)
+		if (!obj_same(&a->tenant[i], &b->tenant[i], OBJ_TENANT, usage,
+			      why, len))
+			return false;
+	return true;
+}
+
+static const struct obj *tenant_of(const struct snapshot *s, const char *name)
+{
+	for (int i = 0; i < s->ntenant; i++)
+		if (!strcmp(s->tenant[i].name, name))
+			return &s->tenant[i];
+	return NULL;
+}
+
+static uint64_t engines_of(const struct snapshot *s, uint64_t dev_id)
+{
+	for (int d = 0; d < s->ndev; d++)
+		if (s->dev[d].v[ZSV_A_DEV_ID] == dev_id)
+			return s->dev[d].v[ZSV_A_DEV_ENGINES];
+	return 0;
+}
+
+/*
+ * Each tenant's usage is the sum over its slices: partitions, slices,
+ * cap x engines, and (settling, like the pdevs') the bytes they use.
+ * Limits may be below the usage (lowered later), so they bound nothing
+ * here; admission is judged request by request (nlrules.c).
+ */
+static bool tenants_consistent(const struct snapshot *s, char *why, size_t len,
+			       bool *settling)
+{
+	for (int i = 0; i < s->ntenant; i++) {
+		const struct obj *tn = &s->tenant[i];
+		const uint64_t *v = tn->v;
+		uint64_t mem = 0, slices = 0, compute = 0, used = 0;
+
+		for (int t = ZSV_A_TENANT_ID; t <= ZSV_A_TENANT_MAX; t++) {
+			if (!tn->has[t]) {
+				snprintf(why, len,
+					 "tenant %s lacks attribute %d",
+					 tn->name, t);
+				return false;
+			}
+		}
+		for (int j = 0; j < s->nslice; j++) {
+			const struct obj *sl = &s->slice[j];
+
+			if (!sl->has[ZSV_A_SLICE_TENANT] ||
+			    strcmp(sl->tenant, tn->name))
+				continue;
+			mem += sl->v[ZSV_A_SLICE_MEM_BYTES];
+			slices++;
+			compute += sl->v[ZSV_A_SLICE_CAP_PCT] *
+				   engines_of(s, sl->v[ZSV_A_SLICE_DEV_ID]);
+			used += sl->v[ZSV_A_SLICE_MEM_USED];
+		}
+		if (!name_valid(tn->name))
+			snprintf(why, len, "tenant '%s' has a bad name",
+				 tn->name);
+		else if (mem != v[ZSV_A_TENANT_MEM] ||
+			 slices != v[ZSV_A_TENANT_SLICES] ||
+			 compute != v[ZSV_A_TENANT_COMPUTE])
+			snprintf(why, len,
+				 "tenant %s: its slices sum to %llu bytes, %llu slices, compute %llu; it says %llu, %llu, %llu",
+				 tn->name, (unsigned long long)mem,
+				 (unsigned long long)slices,
+				 (unsigned long long)compute,
+				 (unsigned long long)v[ZSV_A_TENANT_MEM],
+				 (unsigned long long)v[ZSV_A_TENANT_SLICES],
+				 (unsigned long long)v[ZSV_A_TENANT_COMPUTE]);
+		else if (used != v[ZSV_A_TENANT_MEM_USED] && (*settling = true))
+			snprintf(why, len,
+				 "tenant %s: its slices use %llu, mem-used is %llu",
+				 tn->name, (unsigned long long)used,
+				 (unsigned long long)v[ZSV_A_TENANT_MEM_USED]);
+		else
+			continue;
+		return false;
+	}
 	return true;
 }
 
@@ -445,11 +571,15 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 				 sl->name,
 				 (unsigned long long)
 					 v[ZSV_A_SLICE_SHARE_PROMISED_PPM]);
+		else if (sl->has[ZSV_A_SLICE_TENANT] &&
+			 !tenant_of(s, sl->tenant))
+			snprintf(why, len, "slice %s is in tenant '%s', which is not there",
+				 sl->name, sl->tenant);
 		else
 			continue;
 		return false;
 	}
-	return true;
+	return tenants_consistent(s, why, len, settling);
 }
 
 /*

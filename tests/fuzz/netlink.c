@@ -2,7 +2,7 @@
 /*
  * zsv-fuzz's netlink socket: raw generic netlink to the zsv family, the
  * kernel's answers read and checked (every reply message well formed, the
- * extended ack's message kept), dumps of every pdev and slice, and the
+ * extended ack's message kept), dumps of every pdev, slice and tenant, and the
  * few well-formed requests the fuzzer makes for itself.
  */
 #include <errno.h>
@@ -78,6 +78,24 @@ static const uint8_t slice_kind[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_SHARE_DELIVERED_PPM] = K_U32,
 	[ZSV_A_SLICE_MEDIATED] = K_U8,
 	[ZSV_A_SLICE_VFIO_OPEN] = K_U8,
+	[ZSV_A_SLICE_TENANT] = K_STR,
+};
+/* clang-format on */
+
+/* clang-format off */
+static const uint8_t tenant_kind[ZSV_A_TENANT_MAX + 1] = {
+	[ZSV_A_TENANT_PAD] = K_PAD,
+	[ZSV_A_TENANT_ID] = K_U32,
+	[ZSV_A_TENANT_NAME] = K_STR,
+	[ZSV_A_TENANT_MEM_MAX] = K_U64,
+	[ZSV_A_TENANT_SLICES_MAX] = K_U64,
+	[ZSV_A_TENANT_COMPUTE_MAX] = K_U64,
+	[ZSV_A_TENANT_MEM] = K_U64,
+	[ZSV_A_TENANT_SLICES] = K_U64,
+	[ZSV_A_TENANT_COMPUTE] = K_U64,
+	[ZSV_A_TENANT_MEM_USED] = K_U64,
+	[ZSV_A_TENANT_BUSY_NS] = K_U64,
+	[ZSV_A_TENANT_QUOTA_HITS] = K_U64,
 };
 /* clang-format on */
 
@@ -94,8 +112,9 @@ static void parse_obj(const struct nlmsghdr *nlh, struct reply *r)
 	const uint8_t *p = (const uint8_t *)g + GENL_HDRLEN;
 	int rem = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	const uint8_t *kinds;
+	int max, id_t, name_t;
 	struct obj o = {};
-	int max;
+	bool slice;
 
 	if (rem < 0) {
 		reply_bad(r, "reply shorter than a genl header");
@@ -107,8 +126,15 @@ static void parse_obj(const struct nlmsghdr *nlh, struct reply *r)
 	}
 	r->cmd = g->cmd;
 	r->dev = cmd_is_dev(g->cmd);
-	kinds = r->dev ? dev_kind : slice_kind;
-	max = r->dev ? ZSV_A_DEV_MAX : ZSV_A_SLICE_MAX;
+	r->tenant = cmd_is_tenant(g->cmd);
+	kinds = r->dev ? dev_kind : r->tenant ? tenant_kind : slice_kind;
+	max = r->dev ? ZSV_A_DEV_MAX : r->tenant ? ZSV_A_TENANT_MAX :
+						     ZSV_A_SLICE_MAX;
+	id_t = r->dev ? ZSV_A_DEV_ID : r->tenant ? ZSV_A_TENANT_ID :
+						   ZSV_A_SLICE_ID;
+	name_t = r->dev ? ZSV_A_DEV_NAME : r->tenant ? ZSV_A_TENANT_NAME :
+						       ZSV_A_SLICE_NAME;
+	slice = !r->dev && !r->tenant;
 	while (rem >= NLA_HDRLEN) {
 		struct nlattr a;
 		const uint8_t *data = p + NLA_HDRLEN;
@@ -147,13 +173,13 @@ static void parse_obj(const struct nlmsghdr *nlh, struct reply *r)
 			memcpy(&o.v[type], data, 8);
 			break;
 		case K_STR: {
-			char *dst = type == (r->dev ? ZSV_A_DEV_NAME :
-						      ZSV_A_SLICE_NAME) ?
-					    o.name :
-				    !r->dev && type == ZSV_A_SLICE_DEV_NAME ?
+			char *dst = type == name_t ? o.name :
+				    slice && type == ZSV_A_SLICE_DEV_NAME ?
 					    o.dev_name :
-				    !r->dev && type == ZSV_A_SLICE_NODE ?
+				    slice && type == ZSV_A_SLICE_NODE ?
 					    o.node :
+				    slice && type == ZSV_A_SLICE_TENANT ?
+					    o.tenant :
 					    NULL;
 			size_t cap = dst == o.node ? sizeof(o.node) :
 						     sizeof(o.name);
@@ -186,8 +212,7 @@ bad_len:
 		reply_bad(r, "reply attribute of the wrong size");
 		return;
 	}
-	if (!o.has[r->dev ? ZSV_A_DEV_ID : ZSV_A_SLICE_ID] ||
-	    !o.has[r->dev ? ZSV_A_DEV_NAME : ZSV_A_SLICE_NAME]) {
+	if (!o.has[id_t] || !o.has[name_t]) {
 		reply_bad(r, "reply without an id or a name");
 		return;
 	}
@@ -485,6 +510,17 @@ int nl_snapshot(struct nl *nl, struct snapshot *s)
 		if (err)
 			return err;
 		s->nslice = r.nobjs < MAX_OBJS ? r.nobjs : MAX_OBJS;
+		if (r.dump_intr)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.objs = s->tenant;
+		r.max_objs = MAX_OBJS;
+		msg_start(m, nl->family, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP,
+			  0, ZSV_CMD_TENANT_GET, ZSV_GENL_VERSION);
+		err = nl_xfer(nl, m, &r);
+		if (err)
+			return err;
+		s->ntenant = r.nobjs < MAX_OBJS ? r.nobjs : MAX_OBJS;
 		if (!r.dump_intr)
 			return 0;
 	}
@@ -562,5 +598,16 @@ int nl_dev_set(struct nl *nl, const struct obj *dev)
 	msg_attr(m, ZSV_A_DEV_TIMESLICE_NS, &dev->v[ZSV_A_DEV_TIMESLICE_NS], 8);
 	msg_attr(m, ZSV_A_DEV_PERIOD_NS, &dev->v[ZSV_A_DEV_PERIOD_NS], 8);
 	msg_attr(m, ZSV_A_DEV_OVERSUB_PCT, &oversub, 4);
+	return nl_xfer(nl, m, &r);
+}
+
+int nl_tenant_del(struct nl *nl, const char *name)
+{
+	struct msgbuf *m = nl_scratch();
+	struct reply r = {};
+
+	msg_start(m, nl->family, NLM_F_REQUEST | NLM_F_ACK, 0,
+		  ZSV_CMD_TENANT_DEL, ZSV_GENL_VERSION);
+	msg_attr(m, ZSV_A_TENANT_NAME, name, strlen(name) + 1);
 	return nl_xfer(nl, m, &r);
 }

@@ -37,8 +37,11 @@
 
 static const char *const cmd_names[] = {
 	"unspec",    "dev-get",	  "dev-set",   "dev-new",   "dev-del",
-	"slice-new", "slice-set", "slice-del", "slice-get",
+	"slice-new", "slice-set", "slice-del", "slice-get", "tenant-new",
+	"tenant-set", "tenant-del", "tenant-get",
 };
+_Static_assert(ARRAY_SIZE(cmd_names) == ZSV_CMD_MAX + 1,
+	       "name every command");
 
 static const char *cmd_name(uint8_t cmd)
 {
@@ -58,6 +61,7 @@ static bool err_known(int err)
 	case EBUSY:
 	case EOPNOTSUPP:
 	case EPERM:
+	case EDQUOT:
 	case ENOMEM:
 	case EMSGSIZE:
 		return true;

@@ -24,7 +24,8 @@ struct reply {
 	int max_objs;
 	struct obj *objs; /* NULL: count only */
 	uint8_t cmd; /* of the last reply message */
-	bool dev; /* the objects are pdevs (else slices) */
+	bool dev; /* the objects are pdevs */
+	bool tenant; /* the objects are tenants (neither: slices) */
 	int bad; /* malformed reply messages */
 	char bad_why[160];
 };
@@ -37,6 +38,11 @@ struct msgbuf {
 static inline bool cmd_is_dev(uint8_t cmd)
 {
 	return cmd >= ZSV_CMD_DEV_GET && cmd <= ZSV_CMD_DEV_DEL;
+}
+
+static inline bool cmd_is_tenant(uint8_t cmd)
+{
+	return cmd >= ZSV_CMD_TENANT_NEW && cmd <= ZSV_CMD_TENANT_GET;
 }
 
 /* Room for @len bytes (zeroed, padded to 4) at the end of @m. */
@@ -109,7 +115,8 @@ struct verdict {
 	/* The objects the request names, as they were (copies: the cache moves). */
 	const struct obj *dev;
 	const struct obj *slice;
-	struct obj dev_copy, slice_copy;
+	const struct obj *tenant;
+	struct obj dev_copy, slice_copy, tenant_copy;
 };
 
 void req_parse(struct req *q, const uint8_t *buf, size_t sent);

@@ -354,6 +354,104 @@ static void ga_slice_settings(unsigned int pct, bool mode)
 		ga_u32(ZSV_A_SLICE_MEM_MODE, PICK(0u, 1u, 1u, 2u, UINT32_MAX));
 }
 
+/*
+ * A tenant's name: mostly one of a few of its own (so that they stay few
+ * and slices meet them), now and then the model's, a foreign or bad one.
+ */
+static void pick_tenant_name(char *buf, size_t len)
+{
+	switch (rnd_below(10)) {
+	case 0 ... 6:
+		snprintf(buf, len, FZ_PREFIX "t%u", (unsigned int)rnd_below(5));
+		return;
+	case 7:
+		if (model.cur.ntenant) {
+			snprintf(buf, len, "%s",
+				 model.cur.tenant[rnd_below(
+							  (uint64_t)model.cur
+								  .ntenant)]
+					 .name);
+			return;
+		}
+		/* fall through */
+	case 8:
+		snprintf(buf, len, "%s",
+			 PICK("tenant", FZ_PREFIX
+			      "t-nobody", FZ_PREFIX
+			      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+		return;
+	default:
+		snprintf(buf, len, "%s",
+			 bad_names[rnd_below(ARRAY_SIZE(bad_names))]);
+	}
+}
+
+static uint32_t pick_tenant_id(void)
+{
+	if (model.cur.ntenant && chance(70))
+		return (uint32_t)model.cur
+			.tenant[rnd_below((uint64_t)model.cur.ntenant)]
+			.v[ZSV_A_TENANT_ID];
+	return u32_boundary();
+}
+
+static void ga_tenant_selector(void)
+{
+	char name[128];
+
+	switch (rnd_below(10)) {
+	case 0 ... 5:
+		pick_tenant_name(name, sizeof(name));
+		ga_str(ZSV_A_TENANT_NAME, name);
+		break;
+	case 6 ... 7:
+		ga_u32(ZSV_A_TENANT_ID, pick_tenant_id());
+		break;
+	case 8:
+		ga_u32(ZSV_A_TENANT_ID, pick_tenant_id());
+		pick_tenant_name(name, sizeof(name));
+		ga_str(ZSV_A_TENANT_NAME, name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Limits near what the fuzzer's slices ask for, so that they bite. */
+static void ga_tenant_limits(unsigned int pct)
+{
+	if (chance(pct))
+		ga_u64(ZSV_A_TENANT_MEM_MAX,
+		       chance(60) ? (1 + rnd_below(256)) << 20 :
+				    PICK(0ull, 1ull, ZSV_LIMIT_NONE,
+					 ZSV_LIMIT_NONE - 1, 16ull << 30,
+					 u64_boundary()));
+	if (chance(pct))
+		ga_u64(ZSV_A_TENANT_SLICES_MAX,
+		       chance(60) ? rnd_below(6) :
+				    PICK(0ull, ZSV_LIMIT_NONE, u64_boundary()));
+	if (chance(pct))
+		ga_u64(ZSV_A_TENANT_COMPUTE_MAX,
+		       chance(60) ? rnd_below(1000) :
+				    PICK(0ull, 100ull, 400ull, ZSV_LIMIT_NONE,
+					 u64_boundary()));
+}
+
+/* Now and then, a slice request's tenant: "" is none. */
+static void ga_slice_tenant(unsigned int pct)
+{
+	char name[128];
+
+	if (!chance(pct))
+		return;
+	if (chance(15)) {
+		ga_str(ZSV_A_SLICE_TENANT, "");
+		return;
+	}
+	pick_tenant_name(name, sizeof(name));
+	ga_str(ZSV_A_SLICE_TENANT, name);
+}
+
 /* A mostly valid request for @cmd, into ga[]. */
 void gen_template(uint8_t cmd, bool dump)
 {
@@ -407,12 +505,14 @@ void gen_template(uint8_t cmd, bool dump)
 		if (chance(92))
 			ga_u64(ZSV_A_SLICE_MEM_BYTES, pick_mem());
 		ga_slice_settings(40, true);
+		ga_slice_tenant(40);
 		break;
 	case ZSV_CMD_SLICE_SET:
 		ga_slice_selector();
 		if (chance(40))
 			ga_u64(ZSV_A_SLICE_MEM_BYTES, pick_mem());
 		ga_slice_settings(35, false);
+		ga_slice_tenant(25);
 		break;
 	case ZSV_CMD_SLICE_DEL:
 		ga_slice_selector();
@@ -433,6 +533,24 @@ void gen_template(uint8_t cmd, bool dump)
 			if (chance(5))
 				ga_slice_dev();
 		}
+		break;
+	case ZSV_CMD_TENANT_NEW:
+		if (chance(95)) {
+			pick_tenant_name(name, sizeof(name));
+			ga_str(ZSV_A_TENANT_NAME, name);
+		}
+		ga_tenant_limits(50);
+		break;
+	case ZSV_CMD_TENANT_SET:
+		ga_tenant_selector();
+		ga_tenant_limits(45);
+		break;
+	case ZSV_CMD_TENANT_DEL:
+		ga_tenant_selector();
+		break;
+	case ZSV_CMD_TENANT_GET:
+		if (!dump || chance(5))
+			ga_tenant_selector();
 		break;
 	default:
 		/* an unknown command: whatever attributes */
@@ -471,7 +589,9 @@ static size_t gen_nested(uint8_t *buf, size_t cap, int depth)
 
 static int set_max(uint8_t cmd)
 {
-	return cmd_is_dev(cmd) ? ZSV_A_DEV_MAX : ZSV_A_SLICE_MAX;
+	return cmd_is_dev(cmd)	  ? ZSV_A_DEV_MAX :
+	       cmd_is_tenant(cmd) ? ZSV_A_TENANT_MAX :
+				    ZSV_A_SLICE_MAX;
 }
 
 /* One mutation of the attribute list. */

@@ -43,7 +43,7 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		.admin = true,
 	},
 	[ZSV_CMD_SLICE_NEW] = {
-		ZSV_A_SLICE_BACKEND,
+		ZSV_A_SLICE_TENANT,
 		{ [ZSV_A_SLICE_NAME] = P_NULSTR, [ZSV_A_SLICE_DEV_ID] = P_U32,
 		  [ZSV_A_SLICE_DEV_NAME] = P_NULSTR,
 		  [ZSV_A_SLICE_MEM_BYTES] = P_U64, [ZSV_A_SLICE_MEM_MODE] = P_U32,
@@ -51,16 +51,18 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		  [ZSV_A_SLICE_TIMESLICE_NS] = P_U64, [ZSV_A_SLICE_UID] = P_U32,
 		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32,
 		  [ZSV_A_SLICE_PLACEMENT] = P_U32,
-		  [ZSV_A_SLICE_BACKEND] = P_NULSTR },
+		  [ZSV_A_SLICE_BACKEND] = P_NULSTR,
+		  [ZSV_A_SLICE_TENANT] = P_NULSTR },
 		.admin = true,
 	},
 	[ZSV_CMD_SLICE_SET] = {
-		ZSV_A_SLICE_NODE_MODE,
+		ZSV_A_SLICE_TENANT,
 		{ [ZSV_A_SLICE_ID] = P_U32, [ZSV_A_SLICE_NAME] = P_NULSTR,
 		  [ZSV_A_SLICE_MEM_BYTES] = P_U64, [ZSV_A_SLICE_WEIGHT] = P_U32,
 		  [ZSV_A_SLICE_CAP_PCT] = P_U32,
 		  [ZSV_A_SLICE_TIMESLICE_NS] = P_U64, [ZSV_A_SLICE_UID] = P_U32,
-		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32 },
+		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32,
+		  [ZSV_A_SLICE_TENANT] = P_NULSTR },
 		.admin = true,
 	},
 	[ZSV_CMD_SLICE_DEL] = {
@@ -73,6 +75,32 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		ZSV_A_SLICE_DEV_NAME,
 		{ [ZSV_A_SLICE_ID] = P_U32, [ZSV_A_SLICE_NAME] = P_NULSTR,
 		  [ZSV_A_SLICE_DEV_ID] = P_U32, [ZSV_A_SLICE_DEV_NAME] = P_NULSTR },
+		.dump = true,
+	},
+	[ZSV_CMD_TENANT_NEW] = {
+		ZSV_A_TENANT_COMPUTE_MAX,
+		{ [ZSV_A_TENANT_NAME] = P_NULSTR,
+		  [ZSV_A_TENANT_MEM_MAX] = P_U64,
+		  [ZSV_A_TENANT_SLICES_MAX] = P_U64,
+		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64 },
+		.admin = true,
+	},
+	[ZSV_CMD_TENANT_SET] = {
+		ZSV_A_TENANT_COMPUTE_MAX,
+		{ [ZSV_A_TENANT_ID] = P_U32, [ZSV_A_TENANT_NAME] = P_NULSTR,
+		  [ZSV_A_TENANT_MEM_MAX] = P_U64,
+		  [ZSV_A_TENANT_SLICES_MAX] = P_U64,
+		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64 },
+		.admin = true,
+	},
+	[ZSV_CMD_TENANT_DEL] = {
+		ZSV_A_TENANT_NAME,
+		{ [ZSV_A_TENANT_ID] = P_U32, [ZSV_A_TENANT_NAME] = P_NULSTR },
+		.admin = true,
+	},
+	[ZSV_CMD_TENANT_GET] = {
+		ZSV_A_TENANT_NAME,
+		{ [ZSV_A_TENANT_ID] = P_U32, [ZSV_A_TENANT_NAME] = P_NULSTR },
 		.dump = true,
 	},
 };
@@ -396,6 +424,89 @@ static enum expect admit(const struct obj *dev, uint32_t mode, uint64_t old,
 	return EXP_OK;
 }
 
+/* The tenant named by an id, a name or both; NULL with the reason in @v. */
+static const struct obj *sel_tenant(const struct req *q, struct verdict *v)
+{
+	const struct obj *by_id = NULL, *by_name = NULL;
+
+	if (!q_has(q, ZSV_A_TENANT_ID) && !q_has(q, ZSV_A_TENANT_NAME)) {
+		fail_because(v, "no tenant named");
+		return NULL;
+	}
+	if (q_has(q, ZSV_A_TENANT_ID)) {
+		by_id = model_tenant_by_id(q_u32(q, ZSV_A_TENANT_ID));
+		if (!by_id) {
+			fail_because(v, "no tenant with that id");
+			return NULL;
+		}
+	}
+	if (q_has(q, ZSV_A_TENANT_NAME)) {
+		if (strlen(q_str(q, ZSV_A_TENANT_NAME)) > ZSV_NAME_MAX) {
+			fail_because(v, "tenant name too long");
+			return NULL;
+		}
+		by_name = model_tenant_by_name(q_str(q, ZSV_A_TENANT_NAME));
+		if (!by_name || (by_id && by_id != by_name)) {
+			fail_because(v, "no such tenant name, or not the id's");
+			return NULL;
+		}
+	}
+	v->tenant_copy = by_name ? *by_name : *by_id;
+	return &v->tenant_copy;
+}
+
+/*
+ * The tenant a slice request names in ZSV_A_SLICE_TENANT: false (and
+ * failure in @v) when it is too long or unknown; *@t is NULL for "".
+ */
+static bool slice_tenant(const struct req *q, struct verdict *v,
+			 const struct obj **t)
+{
+	const char *name = q_str(q, ZSV_A_SLICE_TENANT);
+
+	*t = NULL;
+	if (strlen(name) > ZSV_NAME_MAX)
+		return fail_because(v, "tenant name too long"), false;
+	if (!name[0])
+		return true;
+	*t = model_tenant_by_name(name);
+	if (!*t)
+		return fail_because(v, "no such tenant"), false;
+	return true;
+}
+
+static bool tenant_over(uint64_t used, uint64_t more, uint64_t max)
+{
+	return more && (used + more < used || used + more > max);
+}
+
+/*
+ * A tenant's admission of @mem bytes, @slices slices and @compute more:
+ * true (and failure in @v) when one of its limits refuses it.
+ */
+static bool tenant_refuses(const struct obj *t, uint64_t mem, uint64_t slices,
+			   uint64_t compute, struct verdict *v)
+{
+	if (!t)
+		return false;
+	if (tenant_over(t->v[ZSV_A_TENANT_SLICES], slices,
+			t->v[ZSV_A_TENANT_SLICES_MAX]))
+		return fail_because(v, "past the tenant's slices-max"), true;
+	if (tenant_over(t->v[ZSV_A_TENANT_MEM], mem,
+			t->v[ZSV_A_TENANT_MEM_MAX]))
+		return fail_because(v, "past the tenant's mem-max"), true;
+	if (tenant_over(t->v[ZSV_A_TENANT_COMPUTE], compute,
+			t->v[ZSV_A_TENANT_COMPUTE_MAX]))
+		return fail_because(v, "past the tenant's compute-max"), true;
+	return false;
+}
+
+static uint32_t req_cap(const struct req *q, uint32_t dflt)
+{
+	return q_has(q, ZSV_A_SLICE_CAP_PCT) ? q_u32(q, ZSV_A_SLICE_CAP_PCT) :
+					       dflt;
+}
+
 static void judge_attrs(const struct req *q, struct verdict *v);
 
 /*
@@ -404,7 +515,7 @@ static void judge_attrs(const struct req *q, struct verdict *v);
  * and fail when none may.
  */
 static enum expect judge_placement(const struct req *q, uint32_t mode,
-				   struct verdict *v)
+				   const struct obj *tenant, struct verdict *v)
 {
 	const char *backend = q_has(q, ZSV_A_SLICE_BACKEND) ?
 				      q_str(q, ZSV_A_SLICE_BACKEND) : NULL;
@@ -420,6 +531,12 @@ static enum expect judge_placement(const struct req *q, uint32_t mode,
 			continue;
 		any = true;
 		memset(&scratch, 0, sizeof(scratch));
+		/* The tenant's compute is cap x this pdev's engines. */
+		if (tenant_refuses(tenant, 0, 0,
+				   (uint64_t)req_cap(q, ZSV_CAP_PCT_MAX) *
+					   dev->v[ZSV_A_DEV_ENGINES],
+				   &scratch))
+			continue;
 		e = admit(dev, mode, 0, q_u64(q, ZSV_A_SLICE_MEM_BYTES),
 			  &scratch);
 		if (e == EXP_OK)
@@ -428,7 +545,8 @@ static enum expect judge_placement(const struct req *q, uint32_t mode,
 			best = EXP_ANY;
 	}
 	if (best == EXP_FAIL)
-		fail_because(v, any ? "no pdev fits" : "no pdev of that backend");
+		fail_because(v, any ? "no pdev fits (or the tenant's compute)" :
+				      "no pdev of that backend");
 	return best;
 }
 
@@ -489,9 +607,44 @@ void judge(const struct req *q, struct verdict *v)
 	judge_attrs(q, v);
 }
 
+/*
+ * slice-set's tenant admission: of the growth, or, when the slice moves
+ * to another tenant, of all of it, at its new size and cap. False (and
+ * failure in @v) when refused.
+ */
+static bool slice_set_tenant_admits(const struct req *q, const struct obj *sl,
+				    struct verdict *v)
+{
+	const struct obj *cur = sl->has[ZSV_A_SLICE_TENANT] ?
+					model_tenant_by_name(sl->tenant) :
+					NULL;
+	const struct obj *dev =
+		model_dev_by_id((uint32_t)sl->v[ZSV_A_SLICE_DEV_ID]);
+	uint64_t engines = dev ? dev->v[ZSV_A_DEV_ENGINES] : 0;
+	uint64_t old_mem = sl->v[ZSV_A_SLICE_MEM_BYTES];
+	uint64_t new_mem = q_has(q, ZSV_A_SLICE_MEM_BYTES) ?
+				   q_u64(q, ZSV_A_SLICE_MEM_BYTES) :
+				   old_mem;
+	uint32_t old_cap = (uint32_t)sl->v[ZSV_A_SLICE_CAP_PCT];
+	uint32_t new_cap = req_cap(q, old_cap);
+	const struct obj *to = cur;
+
+	if (q_has(q, ZSV_A_SLICE_TENANT) && !slice_tenant(q, v, &to))
+		return false;
+	if (to != cur)
+		return !tenant_refuses(to, new_mem, 1,
+				       (uint64_t)new_cap * engines, v);
+	return !tenant_refuses(to, new_mem > old_mem ? new_mem - old_mem : 0,
+			       0,
+			       new_cap > old_cap ?
+				       (uint64_t)(new_cap - old_cap) * engines :
+				       0,
+			       v);
+}
+
 static void judge_attrs(const struct req *q, struct verdict *v)
 {
-	const struct obj *dev, *sl;
+	const struct obj *dev, *sl, *tn = NULL;
 	enum expect e;
 
 	switch (q->cmd) {
@@ -617,14 +770,25 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 			fail_because(v, "the name is taken");
 			break;
 		}
+		if (q_has(q, ZSV_A_SLICE_TENANT) && !slice_tenant(q, v, &tn))
+			break;
 		if (!q_has(q, ZSV_A_SLICE_DEV_ID) &&
 		    !q_has(q, ZSV_A_SLICE_DEV_NAME)) {
-			v->exp = judge_placement(q, mode, v);
+			/* The tenant's memory and slices before any pdev. */
+			if (tenant_refuses(tn, q_u64(q, ZSV_A_SLICE_MEM_BYTES),
+					   1, 0, v))
+				break;
+			v->exp = judge_placement(q, mode, tn, v);
 			break;
 		}
 		dev = v->dev = sel_dev_kept(q, v, ZSV_A_SLICE_DEV_ID,
 					    ZSV_A_SLICE_DEV_NAME);
 		if (!dev)
+			break;
+		if (tenant_refuses(tn, q_u64(q, ZSV_A_SLICE_MEM_BYTES), 1,
+				   (uint64_t)req_cap(q, ZSV_CAP_PCT_MAX) *
+					   dev->v[ZSV_A_DEV_ENGINES],
+				   v))
 			break;
 		v->exp =
 			admit(dev, mode, 0, q_u64(q, ZSV_A_SLICE_MEM_BYTES), v);
@@ -641,7 +805,8 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 		    !q_has(q, ZSV_A_SLICE_CAP_PCT) &&
 		    !q_has(q, ZSV_A_SLICE_TIMESLICE_NS) &&
 		    !q_has(q, ZSV_A_SLICE_UID) && !q_has(q, ZSV_A_SLICE_GID) &&
-		    !q_has(q, ZSV_A_SLICE_NODE_MODE)) {
+		    !q_has(q, ZSV_A_SLICE_NODE_MODE) &&
+		    !q_has(q, ZSV_A_SLICE_TENANT)) {
 			fail_because(v, "nothing to set");
 			break;
 		}
@@ -666,7 +831,63 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 					e = a;
 			}
 		}
+		if (e != EXP_FAIL && !slice_set_tenant_admits(q, sl, v))
+			e = EXP_FAIL;
 		v->exp = e;
+		break;
+	case ZSV_CMD_TENANT_NEW: {
+		const char *name = q_has(q, ZSV_A_TENANT_NAME) ?
+					   q_str(q, ZSV_A_TENANT_NAME) :
+					   NULL;
+
+		if (!name) {
+			fail_because(v, "no tenant name");
+		} else if (!name_valid(name)) {
+			fail_because(v, "bad tenant name");
+		} else if (model_tenant_by_name(name)) {
+			fail_because(v, "the tenant name is taken");
+			v->err = -EEXIST;
+		} else if (model.cur.ntenant >= ZSV_TENANTS_MAX) {
+			fail_because(v, "the most tenants");
+		} else {
+			v->exp = EXP_OK;
+		}
+		break;
+	}
+	case ZSV_CMD_TENANT_SET:
+		v->tenant = sel_tenant(q, v);
+		if (!v->tenant)
+			break;
+		if (!q_has(q, ZSV_A_TENANT_MEM_MAX) &&
+		    !q_has(q, ZSV_A_TENANT_SLICES_MAX) &&
+		    !q_has(q, ZSV_A_TENANT_COMPUTE_MAX))
+			fail_because(v, "nothing to set");
+		else
+			v->exp = EXP_OK; /* any limit, below usage too */
+		break;
+	case ZSV_CMD_TENANT_DEL:
+		v->tenant = sel_tenant(q, v);
+		if (!v->tenant)
+			break;
+		if (v->tenant->v[ZSV_A_TENANT_SLICES]) {
+			fail_because(v, "the tenant has slices");
+			v->err = -EBUSY;
+		} else {
+			v->exp = EXP_OK;
+		}
+		break;
+	case ZSV_CMD_TENANT_GET:
+		if (q->dump) {
+			if (q_has(q, ZSV_A_TENANT_ID) ||
+			    q_has(q, ZSV_A_TENANT_NAME))
+				fail_because(v, "tenant dump takes no attributes");
+			else
+				v->exp = EXP_OK;
+			break;
+		}
+		v->tenant = sel_tenant(q, v);
+		if (v->tenant)
+			v->exp = EXP_OK;
 		break;
 	case ZSV_CMD_SLICE_DEL:
 		sl = v->slice = keep_slice(v, sel_slice(q, v));
@@ -711,6 +932,13 @@ static bool foreign_slice_name(const char *name)
 	const struct obj *s = model_slice_by_name(name);
 
 	return s && !model_slice_ours(s);
+}
+
+static bool foreign_tenant_name(const char *name)
+{
+	const struct obj *t = model_tenant_by_name(name);
+
+	return t && !model_tenant_ours(t);
 }
 
 void sanitize(uint8_t *buf, size_t sent)
@@ -759,6 +987,33 @@ void sanitize(uint8_t *buf, size_t sent)
 			    name_valid((const char *)data) &&
 			    strncmp((const char *)data, FZ_PREFIX, 3))
 				data[0] = 'A';
+			/* Nor charges a tenant that is not its own. */
+			if (type == ZSV_A_SLICE_TENANT && slen < len &&
+			    foreign_tenant_name((const char *)data))
+				data[0] = 'X';
+			break;
+		case ZSV_CMD_TENANT_NEW:
+			if (type == ZSV_A_TENANT_NAME && slen < len &&
+			    name_valid((const char *)data) &&
+			    strncmp((const char *)data, FZ_PREFIX, 3))
+				data[0] = 'A';
+			break;
+		case ZSV_CMD_TENANT_SET:
+		case ZSV_CMD_TENANT_DEL:
+			if (type == ZSV_A_TENANT_ID && len >= 4) {
+				uint32_t id;
+				const struct obj *t;
+
+				memcpy(&id, data, 4);
+				t = model_tenant_by_id(id);
+				if (t && !model_tenant_ours(t)) {
+					id = UINT32_MAX - 7;
+					memcpy(data, &id, 4);
+				}
+			}
+			if (type == ZSV_A_TENANT_NAME && slen < len &&
+			    foreign_tenant_name((const char *)data))
+				data[0] = 'X';
 			break;
 		case ZSV_CMD_SLICE_SET:
 		case ZSV_CMD_SLICE_DEL:
@@ -775,6 +1030,10 @@ void sanitize(uint8_t *buf, size_t sent)
 			}
 			if (type == ZSV_A_SLICE_NAME && slen < len &&
 			    foreign_slice_name((const char *)data))
+				data[0] = 'X';
+			if (cmd == ZSV_CMD_SLICE_SET &&
+			    type == ZSV_A_SLICE_TENANT && slen < len &&
+			    foreign_tenant_name((const char *)data))
 				data[0] = 'X';
 			break;
 		}
@@ -800,6 +1059,12 @@ void check_read(const struct req *q, const struct verdict *v,
 	char why[256];
 	int want = 0;
 
+	if (q->dump && q->cmd == ZSV_CMD_TENANT_GET) {
+		if (r->nobjs != model.cur.ntenant)
+			fz_fail("a tenant dump gave %d objects, the model has %d",
+				r->nobjs, model.cur.ntenant);
+		return;
+	}
 	if (q->dump) {
 		const struct obj *all = q->cmd == ZSV_CMD_DEV_GET ?
 						model.cur.dev :
@@ -824,8 +1089,9 @@ void check_read(const struct req *q, const struct verdict *v,
 	{
 		struct snapshot *a = calloc(1, sizeof(*a)),
 				*b = calloc(1, sizeof(*b));
-		const struct obj *mine = q->cmd == ZSV_CMD_DEV_GET ? v->dev :
-								     v->slice;
+		const struct obj *mine = q->cmd == ZSV_CMD_DEV_GET    ? v->dev :
+					 q->cmd == ZSV_CMD_TENANT_GET ? v->tenant :
+									v->slice;
 
 		if (!a || !b || !mine) {
 			free(a);
@@ -836,6 +1102,10 @@ void check_read(const struct req *q, const struct verdict *v,
 			a->dev[0] = *mine;
 			b->dev[0] = r->objs[0];
 			a->ndev = b->ndev = 1;
+		} else if (q->cmd == ZSV_CMD_TENANT_GET) {
+			a->tenant[0] = *mine;
+			b->tenant[0] = r->objs[0];
+			a->ntenant = b->ntenant = 1;
 		} else {
 			a->slice[0] = *mine;
 			b->slice[0] = r->objs[0];
@@ -962,6 +1232,11 @@ void check_change(const struct req *q, const struct verdict *v,
 			fz_fail("slice-new made %s not as asked", o->name);
 		if (!model_slice_by_name(name))
 			fz_fail("slice-new's %s is not in the dump", name);
+		if (strcmp(o->tenant, q_has(q, ZSV_A_SLICE_TENANT) ?
+					      q_str(q, ZSV_A_SLICE_TENANT) :
+					      ""))
+			fz_fail("slice-new put %s in tenant '%s', not as asked",
+				o->name, o->tenant);
 		break;
 	}
 	case ZSV_CMD_SLICE_SET:
@@ -987,12 +1262,68 @@ void check_change(const struct req *q, const struct verdict *v,
 					(unsigned long long)want);
 		}
 #undef WANT
+		if (q_has(q, ZSV_A_SLICE_TENANT) &&
+		    strcmp(o->tenant, q_str(q, ZSV_A_SLICE_TENANT)))
+			fz_fail("slice-set left %s in tenant '%s', want '%s'",
+				o->name, o->tenant,
+				q_str(q, ZSV_A_SLICE_TENANT));
 		break;
 	case ZSV_CMD_SLICE_DEL:
 		if (v->slice &&
 		    model_slice_by_id((uint32_t)v->slice->v[ZSV_A_SLICE_ID]))
 			fz_fail("slice-del of %s succeeded and it is still there",
 				v->slice->name);
+		break;
+	case ZSV_CMD_TENANT_NEW:
+		if (r->nobjs != 1) {
+			fz_fail("tenant-new replied with %d objects", r->nobjs);
+			break;
+		}
+		o = &r->objs[0];
+#define LIMIT(t) (q_has(q, t) ? q_u64(q, t) : ZSV_LIMIT_NONE)
+		if (strcmp(o->name, q_str(q, ZSV_A_TENANT_NAME)) ||
+		    o->v[ZSV_A_TENANT_MEM_MAX] != LIMIT(ZSV_A_TENANT_MEM_MAX) ||
+		    o->v[ZSV_A_TENANT_SLICES_MAX] !=
+			    LIMIT(ZSV_A_TENANT_SLICES_MAX) ||
+		    o->v[ZSV_A_TENANT_COMPUTE_MAX] !=
+			    LIMIT(ZSV_A_TENANT_COMPUTE_MAX) ||
+		    o->v[ZSV_A_TENANT_MEM] || o->v[ZSV_A_TENANT_SLICES] ||
+		    o->v[ZSV_A_TENANT_COMPUTE] || o->v[ZSV_A_TENANT_MEM_USED] ||
+		    o->v[ZSV_A_TENANT_BUSY_NS] || o->v[ZSV_A_TENANT_QUOTA_HITS])
+			fz_fail("tenant-new made %s not as asked", o->name);
+		if (!model_tenant_by_name(o->name))
+			fz_fail("tenant-new's %s is not in the dump", o->name);
+		break;
+	case ZSV_CMD_TENANT_SET: {
+		const struct obj *old = v->tenant;
+
+		o = old ? model_tenant_by_id(
+				  (uint32_t)old->v[ZSV_A_TENANT_ID]) :
+			  NULL;
+		if (!o) {
+			fz_fail("tenant-set succeeded and the tenant is gone");
+			break;
+		}
+		for (int t = ZSV_A_TENANT_MEM_MAX; t <= ZSV_A_TENANT_COMPUTE;
+		     t++) {
+			uint64_t want = t <= ZSV_A_TENANT_COMPUTE_MAX &&
+							q_has(q, t) ?
+						q_u64(q, t) :
+						old->v[t];
+
+			if (o->v[t] != want)
+				fz_fail("tenant-set of %s: attribute %d is %llu, want %llu",
+					o->name, t, (unsigned long long)o->v[t],
+					(unsigned long long)want);
+		}
+#undef LIMIT
+		break;
+	}
+	case ZSV_CMD_TENANT_DEL:
+		if (v->tenant &&
+		    model_tenant_by_id((uint32_t)v->tenant->v[ZSV_A_TENANT_ID]))
+			fz_fail("tenant-del of %s succeeded and it is still there",
+				v->tenant->name);
 		break;
 	}
 }

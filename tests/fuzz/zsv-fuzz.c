@@ -229,7 +229,7 @@ static void summary(double secs)
 
 /* --- the fuzzer's own objects ------------------------------------------------- */
 
-/* Delete every fz-* slice (by force) and every pdev it added. */
+/* Delete every fz-* slice (by force), then fz-* tenant, and every pdev it added. */
 static void delete_own(void)
 {
 	int err;
@@ -244,6 +244,15 @@ static void delete_own(void)
 		if (err)
 			fz_fail("cannot delete slice %s: %s",
 				model.cur.slice[i].name, errname(err));
+	}
+	model_refresh();
+	for (int i = 0; i < model.cur.ntenant; i++) {
+		if (!model_tenant_ours(&model.cur.tenant[i]))
+			continue;
+		err = nl_tenant_del(&nl_main, model.cur.tenant[i].name);
+		if (err)
+			fz_fail("cannot delete tenant %s: %s",
+				model.cur.tenant[i].name, errname(err));
 	}
 	for (int i = 0; i < model.nowned_dev; i++) {
 		err = nl_dev_del(&nl_main, model.owned_dev[i]);

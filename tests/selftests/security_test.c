@@ -546,12 +546,16 @@ static uint64_t mask_range(int from, int to)
 
 static int read_as_nobody(void *arg)
 {
-	/* Every slice attribute but those only a request carries. */
+	/*
+	 * Every slice attribute but those only a request carries, and the
+	 * tenant, which only a slice in one has (none of these is).
+	 */
 	const uint64_t slice_attrs =
 		mask_range(ZSV_A_SLICE_ID, ZSV_A_SLICE_MAX) &
 		~(1ULL << ZSV_A_SLICE_FORCE) &
 		~(1ULL << ZSV_A_SLICE_PLACEMENT) &
-		~(1ULL << ZSV_A_SLICE_BACKEND);
+		~(1ULL << ZSV_A_SLICE_BACKEND) &
+		~(1ULL << ZSV_A_SLICE_TENANT);
 	const uint64_t dev_attrs = mask_range(ZSV_A_DEV_ID, ZSV_A_DEV_MAX);
 	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
 	char buf[512] = "";

@@ -2,7 +2,8 @@
 /*
  * Helpers that several selftests share, on top of nl_helpers.h: the unit
  * macros and a monotonic clock; netlink calls that drop their replies
- * (set a slice or pdev attribute, delete a slice, read a pdev attribute);
+ * (set a slice or pdev attribute, delete a slice, read a pdev attribute;
+ * make, change, read and delete tenants);
  * putting the simulator back as loaded (no "t-*" slices, default pdev
  * settings); making a slice and opening its node; reading the status page
  * consistently; the data-plane ioctls (BO create, destroy, mmap offset and
@@ -148,6 +149,91 @@ static inline void cleanup_all(struct zsv_nl *nl)
 {
 	delete_test_slices(nl);
 	reset_devs(nl);
+}
+
+/* --- tenants -------------------------------------------------------------- */
+
+/* Start a tenant request of CMD naming NAME; add more, then xfer. */
+static inline struct nl_msg *tenant_msg(struct zsv_nl *nl, uint8_t cmd,
+					const char *name)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, cmd, 0);
+
+	if (name)
+		nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	return msg;
+}
+
+/* Make tenant NAME with its three limits (ZSV_LIMIT_NONE: none). */
+static inline int tenant_new(struct zsv_nl *nl, const char *name,
+			     uint64_t mem_max, uint64_t slices_max,
+			     uint64_t compute_max)
+{
+	struct nl_msg *msg = tenant_msg(nl, ZSV_CMD_TENANT_NEW, name);
+
+	nla_put_u64(msg, ZSV_A_TENANT_MEM_MAX, mem_max);
+	nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, slices_max);
+	nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, compute_max);
+	return xfer(nl, msg, ZSV_A_TENANT_MAX);
+}
+
+/* Set one u64 attribute (a limit) of tenant NAME. */
+static inline int tenant_set_u64(struct zsv_nl *nl, const char *name, int type,
+				 uint64_t v)
+{
+	struct nl_msg *msg = tenant_msg(nl, ZSV_CMD_TENANT_SET, name);
+
+	nla_put_u64(msg, type, v);
+	return xfer(nl, msg, ZSV_A_TENANT_MAX);
+}
+
+static inline int tenant_del(struct zsv_nl *nl, const char *name)
+{
+	return xfer(nl, tenant_msg(nl, ZSV_CMD_TENANT_DEL, name),
+		    ZSV_A_TENANT_MAX);
+}
+
+/* A u32 or u64 attribute of tenant NAME, or ~0 when it or the tenant is gone. */
+static inline uint64_t tenant_stat(struct zsv_nl *nl, const char *name,
+				   int type)
+{
+	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
+	uint64_t v;
+
+	zsv_nl_xfer(nl, tenant_msg(nl, ZSV_CMD_TENANT_GET, name), r,
+		    ZSV_A_TENANT_MAX);
+	v = r->count ? attr_uint(r->attrs[0][type]) : ~0ULL;
+	zsv_nl_reply_free(r);
+	free(r);
+	return v;
+}
+
+/*
+ * Delete every "t-*" tenant (their slices first: delete_test_slices()).
+ * A reply holds at most ZSV_NL_MAX_REPLIES tenants: dump again until a
+ * dump has none left to delete.
+ */
+static inline void delete_test_tenants(struct zsv_nl *nl)
+{
+	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
+	int deleted;
+
+	do {
+		struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_TENANT_GET,
+						NLM_F_DUMP);
+
+		deleted = 0;
+		zsv_nl_xfer(nl, msg, r, ZSV_A_TENANT_MAX);
+		for (int i = 0; i < r->count; i++) {
+			const char *name =
+				nla_get_string(r->attrs[i][ZSV_A_TENANT_NAME]);
+
+			if (!strncmp(name, "t-", 2) && !tenant_del(nl, name))
+				deleted++;
+		}
+		zsv_nl_reply_free(r);
+	} while (deleted);
+	free(r);
 }
 
 /* --- slice nodes ---------------------------------------------------------- */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zsv-stress, the control plane: generic netlink requests, the operations
- * that carve, change and destroy slices and pdevs, and the consistency
- * checks of the object model.
+ * that carve, change and destroy slices, tenants and pdevs, and the
+ * consistency checks of the object model.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -173,6 +173,8 @@ static void parse_slice(struct nlattr **tb, void *arg)
 	s->mem_bytes = attr_uint(tb[ZSV_A_SLICE_MEM_BYTES]);
 	s->mem_used = attr_uint(tb[ZSV_A_SLICE_MEM_USED]);
 	s->mem_mode = attr_uint(tb[ZSV_A_SLICE_MEM_MODE]);
+	s->cap_pct = attr_uint(tb[ZSV_A_SLICE_CAP_PCT]);
+	attr_str(s->tenant, tb[ZSV_A_SLICE_TENANT]);
 	s->contexts = attr_uint(tb[ZSV_A_SLICE_CONTEXTS]);
 	s->jobs_submitted = attr_uint(tb[ZSV_A_SLICE_JOBS_SUBMITTED]);
 	s->jobs_completed = attr_uint(tb[ZSV_A_SLICE_JOBS_COMPLETED]);
@@ -193,6 +195,58 @@ static void parse_dev(struct nlattr **tb, void *arg)
 	d->mem_used = attr_uint(tb[ZSV_A_DEV_MEM_USED]);
 	d->slice_count = attr_uint(tb[ZSV_A_DEV_SLICE_COUNT]);
 	d->oversub_pct = attr_uint(tb[ZSV_A_DEV_OVERSUB_PCT]);
+	d->engines = attr_uint(tb[ZSV_A_DEV_ENGINES]);
+}
+
+static void parse_tenant(struct nlattr **tb, void *arg)
+{
+	struct recs *rs = arg;
+	struct tenant_rec *r;
+
+	if (rs->n >= rs->max)
+		return;
+	r = (struct tenant_rec *)rs->rec + rs->n++;
+	attr_str(r->name, tb[ZSV_A_TENANT_NAME]);
+	r->mem_max = attr_uint(tb[ZSV_A_TENANT_MEM_MAX]);
+	r->slices_max = attr_uint(tb[ZSV_A_TENANT_SLICES_MAX]);
+	r->compute_max = attr_uint(tb[ZSV_A_TENANT_COMPUTE_MAX]);
+	r->mem = attr_uint(tb[ZSV_A_TENANT_MEM]);
+	r->slices = attr_uint(tb[ZSV_A_TENANT_SLICES]);
+	r->compute = attr_uint(tb[ZSV_A_TENANT_COMPUTE]);
+}
+
+static int ctl_dump_tenants(struct thr *t, struct tenant_rec *recs, int max,
+			    bool *intr)
+{
+	struct recs rs = { .rec = recs, .max = max };
+	struct req q = { .maxattr = ZSV_A_TENANT_MAX,
+			 .parse = parse_tenant,
+			 .arg = &rs };
+	int err = xfer(t, msg_new(t, ZSV_CMD_TENANT_GET, NLM_F_DUMP), &q);
+
+	if (intr)
+		*intr = q.intr;
+	return err ? -err : rs.n;
+}
+
+static int ctl_tenant_new(struct thr *t, const char *name, uint64_t mem_max,
+			  uint64_t slices_max, uint64_t compute_max)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_TENANT_NEW, 0);
+
+	nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	nla_put_u64(msg, ZSV_A_TENANT_MEM_MAX, mem_max);
+	nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, slices_max);
+	nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, compute_max);
+	return xfer_simple(t, msg);
+}
+
+static int ctl_tenant_del(struct thr *t, const char *name)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_TENANT_DEL, 0);
+
+	nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	return xfer_simple(t, msg);
 }
 
 /* Every slice (of @dev, unless NULL): the count, or -errno. */
@@ -242,7 +296,7 @@ int ctl_dev_get(struct thr *t, const char *name, struct dev_rec *rec)
 
 int ctl_slice_new(struct thr *t, const char *name, const char *dev,
 		  uint64_t mem, uint32_t mode, uint32_t weight, uint32_t cap,
-		  uint64_t timeslice)
+		  uint64_t timeslice, const char *tenant)
 {
 	struct nl_msg *msg = msg_new(t, ZSV_CMD_SLICE_NEW, 0);
 
@@ -262,6 +316,8 @@ int ctl_slice_new(struct thr *t, const char *name, const char *dev,
 		nla_put_u32(msg, ZSV_A_SLICE_CAP_PCT, cap);
 	if (timeslice)
 		nla_put_u64(msg, ZSV_A_SLICE_TIMESLICE_NS, timeslice);
+	if (tenant)
+		nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
 	return xfer_simple(t, msg);
 }
 
@@ -343,6 +399,28 @@ static void slot_set(const char *name, bool live)
 		__atomic_store_n(&slot_live[slot], live, __ATOMIC_RELAXED);
 }
 
+/*
+ * A tenant for a slice request: none (NULL) half the time, now and then
+ * "" (none, said), else one of the changing or the fixed ones.
+ */
+static const char *pick_tenant(struct thr *t, char *buf)
+{
+	switch (rnd(t) % 8) {
+	case 0 ... 3:
+		return NULL;
+	case 4:
+		return "";
+	case 5:
+		snprintf(buf, ZSV_NAME_MAX + 1, STRESS_PREFIX "f%d",
+			 (int)(rnd(t) % FIXED_TENANTS));
+		return buf;
+	default:
+		snprintf(buf, ZSV_NAME_MAX + 1, STRESS_PREFIX "t%d",
+			 (int)(rnd(t) % TENANT_SLOTS));
+		return buf;
+	}
+}
+
 /* --- operations --------------------------------------------------------- */
 
 static const uint64_t timeslices[] = {
@@ -352,6 +430,7 @@ static const uint64_t timeslices[] = {
 void op_slice_new(struct thr *t)
 {
 	char name[ZSV_NAME_MAX + 1], dev[ZSV_NAME_MAX + 1];
+	char tenant[ZSV_NAME_MAX + 1];
 	uint32_t mode = rnd(t) % 3 == 0 ? ZSV_MEM_MODE_SHARED :
 					  ZSV_MEM_MODE_RESERVED;
 	uint64_t mem = rnd_range(t, 1, 16) * MiB;
@@ -367,13 +446,15 @@ void op_slice_new(struct thr *t)
 	err = ctl_slice_new(t, name, rnd(t) % 4 ? dev : NULL, mem, mode,
 			    rnd(t) % 2 ? rnd_range(t, 1, 1000) : 0,
 			    rnd(t) % 2 ? rnd_range(t, 5, 100) : 0,
-			    timeslices[rnd(t) % 6]);
+			    timeslices[rnd(t) % 6], pick_tenant(t, tenant));
 	/*
 	 * EEXIST: the slot is taken; ENOSPC: the pdev has no room left;
 	 * ENODEV: the pdev went away (dev-del) or is being removed.
-	 * Placed: ENOSPC only when no pdev had room.
+	 * Placed: ENOSPC only when no pdev had room. ENOENT: its tenant is
+	 * not there (deleted, or not made yet); EDQUOT: past its limits.
 	 */
-	expect(t, K_SLICE_NEW, err, EEXIST, ENOSPC, ENODEV, 0);
+	expect(t, K_SLICE_NEW, err, EEXIST, ENOSPC, ENODEV, ENOENT, EDQUOT,
+	       0);
 	if (!err)
 		slot_set(name, true);
 }
@@ -381,8 +462,9 @@ void op_slice_new(struct thr *t)
 void op_slice_set(struct thr *t)
 {
 	struct nl_msg *msg = msg_new(t, ZSV_CMD_SLICE_SET, 0);
-	char name[ZSV_NAME_MAX + 1];
-	int what = rnd(t) % 10, err;
+	char name[ZSV_NAME_MAX + 1], tenant[ZSV_NAME_MAX + 1];
+	int what = rnd(t) % 12, err;
+	const char *tn;
 
 	slot_name(name, pick_slot(t));
 	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
@@ -399,12 +481,20 @@ void op_slice_set(struct thr *t)
 	if (what == 9) /* remakes the node under open() of other threads */
 		nla_put_u32(msg, ZSV_A_SLICE_NODE_MODE,
 			    rnd(t) % 2 ? 0600 : 0660);
+	if (what >= 10) { /* a move between tenants, or out of one */
+		tn = pick_tenant(t, tenant);
+		nla_put_string(msg, ZSV_A_SLICE_TENANT, tn ? tn : "");
+		if (rnd(t) % 2)
+			nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES,
+				    rnd_range(t, 1, 24) * MiB);
+	}
 	err = xfer_simple(t, msg);
 	/*
-	 * ENOENT: no such slice; EBUSY: shrinking below what BOs use;
-	 * ENOSPC: growing past what the pdev has left.
+	 * ENOENT: no such slice or tenant; EBUSY: shrinking below what BOs
+	 * use; ENOSPC: growing past what the pdev has left; EDQUOT: growing
+	 * or moving past a tenant's limits.
 	 */
-	expect(t, K_SLICE_SET, err, ENOENT, EBUSY, ENOSPC, 0);
+	expect(t, K_SLICE_SET, err, ENOENT, EBUSY, ENOSPC, EDQUOT, 0);
 }
 
 void op_slice_del(struct thr *t, bool force)
@@ -614,23 +704,172 @@ out:
 	__atomic_store_n(&drain_busy, 0, __ATOMIC_RELEASE);
 }
 
+static uint64_t rnd_limit(struct thr *t, uint64_t small)
+{
+	return rnd(t) % 5 ? rnd_range(t, 0, small) : ZSV_LIMIT_NONE;
+}
+
+void op_tenant_new(struct thr *t)
+{
+	char name[ZSV_NAME_MAX + 1];
+	int err;
+
+	snprintf(name, sizeof(name), STRESS_PREFIX "t%d",
+		 (int)(rnd(t) % TENANT_SLOTS));
+	err = ctl_tenant_new(t, name, rnd_limit(t, 64) * MiB,
+			     rnd_limit(t, 6), rnd_limit(t, 1200));
+	expect(t, K_TENANT_NEW, err, EEXIST, 0);
+}
+
+/* Limits up and down, below the usage too: nothing may be taken away. */
+void op_tenant_set(struct thr *t)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_TENANT_SET, 0);
+	char name[ZSV_NAME_MAX + 1];
+	int what = rnd(t) % 7, err;
+
+	snprintf(name, sizeof(name), STRESS_PREFIX "t%d",
+		 (int)(rnd(t) % TENANT_SLOTS));
+	nla_put_string(msg, ZSV_A_TENANT_NAME, name);
+	if (!what || what & 1)
+		nla_put_u64(msg, ZSV_A_TENANT_MEM_MAX, rnd_limit(t, 64) * MiB);
+	if (what & 2)
+		nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, rnd_limit(t, 6));
+	if (what & 4)
+		nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, rnd_limit(t, 1200));
+	err = xfer_simple(t, msg);
+	expect(t, K_TENANT_SET, err, ENOENT, 0);
+}
+
+void op_tenant_del(struct thr *t)
+{
+	char name[ZSV_NAME_MAX + 1];
+	int err;
+
+	snprintf(name, sizeof(name), STRESS_PREFIX "t%d",
+		 (int)(rnd(t) % TENANT_SLOTS));
+	err = ctl_tenant_del(t, name);
+	/* EBUSY: it has slices. */
+	expect(t, K_TENANT_DEL, err, ENOENT, EBUSY, 0);
+}
+
+int tenants_init(struct thr *t)
+{
+	char name[ZSV_NAME_MAX + 1];
+	int err;
+
+	for (int i = 0; i < FIXED_TENANTS; i++) {
+		snprintf(name, sizeof(name), STRESS_PREFIX "f%d", i);
+		err = ctl_tenant_new(t, name, FIXED_MEM_MAX, FIXED_SLICES_MAX,
+				     FIXED_COMPUTE_MAX);
+		if (!expect(t, K_TENANT_NEW, err, 0))
+			return err;
+	}
+	return 0;
+}
+
 /* --- consistency -------------------------------------------------------- */
 
 static uint64_t checks, checks_skipped;
 
+static uint32_t engines_of(const struct dev_rec *devs, int nd, const char *dev)
+{
+	for (int d = 0; d < nd; d++)
+		if (!strcmp(devs[d].name, dev))
+			return devs[d].engines;
+	return 0;
+}
+
 /*
- * With every other thread held off the module (so no slice or pdev comes
- * or goes), dump pdevs and slices and check that each pdev of this run
- * accounts for exactly its slices: reserved bytes, shared quotas, slice
- * count; that no slice uses more than its partition and no pdev more
- * than it has. @final: nothing runs any more, so the bytes in use must
- * add up too.
+ * Each tenant of this run accounts for exactly its slices: bytes, slices,
+ * cap x engines; and a fixed one, whose limits never change, is within
+ * them: no race of admissions overcommitted it.
+ */
+static bool check_tenants(struct thr *t, const struct slice_rec *recs, int ns,
+			  const struct dev_rec *devs, int nd, bool *skipped)
+{
+	static struct tenant_rec tns[64];
+	bool intr = false, ok = true;
+	int nt = ctl_dump_tenants(t, tns, 64, &intr);
+
+	expect(t, K_TENANT_DUMP, nt < 0 ? -nt : 0, 0);
+	if (nt < 0 || intr) {
+		*skipped = true;
+		return true;
+	}
+	for (int i = 0; i < nt; i++) {
+		const struct tenant_rec *tn = &tns[i];
+		uint64_t mem = 0, slices = 0, compute = 0;
+		bool fixed;
+
+		if (strncmp(tn->name, STRESS_PREFIX, strlen(STRESS_PREFIX)))
+			continue;
+		fixed = tn->name[strlen(STRESS_PREFIX)] == 'f';
+		for (int j = 0; j < ns; j++) {
+			if (strcmp(recs[j].tenant, tn->name))
+				continue;
+			mem += recs[j].mem_bytes;
+			slices++;
+			compute += (uint64_t)recs[j].cap_pct *
+				   engines_of(devs, nd, recs[j].dev);
+		}
+		if (mem != tn->mem || slices != tn->slices ||
+		    compute != tn->compute) {
+			fail(t,
+			     "check: tenant %s says %llu bytes, %llu slices, compute %llu; its slices add up to %llu, %llu, %llu",
+			     tn->name, (unsigned long long)tn->mem,
+			     (unsigned long long)tn->slices,
+			     (unsigned long long)tn->compute,
+			     (unsigned long long)mem,
+			     (unsigned long long)slices,
+			     (unsigned long long)compute);
+			ok = false;
+		}
+		if (fixed && (tn->mem > FIXED_MEM_MAX ||
+			      tn->slices > FIXED_SLICES_MAX ||
+			      tn->compute > FIXED_COMPUTE_MAX ||
+			      tn->mem_max != FIXED_MEM_MAX ||
+			      tn->slices_max != FIXED_SLICES_MAX ||
+			      tn->compute_max != FIXED_COMPUTE_MAX)) {
+			fail(t,
+			     "check: fixed tenant %s is overcommitted: %llu bytes, %llu slices, compute %llu (limits %llu, %llu, %llu)",
+			     tn->name, (unsigned long long)tn->mem,
+			     (unsigned long long)tn->slices,
+			     (unsigned long long)tn->compute,
+			     (unsigned long long)tn->mem_max,
+			     (unsigned long long)tn->slices_max,
+			     (unsigned long long)tn->compute_max);
+			ok = false;
+		}
+	}
+	/* No slice of ours is in a tenant that is not there. */
+	for (int j = 0; j < ns; j++) {
+		bool found = !recs[j].tenant[0];
+
+		for (int i = 0; i < nt && !found; i++)
+			found = !strcmp(recs[j].tenant, tns[i].name);
+		if (!found) {
+			fail(t, "check: slice %s is in tenant %s, which is not there",
+			     recs[j].name, recs[j].tenant);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/*
+ * With every other thread held off the module (so no slice, tenant or
+ * pdev comes or goes), dump pdevs, slices and tenants and check that each
+ * pdev of this run accounts for exactly its slices: reserved bytes,
+ * shared quotas, slice count; that no slice uses more than its partition
+ * and no pdev more than it has; and the tenants (check_tenants()).
+ * @final: nothing runs any more, so the bytes in use must add up too.
  */
 bool check_consistency(struct thr *t, bool final)
 {
 	static struct dev_rec devs[1024];
 	struct slice_rec *recs = dump_buf();
-	bool intr_s = false, intr_d = false, ok = true;
+	bool intr_s = false, intr_d = false, intr_t = false, ok = true;
 	int ns, nd;
 
 	if (!final)
@@ -640,6 +879,11 @@ bool check_consistency(struct thr *t, bool final)
 	ns = ctl_dump_slices(t, NULL, recs, 4096, &intr_s);
 	expect(t, K_SLICE_DUMP, ns < 0 ? -ns : 0, 0);
 	if (nd < 0 || ns < 0 || intr_s || intr_d) {
+		checks_skipped++;
+		goto out;
+	}
+	ok = check_tenants(t, recs, ns, devs, nd, &intr_t);
+	if (intr_t) {
 		checks_skipped++;
 		goto out;
 	}
@@ -716,6 +960,28 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Delete every tenant of this run; @final: each must be empty and go. */
+static void tenants_delete(struct thr *t, bool final)
+{
+	static struct tenant_rec tns[64];
+	int nt = ctl_dump_tenants(t, tns, 64, NULL), err;
+
+	expect(t, K_TENANT_DUMP, nt < 0 ? -nt : 0, 0);
+	for (int i = 0; i < nt; i++) {
+		if (!is_ours(tns[i].name))
+			continue;
+		if (final && (tns[i].mem || tns[i].slices || tns[i].compute))
+			fail(t, "tenant %s without slices says %llu bytes, %llu slices, compute %llu",
+			     tns[i].name, (unsigned long long)tns[i].mem,
+			     (unsigned long long)tns[i].slices,
+			     (unsigned long long)tns[i].compute);
+		err = ctl_tenant_del(t, tns[i].name);
+		if (final && !expect(t, K_TENANT_DEL, err, 0))
+			fail(t, "tenant-del %s at the end: %s (%s)",
+			     tns[i].name, errname(err), t->extack);
+	}
+}
+
 /*
  * After the threads have stopped and closed everything: every job of
  * every remaining slice retires, every byte comes back, the sums hold
@@ -764,6 +1030,8 @@ void final_cleanup(struct thr *t)
 			fail(t, "slice-del %s at the end: %s (%s)",
 			     recs[i].name, errname(err), t->extack);
 	}
+	/* Empty now, every tenant of this run goes. */
+	tenants_delete(t, true);
 	for (int i = 0; i < opt.pdevs; i++) {
 		if (!pdev[i].name[0])
 			continue;
@@ -802,6 +1070,7 @@ void remove_leftovers(struct thr *t)
 	for (int i = 0; i < n; i++)
 		if (is_ours(recs[i].name))
 			ctl_slice_del(t, recs[i].name, true);
+	tenants_delete(t, false);
 }
 
 /* slice-set of weight and cap on any slice (an mdev's, named by UUID). */

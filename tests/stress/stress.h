@@ -23,6 +23,16 @@
 /* Slices are named "st-<slot>"; SLOTS bounds how many exist at once. */
 #define STRESS_PREFIX "st-"
 #define SLOTS 24
+/*
+ * Tenants: "st-t<n>" are made, changed (limits lowered below their usage
+ * too) and deleted all along; "st-f<n>" are made once, with small limits
+ * that are never changed, so their usage must never be past them.
+ */
+#define TENANT_SLOTS 4
+#define FIXED_TENANTS 2
+#define FIXED_MEM_MAX (40 * MiB)
+#define FIXED_SLICES_MAX 3
+#define FIXED_COMPUTE_MAX 300
 #define PDEVS_MAX 8
 #define CTX_MAX 3 /* open contexts per thread */
 #define BO_MAX 6 /* BOs per context */
@@ -40,6 +50,10 @@ enum kind {
 	K_DEV_GET,
 	K_DEV_SET,
 	K_DEV_DEL,
+	K_TENANT_NEW,
+	K_TENANT_SET,
+	K_TENANT_DEL,
+	K_TENANT_DUMP,
 	K_DEV_NEW,
 	K_OPEN,
 	K_CLOSE,
@@ -122,8 +136,9 @@ struct thr {
 struct slice_rec {
 	char name[ZSV_NAME_MAX + 1];
 	char dev[ZSV_NAME_MAX + 1];
+	char tenant[ZSV_NAME_MAX + 1]; /* "" for none */
 	uint64_t mem_bytes, mem_used;
-	uint32_t mem_mode, contexts;
+	uint32_t mem_mode, contexts, cap_pct;
 	uint64_t jobs_submitted, jobs_completed;
 };
 
@@ -131,7 +146,14 @@ struct slice_rec {
 struct dev_rec {
 	char name[ZSV_NAME_MAX + 1];
 	uint64_t mem_total, mem_reserved, mem_shared, mem_used;
-	uint32_t slice_count, oversub_pct;
+	uint32_t slice_count, oversub_pct, engines;
+};
+
+/* A tenant as a dump reports it. */
+struct tenant_rec {
+	char name[ZSV_NAME_MAX + 1];
+	uint64_t mem_max, slices_max, compute_max;
+	uint64_t mem, slices, compute;
 };
 
 /* The pdevs this run made (dev-new), which are the only ones it changes. */
@@ -175,7 +197,7 @@ int ctl_open(struct thr *t);
 void ctl_close(struct thr *t);
 int ctl_slice_new(struct thr *t, const char *name, const char *dev,
 		  uint64_t mem, uint32_t mode, uint32_t weight, uint32_t cap,
-		  uint64_t timeslice);
+		  uint64_t timeslice, const char *tenant);
 int ctl_slice_del(struct thr *t, const char *name, bool force);
 int ctl_dev_new(struct thr *t, uint64_t mem, uint32_t engines, char *name);
 int ctl_dev_del(struct thr *t, const char *name);
@@ -191,6 +213,11 @@ void op_slice_dump(struct thr *t);
 void op_dev_set(struct thr *t);
 void op_dev_del(struct thr *t);
 void op_drain(struct thr *t);
+void op_tenant_new(struct thr *t);
+void op_tenant_set(struct thr *t);
+void op_tenant_del(struct thr *t);
+/* Make the fixed tenants; 0 or a positive errno. */
+int tenants_init(struct thr *t);
 int pick_slot(struct thr *t);
 bool check_consistency(struct thr *t, bool final);
 void check_counts(uint64_t *done, uint64_t *skipped);

@@ -17,13 +17,23 @@
  * another. Besides each thread's own contexts, two contexts are used by
  * every thread at once, so that calls also race inside one context. With
  * --try-unload, one more thread tries to unload zsv_sim and zsv all along.
+ * Slices are made in, moved between and taken out of tenants: "st-t<n>",
+ * which threads make, delete and change the limits of (below the usage
+ * too) all along, and "st-f<n>", made at the start with small limits that
+ * never change, which the consistency checks hold them to: racing
+ * admissions never overcommit a tenant, and each tenant's usage is the
+ * sum over its slices.
  * It never touches slices or pdevs it did not make.
  *
  * Every call's result is checked against the errnos the ABI allows for it
  * in the situations this stress creates; anything else is a failure:
  *
- *   slice-new        EEXIST, ENOSPC, ENODEV (pdev removed or going)
- *   slice-set        ENOENT, EBUSY (shrink below use), ENOSPC (growth)
+ *   slice-new        EEXIST, ENOSPC, ENODEV (pdev removed or going),
+ *                    ENOENT (its tenant deleted), EDQUOT (tenant limits)
+ *   slice-set        ENOENT, EBUSY (shrink below use), ENOSPC (growth),
+ *                    EDQUOT (growth or a move past a tenant's limits)
+ *   tenant-new       EEXIST          tenant-set  ENOENT
+ *   tenant-del       ENOENT, EBUSY (it has slices)
  *   slice-del        ENOENT, EBUSY (contexts open; not with force)
  *   slice-get        ENOENT          slice/dev dumps  none
  *   dev-set          ENODEV, EBUSY (oversubscription below quotas)
@@ -96,6 +106,10 @@ static const char *const kind_names[K_NR] = {
 	[K_DEV_GET] = "dev-get",
 	[K_DEV_SET] = "dev-set",
 	[K_DEV_DEL] = "dev-del",
+	[K_TENANT_NEW] = "tenant-new",
+	[K_TENANT_SET] = "tenant-set",
+	[K_TENANT_DEL] = "tenant-del",
+	[K_TENANT_DUMP] = "tenant-get dump",
 	[K_DEV_NEW] = "dev-new",
 	[K_OPEN] = "open",
 	[K_CLOSE] = "close",
@@ -245,6 +259,9 @@ static const struct op ops[] = {
 	{ op_dev_set, 12 },
 	{ op_dev_del, 4 },
 	{ op_drain, 2 },
+	{ op_tenant_new, 6 },
+	{ op_tenant_set, 10 },
+	{ op_tenant_del, 5 },
 	{ op_open, 50 },
 	{ op_close, 30 },
 	{ op_info, 25 },
@@ -502,6 +519,12 @@ int main(int argc, char **argv)
 	}
 	mdev_remove_leftovers();
 	remove_leftovers(&main_thr);
+	err = tenants_init(&main_thr);
+	if (err) {
+		fprintf(stderr, "zsv-stress: tenant-new: %s (%s)\n",
+			errname(err), main_thr.extack);
+		return 1;
+	}
 	mdev_init(&main_thr);
 	for (int i = 0; i < opt.pdevs; i++) {
 		err = ctl_dev_new(&main_thr, opt.pdev_mem, 2 + i % 3,
