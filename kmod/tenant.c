@@ -125,9 +125,9 @@ int zsv_tenant_admit_locked(struct zsv_tenant *tenant, u64 mem, u64 slices,
 
 	if (zsv_tenant_over(tenant->slices, slices, tenant->slices_max)) {
 		NL_SET_ERR_MSG_FMT(extack,
-				   "tenant '%.40s' has %llu slice(s), its limit is %llu",
-				   tenant->name, tenant->slices,
-				   tenant->slices_max);
+				   "tenant slice limit %llu: %llu in use ('%.40s')",
+				   tenant->slices_max, tenant->slices,
+				   tenant->name);
 		goto refused;
 	}
 	if (zsv_tenant_over(tenant->mem, mem, tenant->mem_max)) {
@@ -135,8 +135,8 @@ int zsv_tenant_admit_locked(struct zsv_tenant *tenant, u64 mem, u64 slices,
 		zsv_fmt_mem(max, sizeof(max), tenant->mem_max);
 		zsv_fmt_bytes(asked, sizeof(asked), mem);
 		NL_SET_ERR_MSG_FMT(extack,
-				   "tenant '%.40s' memory limit is %s: %s in use, %s more asked",
-				   tenant->name, max, used, asked);
+				   "tenant memory limit %s: %s in use, %s more asked ('%.40s')",
+				   max, used, asked, tenant->name);
 		goto refused;
 	}
 	if (zsv_tenant_over(tenant->compute, compute, tenant->compute_max)) {
@@ -144,8 +144,8 @@ int zsv_tenant_admit_locked(struct zsv_tenant *tenant, u64 mem, u64 slices,
 		zsv_fmt_compute(max, sizeof(max), tenant->compute_max);
 		zsv_fmt_compute(asked, sizeof(asked), compute);
 		NL_SET_ERR_MSG_FMT(extack,
-				   "tenant '%.40s' compute limit is %s engines: %s in use, %s more asked",
-				   tenant->name, max, used, asked);
+				   "tenant compute limit %s engines: %s in use, %s more asked ('%.40s')",
+				   max, used, asked, tenant->name);
 		goto refused;
 	}
 	return 0;

@@ -51,7 +51,7 @@ mdevctl modify -u "$over" --addattr=tenant --value=$tenant || die "modify the se
 mdevctl start -u "$over" 2>/dev/null && die "a second slice past slices-max 1 started"
 [[ ! -e /sys/bus/mdev/devices/$over ]] || die "the refused mdev is still there"
 [[ ! -e /dev/zsv/$over ]] || die "the refused mdev's slice is still there"
-dmesg | grep -q "tenant '$tenant' has 1 slice(s), its limit is 1" ||
+dmesg | grep -q "tenant slice limit 1: 1 in use ('$tenant')" ||
 	die "no reason for the refusal in the log"
 usage
 [[ $REPLY == "1 536870912" ]] || die "usage after the refusal: $REPLY"

@@ -276,7 +276,7 @@ TEST_F(group, counts_against_its_tenant_as_the_sum)
 	msg = group_msg(&self->nl, "t-g", 2, 2 * GiB);
 	nla_put_string(msg, ZSV_A_SLICE_TENANT, "t-acme");
 	EXPECT_EQ(-EDQUOT, XFER(msg));
-	EXPECT_STREQ("tenant 't-acme' memory limit is 3G: 2G in use, 2G more asked",
+	EXPECT_STREQ("tenant memory limit 3G: 2G in use, 2G more asked ('t-acme')",
 		     self->r->extack);
 	EXPECT_EQ(0, members(_metadata, &self->nl, "t-g-", NULL, NULL));
 

@@ -301,7 +301,7 @@ TEST_F(tenant, slices_max_refuses_slice_new)
 	ASSERT_EQ(0, SXFER(snew(&self->nl, "t-s1", "zsv0", GiB, -1, "t-a")));
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv1", GiB, -1,
 				      "t-a")));
-	EXPECT_EXTACK_HAS("tenant 't-a' has 1 slice(s), its limit is 1");
+	EXPECT_EXTACK_HAS("tenant slice limit 1: 1 in use ('t-a')");
 	EXPECT_FALSE(slice_exists(&self->nl, "t-s2"));
 	EXPECT_EQ(0ULL, dev_stat(&self->nl, "zsv1", ZSV_A_DEV_MEM_RESERVED));
 	EXPECT_USAGE("t-a", GiB, 1, 100 * self->engines);
@@ -321,7 +321,7 @@ TEST_F(tenant, mem_max_refuses_slice_new)
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv0", 2 * GiB, 10,
 				      "t-a")));
 	EXPECT_EXTACK_HAS("t-a");
-	EXPECT_EXTACK_HAS("memory limit is 3G");
+	EXPECT_EXTACK_HAS("memory limit 3G");
 	EXPECT_EXTACK_HAS("2G in use");
 	EXPECT_EXTACK_HAS("2G more asked");
 	EXPECT_FALSE(slice_exists(&self->nl, "t-s2"));
@@ -358,7 +358,7 @@ TEST_F(tenant, compute_max_refuses_slice_new)
 	EXPECT_EQ(-EDQUOT, SXFER(snew(&self->nl, "t-s2", "zsv1", GiB, 21,
 				      "t-a")));
 	/* In engines: the limit, the usage and the ask. */
-	snprintf(want, sizeof(want), "compute limit is %llu.%02llu engines",
+	snprintf(want, sizeof(want), "compute limit %llu.%02llu engines",
 		 (unsigned long long)(50 * e / 100),
 		 (unsigned long long)(50 * e % 100));
 	EXPECT_EXTACK_HAS(want);

@@ -129,7 +129,7 @@ err=$(zsvctl apply "$tmp/bad" 2>&1 >/dev/null)
 rc=$?
 echo "$err"
 [[ $rc == 1 ]] || die "failed apply exited $rc"
-grep -qF "failed: create slice rt-c on zsv1 mem 2G mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 tenant rt-new: tenant 'rt-new' memory limit is 1G: 0B in use, 2G more asked" <<<"$err" ||
+grep -qF "failed: create slice rt-c on zsv1 mem 2G mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 tenant rt-new: tenant memory limit 1G: 0B in use, 2G more asked ('rt-new')" <<<"$err" ||
 	die "the kernel's reason is not shown"
 grep -qx "zsvctl: apply: the 2 steps before it were undone; nothing was changed" <<<"$err" ||
 	die "undo not reported"

@@ -73,20 +73,20 @@ zsvctl slice list | grep -qE '^tr-a +.* +/dev/zsv/tr-a +tr-acme$' || die "slice 
 
 # Each limit refuses growth past it with the kernel's message, creates
 # or changes nothing, and counts a quota hit.
-refused "zsvctl: cannot create slice 'tr-b': tenant 'tr-acme' memory limit is 1G: 256M in use, 1G more asked" \
+refused "zsvctl: cannot create slice 'tr-b': tenant memory limit 1G: 256M in use, 1G more asked ('tr-acme')" \
 	zsvctl slice create zsv1 name tr-b mem 1G tenant tr-acme
 zsvctl slice show tr-b >/dev/null 2>&1 && die "tr-b exists after the mem refusal"
 [[ $(usage) == "(268435456, 1, $((100 * engines)), 1)" ]] || die "usage after mem refusal: $(usage)"
-refused "zsvctl: cannot change slice 'tr-a': tenant 'tr-acme' memory limit is 1G: 256M in use, 1G more asked" \
+refused "zsvctl: cannot change slice 'tr-a': tenant memory limit 1G: 256M in use, 1G more asked ('tr-acme')" \
 	zsvctl slice set tr-a mem 1280M
 [[ $(zsvctl -j slice show tr-a | json "j['mem_bytes']") == 268435456 ]] || die "tr-a grew"
 zsvctl tenant set tr-acme slices 1 || die "set slices 1"
-refused "zsvctl: cannot create slice 'tr-b': tenant 'tr-acme' has 1 slice(s), its limit is 1" \
+refused "zsvctl: cannot create slice 'tr-b': tenant slice limit 1: 1 in use ('tr-acme')" \
 	zsvctl slice create zsv1 name tr-b mem 16M tenant tr-acme
 zsvctl slice show tr-b >/dev/null 2>&1 && die "tr-b exists after the slices refusal"
 zsvctl tenant set tr-acme slices none compute $((100 * engines)) || die "set compute"
 printf -v used '%d.00' "$engines"
-refused "zsvctl: cannot create slice 'tr-b': tenant 'tr-acme' compute limit is $used engines: $used in use, $(printf '%d.%02d' $((engines1 / 2)) $((engines1 * 50 % 100))) more asked" \
+refused "zsvctl: cannot create slice 'tr-b': tenant compute limit $used engines: $used in use, $(printf '%d.%02d' $((engines1 / 2)) $((engines1 * 50 % 100))) more asked ('tr-acme')" \
 	zsvctl slice create zsv1 name tr-b mem 16M cap 50% tenant tr-acme
 zsvctl slice show tr-b >/dev/null 2>&1 && die "tr-b exists after the compute refusal"
 [[ $(usage) == "(268435456, 1, $((100 * engines)), 4)" ]] || die "usage after refusals: $(usage)"
@@ -98,7 +98,7 @@ zsvctl tenant set tr-acme mem 128M || die "lowering mem below the usage"
 tj tr-acme "j['mem_max']" | grep -qx 134217728 || die "mem_max after lowering"
 # Shrinking is still allowed; growing is not.
 zsvctl slice set tr-a mem 192M || die "shrinking under a lowered limit"
-refused "zsvctl: cannot change slice 'tr-a': tenant 'tr-acme' memory limit is 128M: 192M in use, 16M more asked" \
+refused "zsvctl: cannot change slice 'tr-a': tenant memory limit 128M: 192M in use, 16M more asked ('tr-acme')" \
 	zsvctl slice set tr-a mem 208M
 
 # Move: to another tenant, which admits it like a new slice; then out.
