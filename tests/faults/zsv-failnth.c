@@ -96,6 +96,7 @@
 #define SLICE_A PREFIX "a"
 #define SLICE_B PREFIX "b"
 #define TENANT_1 PREFIX "t1"
+#define GROUP PREFIX "g"
 #define TENANT_2 PREFIX "t2"
 #define BO_SIZE MiB
 /* Far more fault points than any call has: a runaway sweep stops here. */
@@ -428,6 +429,17 @@ static int nl_slice_tenant(const char *name, const char *tenant)
 
 	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
 	nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
+	return nl_do(msg, ZSV_A_SLICE_MAX);
+}
+
+/* group-new of GROUP: COUNT slices of MEM, each on its own pdev. */
+static int nl_group_new(const char *group, uint32_t count, uint64_t mem)
+{
+	struct nl_msg *msg = zsv_nl_msg(&nl, ZSV_CMD_GROUP_NEW, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_GROUP, group);
+	nla_put_u32(msg, ZSV_A_SLICE_COUNT, count);
+	nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, mem);
 	return nl_do(msg, ZSV_A_SLICE_MAX);
 }
 
@@ -780,6 +792,7 @@ static const char *const slice_attr_names[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_MEDIATED] = "mediated",
 	[ZSV_A_SLICE_VFIO_OPEN] = "vfio_open",
 	[ZSV_A_SLICE_TENANT] = "tenant",
+	[ZSV_A_SLICE_GROUP] = "group",
 	/*
 	 * Left out: the id (cyclic), and what moves by itself: busy_ns,
 	 * jobs_completed, jobs_failed, throttled_ns, ctx_switches, shares.
@@ -801,7 +814,8 @@ static bool is_string_attr(bool slice, int type)
 {
 	if (slice)
 		return type == ZSV_A_SLICE_NAME || type == ZSV_A_SLICE_DEV_NAME ||
-		       type == ZSV_A_SLICE_NODE || type == ZSV_A_SLICE_TENANT;
+		       type == ZSV_A_SLICE_NODE || type == ZSV_A_SLICE_TENANT ||
+		       type == ZSV_A_SLICE_GROUP;
 	return type == ZSV_A_DEV_NAME || type == ZSV_A_DEV_BACKEND;
 }
 
@@ -1485,6 +1499,32 @@ static void setup_slice_del_tenant(void)
 	req_str(&fx.q, ZSV_A_SLICE_NAME, SLICE_A);
 }
 
+/* Groups. */
+
+/* group-new of two slices on the two pdevs, in a tenant with a slice */
+static void setup_group_new(void)
+{
+	need_slice_in_tenant();
+	need_req(ZSV_CMD_GROUP_NEW, false);
+	req_str(&fx.q, ZSV_A_SLICE_GROUP, GROUP);
+	req_u32(&fx.q, ZSV_A_SLICE_COUNT, 2);
+	req_u64(&fx.q, ZSV_A_SLICE_MEM_BYTES, 64 * MiB);
+	req_u32(&fx.q, ZSV_A_SLICE_CAP_PCT, 20);
+	req_str(&fx.q, ZSV_A_SLICE_TENANT, TENANT_1);
+}
+
+/* group-del of two slices, forced, one of them with an open context */
+static void setup_group_del(void)
+{
+	CHECK(nl_group_new(GROUP, 2, 64 * MiB));
+	fx.fd = open("/dev/zsv/" GROUP "-1", O_RDWR | O_CLOEXEC);
+	if (fx.fd < 0)
+		bail("open /dev/zsv/" GROUP "-1: %s", strerror(errno));
+	need_req(ZSV_CMD_GROUP_DEL, false);
+	req_str(&fx.q, ZSV_A_SLICE_GROUP, GROUP);
+	req_put(&fx.q, ZSV_A_SLICE_FORCE, NULL, 0);
+}
+
 /* Data plane. */
 
 static void setup_open(void)
@@ -2026,6 +2066,10 @@ static const struct op ops[] = {
 	  setup_slice_set_untenant, call_nl },
 	{ "slice-del-tenant", "slice-del of a slice in a tenant",
 	  setup_slice_del_tenant, call_nl },
+	{ "group-new", "group-new of two slices on two pdevs, in a tenant",
+	  setup_group_new, call_nl },
+	{ "group-del", "group-del, forced, of two slices, one open",
+	  setup_group_del, call_nl, settle_quiet },
 	{ "open", "open of a slice node (context creation)", setup_open,
 	  call_open },
 	{ "info", "ZSV_IOCTL_INFO", setup_info, call_info },

@@ -104,6 +104,7 @@ struct obj {
 	char dev_name[ZSV_NAME_MAX + 2];
 	char node[ZSV_NAME_MAX + 16];
 	char tenant[ZSV_NAME_MAX + 2]; /* a slice's; "" for none */
+	char group[ZSV_NAME_MAX + 2]; /* a slice's; "" for none */
 };
 
 #define MAX_OBJS 256
@@ -169,6 +170,7 @@ const struct obj *model_tenant_by_name(const char *name);
 bool model_tenant_ours(const struct obj *tenant);
 /* Its own: named fz-*, or made by one of its slice-new requests. */
 bool model_slice_ours(const struct obj *slice);
+int model_group_size(const char *group);
 void model_slice_made(uint32_t id);
 bool model_owns_dev(uint32_t id);
 /* The admission sums, node files and ranges; true when all hold. */

@@ -83,6 +83,17 @@ const struct obj *model_slice_by_name(const char *name)
 	return NULL;
 }
 
+/* The slices of the group @group in the model: 0 when there is none. */
+int model_group_size(const char *group)
+{
+	int n = 0;
+
+	for (int i = 0; i < model.cur.nslice; i++)
+		n += model.cur.slice[i].has[ZSV_A_SLICE_GROUP] &&
+		     !strcmp(model.cur.slice[i].group, group);
+	return n;
+}
+
 bool model_slice_ours(const struct obj *slice)
 {
 	uint32_t id = (uint32_t)slice->v[ZSV_A_SLICE_ID];
@@ -511,13 +522,17 @@ static bool snapshot_consistent(const struct snapshot *s, char *why, size_t len,
 
 		for (int t = ZSV_A_SLICE_ID; t <= ZSV_A_SLICE_MAX; t++) {
 			/*
-			 * Request-only: force, placement, backend; tenant
-			 * only when the slice has one.
+			 * Request-only: force, placement, backend, count,
+			 * distinct; tenant and group only when the slice
+			 * has one.
 			 */
 			if (!sl->has[t] && t != ZSV_A_SLICE_FORCE &&
 			    t != ZSV_A_SLICE_PLACEMENT &&
 			    t != ZSV_A_SLICE_BACKEND &&
-			    t != ZSV_A_SLICE_TENANT) {
+			    t != ZSV_A_SLICE_TENANT &&
+			    t != ZSV_A_SLICE_GROUP &&
+			    t != ZSV_A_SLICE_COUNT &&
+			    t != ZSV_A_SLICE_DISTINCT) {
 				snprintf(why, len,
 					 "slice %s lacks attribute %d",
 					 sl->name, t);

@@ -79,6 +79,9 @@ static const uint8_t slice_kind[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_MEDIATED] = K_U8,
 	[ZSV_A_SLICE_VFIO_OPEN] = K_U8,
 	[ZSV_A_SLICE_TENANT] = K_STR,
+	[ZSV_A_SLICE_GROUP] = K_STR,
+	[ZSV_A_SLICE_COUNT] = K_U32,
+	[ZSV_A_SLICE_DISTINCT] = K_U8,
 };
 /* clang-format on */
 
@@ -180,6 +183,8 @@ static void parse_obj(const struct nlmsghdr *nlh, struct reply *r)
 					    o.node :
 				    slice && type == ZSV_A_SLICE_TENANT ?
 					    o.tenant :
+				    slice && type == ZSV_A_SLICE_GROUP ?
+					    o.group :
 					    NULL;
 			size_t cap = dst == o.node ? sizeof(o.node) :
 						     sizeof(o.name);

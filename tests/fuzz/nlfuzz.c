@@ -38,7 +38,7 @@
 static const char *const cmd_names[] = {
 	"unspec",    "dev-get",	  "dev-set",   "dev-new",   "dev-del",
 	"slice-new", "slice-set", "slice-del", "slice-get", "tenant-new",
-	"tenant-set", "tenant-del", "tenant-get",
+	"tenant-set", "tenant-del", "tenant-get", "group-new", "group-del",
 };
 _Static_assert(ARRAY_SIZE(cmd_names) == ZSV_CMD_MAX + 1,
 	       "name every command");
@@ -67,6 +67,49 @@ static bool err_known(int err)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * After group-new, with the model refreshed: all COUNT slices
+ * <group>-0 .. made, each carrying the group, on distinct pdevs unless
+ * the request allowed any; or, when it failed, none.
+ */
+static void check_group_new(const struct req *q, bool made)
+{
+	const char *g = q_str(q, ZSV_A_SLICE_GROUP);
+	uint32_t count = q_u32(q, ZSV_A_SLICE_COUNT);
+	bool distinct = !q_has(q, ZSV_A_SLICE_DISTINCT) ||
+			*(const uint8_t *)q->val[ZSV_A_SLICE_DISTINCT];
+	uint64_t devs[ZSV_GROUP_MAX];
+	char name[ZSV_NAME_MAX + 8];
+	int n = model_group_size(g);
+
+	if (!made) {
+		if (n)
+			fz_fail("group-new %s failed and left %d slice(s)", g,
+				n);
+		return;
+	}
+	if ((uint32_t)n != count) {
+		fz_fail("group-new %s of %u made %d slice(s)", g, count, n);
+		return;
+	}
+	for (uint32_t i = 0; i < count && i < ZSV_GROUP_MAX; i++) {
+		const struct obj *s;
+
+		snprintf(name, sizeof(name), "%s-%u", g, i);
+		s = model_slice_by_name(name);
+		if (!s || !s->has[ZSV_A_SLICE_GROUP] || strcmp(s->group, g)) {
+			fz_fail("group-new %s: no slice %s in it", g, name);
+			return;
+		}
+		devs[i] = s->v[ZSV_A_SLICE_DEV_ID];
+		for (uint32_t j = 0; distinct && j < i; j++)
+			if (devs[j] == devs[i])
+				fz_fail("group-new %s: %s-%u and %s share pdev %llu",
+					g, g, j, name,
+					(unsigned long long)devs[i]);
+	}
 }
 
 void nl_fuzz_one(struct nl *nl, struct nl *inherited)
@@ -176,6 +219,13 @@ void nl_fuzz_one(struct nl *nl, struct nl *inherited)
 	/* Stay bounded: make room for what may be created. */
 	if (!run.unpriv && v.exp != EXP_FAIL && !v.silent &&
 	    q.cmd == ZSV_CMD_SLICE_NEW && (q.nlflags & NLM_F_REQUEST) &&
+	    q.nltype == via->family) {
+		model_make_room_for_slice();
+		req_parse(&q, m.b, sent);
+		judge(&q, &v);
+	}
+	if (!run.unpriv && v.exp != EXP_FAIL && !v.silent &&
+	    q.cmd == ZSV_CMD_GROUP_NEW && (q.nlflags & NLM_F_REQUEST) &&
 	    q.nltype == via->family) {
 		model_make_room_for_slice();
 		req_parse(&q, m.b, sent);
@@ -308,7 +358,18 @@ void nl_fuzz_one(struct nl *nl, struct nl *inherited)
 		io_slices_changed();
 		if (v.exp == EXP_OK)
 			check_change(&q, &v, &r, &before);
+		if (q.cmd == ZSV_CMD_GROUP_NEW && v.exp == EXP_ANY)
+			check_group_new(&q, true);
+		if (q.cmd == ZSV_CMD_GROUP_DEL && v.exp == EXP_ANY &&
+		    model_group_size(q_str(&q, ZSV_A_SLICE_GROUP)))
+			fz_fail("group-del %s left slices of it",
+				q_str(&q, ZSV_A_SLICE_GROUP));
 		return;
+	}
+	/* A refused group leaves none of its slices behind. */
+	if (q.cmd == ZSV_CMD_GROUP_NEW && v.exp == EXP_ANY) {
+		model_refresh();
+		check_group_new(&q, false);
 	}
 	/* A refused change changes nothing (counters and usage aside). */
 	if (chance(30)) {

@@ -74,7 +74,7 @@ void serialize(struct msgbuf *m);
 
 /* --- nlrules.c ------------------------------------------------------------------ */
 
-enum pol { P_NONE, P_U32, P_U64, P_NULSTR, P_FLAG };
+enum pol { P_NONE, P_U32, P_U64, P_NULSTR, P_FLAG, P_U8 };
 
 /* Request attribute types the judge tracks: every one a command takes. */
 #define ZSV_FUZZ_ATTRS 40

@@ -57,6 +57,16 @@ static void ga_u64(uint16_t type, uint64_t v)
 	}
 }
 
+static void ga_u8(uint16_t type, uint8_t v)
+{
+	struct gattr *a = ga_add(type);
+
+	if (a) {
+		a->data[0] = v;
+		a->len = 1;
+	}
+}
+
 static void ga_str(uint16_t type, const char *s)
 {
 	struct gattr *a = ga_add(type);
@@ -452,6 +462,36 @@ static void ga_slice_tenant(unsigned int pct)
 	ga_str(ZSV_A_SLICE_TENANT, name);
 }
 
+/*
+ * A group's name: mostly one of the model's groups or a fresh short one
+ * of its own, now and then one too long for "-<n>" or not a name.
+ */
+static void pick_group_name(char *buf, size_t len)
+{
+	const struct obj *s;
+
+	switch (rnd_below(10)) {
+	case 0 ... 2:
+		s = rnd_slice(true);
+		if (s && s->has[ZSV_A_SLICE_GROUP]) {
+			snprintf(buf, len, "%s", s->group);
+			return;
+		}
+		/* fall through */
+	case 3 ... 7:
+		snprintf(buf, len, FZ_PREFIX "g%u", (unsigned int)rnd_below(50));
+		return;
+	case 8:
+		/* 62 bytes: no room for "-0" */
+		snprintf(buf, len, FZ_PREFIX "%059u",
+			 (unsigned int)rnd_below(1000));
+		return;
+	default:
+		snprintf(buf, len, "%s", PICK("", "G", "fz g", "-fz"));
+		return;
+	}
+}
+
 /* A mostly valid request for @cmd, into ga[]. */
 void gen_template(uint8_t cmd, bool dump)
 {
@@ -551,6 +591,41 @@ void gen_template(uint8_t cmd, bool dump)
 	case ZSV_CMD_TENANT_GET:
 		if (!dump || chance(5))
 			ga_tenant_selector();
+		break;
+	case ZSV_CMD_GROUP_NEW:
+		if (chance(95)) {
+			pick_group_name(name, sizeof(name));
+			ga_str(ZSV_A_SLICE_GROUP, name);
+		}
+		if (chance(95))
+			ga_u32(ZSV_A_SLICE_COUNT,
+			       chance(85) ? 1 + (uint32_t)rnd_below(4) :
+					    PICK(0u, ZSV_GROUP_MAX + 1,
+						 UINT32_MAX));
+		if (chance(30))
+			ga_u8(ZSV_A_SLICE_DISTINCT,
+			      chance(80) ? (uint8_t)rnd_below(2) :
+					   (uint8_t)PICK(2, 0xff));
+		if (chance(92))
+			ga_u64(ZSV_A_SLICE_MEM_BYTES, pick_mem());
+		if (chance(20))
+			ga_u32(ZSV_A_SLICE_PLACEMENT,
+			       chance(80) ? (uint32_t)rnd_below(2) :
+					    u32_boundary());
+		if (chance(10))
+			ga_str(ZSV_A_SLICE_BACKEND, PICK("sim", "nope", ""));
+		if (chance(5))
+			ga_slice_dev(); /* not taken: refused */
+		ga_slice_settings(30, true);
+		ga_slice_tenant(30);
+		break;
+	case ZSV_CMD_GROUP_DEL:
+		if (chance(95)) {
+			pick_group_name(name, sizeof(name));
+			ga_str(ZSV_A_SLICE_GROUP, name);
+		}
+		if (chance(50))
+			ga_add(ZSV_A_SLICE_FORCE);
 		break;
 	default:
 		/* an unknown command: whatever attributes */

@@ -103,6 +103,24 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		{ [ZSV_A_TENANT_ID] = P_U32, [ZSV_A_TENANT_NAME] = P_NULSTR },
 		.dump = true,
 	},
+	[ZSV_CMD_GROUP_NEW] = {
+		ZSV_A_SLICE_DISTINCT,
+		{ [ZSV_A_SLICE_MEM_BYTES] = P_U64, [ZSV_A_SLICE_MEM_MODE] = P_U32,
+		  [ZSV_A_SLICE_WEIGHT] = P_U32, [ZSV_A_SLICE_CAP_PCT] = P_U32,
+		  [ZSV_A_SLICE_TIMESLICE_NS] = P_U64, [ZSV_A_SLICE_UID] = P_U32,
+		  [ZSV_A_SLICE_GID] = P_U32, [ZSV_A_SLICE_NODE_MODE] = P_U32,
+		  [ZSV_A_SLICE_PLACEMENT] = P_U32,
+		  [ZSV_A_SLICE_BACKEND] = P_NULSTR,
+		  [ZSV_A_SLICE_TENANT] = P_NULSTR,
+		  [ZSV_A_SLICE_GROUP] = P_NULSTR, [ZSV_A_SLICE_COUNT] = P_U32,
+		  [ZSV_A_SLICE_DISTINCT] = P_U8 },
+		.admin = true,
+	},
+	[ZSV_CMD_GROUP_DEL] = {
+		ZSV_A_SLICE_GROUP,
+		{ [ZSV_A_SLICE_FORCE] = P_FLAG, [ZSV_A_SLICE_GROUP] = P_NULSTR },
+		.admin = true,
+	},
 };
 /* clang-format on */
 
@@ -197,6 +215,11 @@ void req_parse(struct req *q, const uint8_t *buf, size_t sent)
 			case P_FLAG:
 				if (len)
 					not_clean(q, "flag %d with a payload",
+						  type);
+				break;
+			case P_U8:
+				if (len != 1)
+					not_clean(q, "attribute %d not 1 byte",
 						  type);
 				break;
 			case P_NULSTR: {
@@ -889,6 +912,83 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 		if (v->tenant)
 			v->exp = EXP_OK;
 		break;
+	case ZSV_CMD_GROUP_NEW: {
+		uint32_t count, mode = q_has(q, ZSV_A_SLICE_MEM_MODE) ?
+					       q_u32(q, ZSV_A_SLICE_MEM_MODE) :
+					       0;
+		const char *g;
+
+		if (!q_has(q, ZSV_A_SLICE_GROUP) ||
+		    !q_has(q, ZSV_A_SLICE_COUNT) ||
+		    !q_has(q, ZSV_A_SLICE_MEM_BYTES)) {
+			fail_because(v, "group, count or mem-bytes missing");
+			break;
+		}
+		g = q_str(q, ZSV_A_SLICE_GROUP);
+		count = q_u32(q, ZSV_A_SLICE_COUNT);
+		if (!name_valid(g)) {
+			fail_because(v, "bad group name");
+			break;
+		}
+		if (!count || count > ZSV_GROUP_MAX) {
+			fail_because(v, "count out of range");
+			break;
+		}
+		if (strlen(g) + 1 + (count > 10 ? 2 : 1) > ZSV_NAME_MAX) {
+			fail_because(v, "no room in a name for <group>-<n>");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_DISTINCT) &&
+		    *(const uint8_t *)q->val[ZSV_A_SLICE_DISTINCT] > 1) {
+			fail_because(v, "distinct not 0 or 1");
+			break;
+		}
+		if (!slice_settings_ok(q, v))
+			break;
+		if (mode > ZSV_MEM_MODE_MAX) {
+			fail_because(v, "memory mode out of range");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_PLACEMENT) &&
+		    q_u32(q, ZSV_A_SLICE_PLACEMENT) > ZSV_PLACEMENT_MAX) {
+			fail_because(v, "placement out of range");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_BACKEND) &&
+		    strlen(q_str(q, ZSV_A_SLICE_BACKEND)) > ZSV_NAME_MAX) {
+			fail_because(v, "backend name too long");
+			break;
+		}
+		if (model_group_size(g)) {
+			fail_because(v, "the group exists");
+			break;
+		}
+		if (q_has(q, ZSV_A_SLICE_TENANT) && !slice_tenant(q, v, &tn))
+			break;
+		/*
+		 * Whether all its slices fit is the kernel's to say; the
+		 * caller checks that all of them or none were made.
+		 */
+		v->exp = EXP_ANY;
+		break;
+	}
+	case ZSV_CMD_GROUP_DEL:
+		if (!q_has(q, ZSV_A_SLICE_GROUP)) {
+			fail_because(v, "group missing");
+			break;
+		}
+		if (strlen(q_str(q, ZSV_A_SLICE_GROUP)) > ZSV_NAME_MAX) {
+			fail_because(v, "group name too long");
+			break;
+		}
+		if (!model_group_size(q_str(q, ZSV_A_SLICE_GROUP))) {
+			fail_because(v, "no slice is in the group");
+			v->err = -ENOENT;
+			break;
+		}
+		/* Contexts are only ours; EBUSY exactly while one is open. */
+		v->exp = EXP_ANY;
+		break;
 	case ZSV_CMD_SLICE_DEL:
 		sl = v->slice = keep_slice(v, sel_slice(q, v));
 		if (!sl)
@@ -990,6 +1090,22 @@ void sanitize(uint8_t *buf, size_t sent)
 			/* Nor charges a tenant that is not its own. */
 			if (type == ZSV_A_SLICE_TENANT && slen < len &&
 			    foreign_tenant_name((const char *)data))
+				data[0] = 'X';
+			break;
+		case ZSV_CMD_GROUP_NEW:
+			/* Its slices are <group>-<n>: fz-* groups only. */
+			if (type == ZSV_A_SLICE_GROUP && slen < len &&
+			    name_valid((const char *)data) &&
+			    strncmp((const char *)data, FZ_PREFIX, 3))
+				data[0] = 'A';
+			if (type == ZSV_A_SLICE_TENANT && slen < len &&
+			    foreign_tenant_name((const char *)data))
+				data[0] = 'X';
+			break;
+		case ZSV_CMD_GROUP_DEL:
+			/* Only its own groups: no other slice is touched. */
+			if (type == ZSV_A_SLICE_GROUP && slen < len &&
+			    strncmp((const char *)data, FZ_PREFIX, 3))
 				data[0] = 'X';
 			break;
 		case ZSV_CMD_TENANT_NEW:

@@ -175,6 +175,7 @@ static void parse_slice(struct nlattr **tb, void *arg)
 	s->mem_mode = attr_uint(tb[ZSV_A_SLICE_MEM_MODE]);
 	s->cap_pct = attr_uint(tb[ZSV_A_SLICE_CAP_PCT]);
 	attr_str(s->tenant, tb[ZSV_A_SLICE_TENANT]);
+	attr_str(s->group, tb[ZSV_A_SLICE_GROUP]);
 	s->contexts = attr_uint(tb[ZSV_A_SLICE_CONTEXTS]);
 	s->jobs_submitted = attr_uint(tb[ZSV_A_SLICE_JOBS_SUBMITTED]);
 	s->jobs_completed = attr_uint(tb[ZSV_A_SLICE_JOBS_COMPLETED]);
@@ -238,6 +239,16 @@ static int ctl_tenant_new(struct thr *t, const char *name, uint64_t mem_max,
 	nla_put_u64(msg, ZSV_A_TENANT_MEM_MAX, mem_max);
 	nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, slices_max);
 	nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, compute_max);
+	return xfer_simple(t, msg);
+}
+
+/* group-del of GROUP, forced. */
+static int ctl_group_del(struct thr *t, const char *group)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_GROUP_DEL, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_GROUP, group);
+	nla_put_flag(msg, ZSV_A_SLICE_FORCE);
 	return xfer_simple(t, msg);
 }
 
@@ -678,6 +689,12 @@ void op_drain(struct thr *t)
 			break;
 		}
 		for (int k = 0; k < n; k++) {
+			/* A group goes whole, with its slices elsewhere. */
+			if (recs[k].group[0]) {
+				err = ctl_group_del(t, recs[k].group);
+				expect(t, K_GROUP_DEL, err, ENOENT, 0);
+				continue;
+			}
 			err = ctl_slice_del(t, recs[k].name, true);
 			expect(t, K_SLICE_DEL_FORCE, err, ENOENT, 0);
 			if (!err)
@@ -751,6 +768,89 @@ void op_tenant_del(struct thr *t)
 	err = ctl_tenant_del(t, name);
 	/* EBUSY: it has slices. */
 	expect(t, K_TENANT_DEL, err, ENOENT, EBUSY, 0);
+}
+
+/*
+ * A group of 1 to 3 slices, on distinct pdevs or (one in three) any,
+ * now and then in a tenant, racing everything else on the pdevs.
+ */
+void op_group_new(struct thr *t)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_GROUP_NEW, 0);
+	char group[ZSV_NAME_MAX + 1], tenant[ZSV_NAME_MAX + 1];
+	const char *tn = pick_tenant(t, tenant);
+	int err;
+
+	snprintf(group, sizeof(group), STRESS_PREFIX "g%d",
+		 (int)(rnd(t) % GROUP_SLOTS));
+	nla_put_string(msg, ZSV_A_SLICE_GROUP, group);
+	nla_put_u32(msg, ZSV_A_SLICE_COUNT, (uint32_t)rnd_range(t, 1, 3));
+	if (rnd(t) % 3 == 0)
+		nla_put_u8(msg, ZSV_A_SLICE_DISTINCT, 0);
+	nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, rnd_range(t, 1, 8) * MiB);
+	if (rnd(t) % 2)
+		nla_put_u32(msg, ZSV_A_SLICE_CAP_PCT,
+			    (uint32_t)rnd_range(t, 5, 100));
+	if (tn)
+		nla_put_string(msg, ZSV_A_SLICE_TENANT, tn);
+	err = xfer_simple(t, msg);
+	/*
+	 * EEXIST: the group is there; ENOSPC: too few pdevs with room;
+	 * ENODEV: no pdev; ENOENT: its tenant is not there; EDQUOT: past
+	 * the tenant's limits.
+	 */
+	expect(t, K_GROUP_NEW, err, EEXIST, ENOSPC, ENODEV, ENOENT, EDQUOT,
+	       0);
+}
+
+void op_group_del(struct thr *t)
+{
+	struct nl_msg *msg = msg_new(t, ZSV_CMD_GROUP_DEL, 0);
+	char group[ZSV_NAME_MAX + 1];
+	int err;
+
+	snprintf(group, sizeof(group), STRESS_PREFIX "g%d",
+		 (int)(rnd(t) % GROUP_SLOTS));
+	nla_put_string(msg, ZSV_A_SLICE_GROUP, group);
+	if (rnd(t) % 2)
+		nla_put_flag(msg, ZSV_A_SLICE_FORCE);
+	err = xfer_simple(t, msg);
+	/*
+	 * ENOENT: no such group; EBUSY: a context, without force (nothing
+	 * here opens one of a group's slices, but a context would be fine).
+	 */
+	expect(t, K_GROUP_DEL, err, ENOENT, EBUSY, 0);
+}
+
+/*
+ * Every group is whole: its slices are exactly <group>-0 .. <group>-(n-1)
+ * (group-new makes all or none, and nothing here deletes one alone).
+ */
+static bool check_groups(struct thr *t, const struct slice_rec *recs, int ns)
+{
+	bool ok = true;
+
+	for (int i = 0; i < ns; i++) {
+		const char *g = recs[i].group, *dash;
+		size_t glen = strlen(g);
+		int n = 0;
+		long idx;
+
+		if (!g[0])
+			continue;
+		for (int j = 0; j < ns; j++)
+			n += !strcmp(recs[j].group, g);
+		dash = recs[i].name + glen;
+		idx = strncmp(recs[i].name, g, glen) || *dash != '-' ?
+			      -1 :
+			      strtol(dash + 1, NULL, 10);
+		if (idx < 0 || idx >= n) {
+			fail(t, "check: slice %s of group %s is not one of %s-0 .. %s-%d",
+			     recs[i].name, g, g, g, n - 1);
+			ok = false;
+		}
+	}
+	return ok;
 }
 
 int tenants_init(struct thr *t)
@@ -883,6 +983,7 @@ bool check_consistency(struct thr *t, bool final)
 		goto out;
 	}
 	ok = check_tenants(t, recs, ns, devs, nd, &intr_t);
+	ok = check_groups(t, recs, ns) && ok;
 	if (intr_t) {
 		checks_skipped++;
 		goto out;

@@ -29,6 +29,8 @@
  * that are never changed, so their usage must never be past them.
  */
 #define TENANT_SLOTS 4
+/* Groups are named "st-g<slot>", their slices "st-g<slot>-<i>". */
+#define GROUP_SLOTS 4
 #define FIXED_TENANTS 2
 #define FIXED_MEM_MAX (40 * MiB)
 #define FIXED_SLICES_MAX 3
@@ -54,6 +56,8 @@ enum kind {
 	K_TENANT_SET,
 	K_TENANT_DEL,
 	K_TENANT_DUMP,
+	K_GROUP_NEW,
+	K_GROUP_DEL,
 	K_DEV_NEW,
 	K_OPEN,
 	K_CLOSE,
@@ -137,6 +141,7 @@ struct slice_rec {
 	char name[ZSV_NAME_MAX + 1];
 	char dev[ZSV_NAME_MAX + 1];
 	char tenant[ZSV_NAME_MAX + 1]; /* "" for none */
+	char group[ZSV_NAME_MAX + 1]; /* "" for none */
 	uint64_t mem_bytes, mem_used;
 	uint32_t mem_mode, contexts, cap_pct;
 	uint64_t jobs_submitted, jobs_completed;
@@ -214,6 +219,8 @@ void op_dev_set(struct thr *t);
 void op_dev_del(struct thr *t);
 void op_drain(struct thr *t);
 void op_tenant_new(struct thr *t);
+void op_group_new(struct thr *t);
+void op_group_del(struct thr *t);
 void op_tenant_set(struct thr *t);
 void op_tenant_del(struct thr *t);
 /* Make the fixed tenants; 0 or a positive errno. */
