@@ -132,7 +132,7 @@ check: deps
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check
 
 # zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead,
-# latency, vfio and churn --mdev, one after the other).
+# latency, vfio, churn --mdev and place, one after the other).
 .PHONY: bench
 bench: deps
 	@mkdir -p $(BUILD)

@@ -163,7 +163,8 @@ int zsv_mem_admit_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode,
  * admitted exactly when n is at most this. For a reserved slice the pool
  * left behind must still cover the shared BOs and, times the
  * oversubscription ratio, the shared quotas; the smallest such pool is
- * found by bisection, at most 64 steps.
+ * found by bisection, at most 64 steps (none on a pdev without shared
+ * quotas).
  *
  * Return: the headroom in bytes (0 when nothing fits).
  */
@@ -186,8 +187,14 @@ u64 zsv_mem_headroom_locked(struct zsv_pdev *pdev, enum zsv_mem_mode mode)
 	    zsv_mem_shared_limit(avail, pdev->oversub_pct) <
 	    pdev->mem_shared_bytes)
 		return 0;
-	/* The smallest pool, in [shared BOs in use, avail], that holds the quotas. */
+	/*
+	 * The smallest pool, in [shared BOs in use, avail], that holds the
+	 * quotas: without quotas, the BOs' bytes, at once. Placement asks
+	 * this of every pdev, and most have no shared slices.
+	 */
 	lo = pdev->mem_shared_used_bytes;
+	if (!pdev->mem_shared_bytes)
+		return avail - lo;
 	hi = avail;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;

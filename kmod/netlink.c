@@ -95,6 +95,28 @@ static const struct nla_policy zsv_slice_del_policy[ZSV_A_SLICE_FORCE + 1] = {
 	[ZSV_A_SLICE_FORCE] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy zsv_group_new_policy[ZSV_A_SLICE_DISTINCT + 1] = {
+	[ZSV_A_SLICE_MEM_BYTES] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_MEM_MODE] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_WEIGHT] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_CAP_PCT] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_TIMESLICE_NS] = { .type = NLA_U64 },
+	[ZSV_A_SLICE_UID] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_GID] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_NODE_MODE] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_PLACEMENT] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_BACKEND] = { .type = NLA_NUL_STRING },
+	[ZSV_A_SLICE_TENANT] = { .type = NLA_NUL_STRING },
+	[ZSV_A_SLICE_GROUP] = { .type = NLA_NUL_STRING },
+	[ZSV_A_SLICE_COUNT] = { .type = NLA_U32 },
+	[ZSV_A_SLICE_DISTINCT] = { .type = NLA_U8 },
+};
+
+static const struct nla_policy zsv_group_del_policy[ZSV_A_SLICE_GROUP + 1] = {
+	[ZSV_A_SLICE_FORCE] = { .type = NLA_FLAG },
+	[ZSV_A_SLICE_GROUP] = { .type = NLA_NUL_STRING },
+};
+
 static const struct nla_policy zsv_slice_get_policy[ZSV_A_SLICE_DEV_NAME + 1] = {
 	[ZSV_A_SLICE_ID] = { .type = NLA_U32 },
 	[ZSV_A_SLICE_NAME] = { .type = NLA_NUL_STRING },
@@ -238,7 +260,9 @@ static int zsv_nl_fill_slice(struct sk_buff *skb,
 	    nla_put_u32(skb, ZSV_A_SLICE_SHARE_DELIVERED_PPM,
 			st.delivered_ppm) ||
 	    (slice->tenant &&
-	     nla_put_string(skb, ZSV_A_SLICE_TENANT, slice->tenant->name))) {
+	     nla_put_string(skb, ZSV_A_SLICE_TENANT, slice->tenant->name)) ||
+	    (slice->group[0] &&
+	     nla_put_string(skb, ZSV_A_SLICE_GROUP, slice->group))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -887,6 +911,80 @@ static int zsv_nl_slice_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int zsv_nl_group_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	enum zsv_placement how = ZSV_PLACEMENT_SPREAD;
+	struct nlattr **attrs = info->attrs;
+	struct zsv_slice_config cfg = {};
+	const char *backend = NULL;
+	const char *group;
+	bool distinct = true;
+	u32 count;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_SLICE_GROUP)) {
+		NL_SET_ERR_MSG(info->extack, "a group name is required");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_SLICE_COUNT)) {
+		NL_SET_ERR_MSG(info->extack, "count is required");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_SLICE_MEM_BYTES)) {
+		NL_SET_ERR_MSG(info->extack, "mem-bytes is required");
+		return -EINVAL;
+	}
+	group = zsv_nl_name(attrs[ZSV_A_SLICE_GROUP], info->extack);
+	if (!group)
+		return -EINVAL;
+	count = nla_get_u32(attrs[ZSV_A_SLICE_COUNT]);
+	if (attrs[ZSV_A_SLICE_DISTINCT]) {
+		if (nla_get_u8(attrs[ZSV_A_SLICE_DISTINCT]) > 1) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[ZSV_A_SLICE_DISTINCT],
+					    "distinct is 0 (any device) or 1 (each its own)");
+			return -EINVAL;
+		}
+		distinct = nla_get_u8(attrs[ZSV_A_SLICE_DISTINCT]);
+	}
+	if (attrs[ZSV_A_SLICE_MEM_MODE]) {
+		cfg.set |= BIT_ULL(ZSV_A_SLICE_MEM_MODE);
+		cfg.mem_mode = nla_get_u32(attrs[ZSV_A_SLICE_MEM_MODE]);
+	}
+	err = zsv_nl_slice_config(info, &cfg);
+	if (err)
+		return err;
+	err = zsv_nl_slice_placement(info, &how, &backend);
+	if (err)
+		return err;
+
+	mutex_lock(&zsv_lock);
+	err = zsv_group_new_locked(&cfg, group, count, distinct, how, backend,
+				   info->extack);
+	mutex_unlock(&zsv_lock);
+	return err;
+}
+
+static int zsv_nl_group_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool force = nla_get_flag(info->attrs[ZSV_A_SLICE_FORCE]);
+	const char *group;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZSV_A_SLICE_GROUP)) {
+		NL_SET_ERR_MSG(info->extack, "a group name is required");
+		return -EINVAL;
+	}
+	group = zsv_nl_name(info->attrs[ZSV_A_SLICE_GROUP], info->extack);
+	if (!group)
+		return -EINVAL;
+
+	mutex_lock(&zsv_lock);
+	err = zsv_group_del_locked(group, force, info->extack);
+	mutex_unlock(&zsv_lock);
+	return err;
+}
+
 static int zsv_nl_slice_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -1282,6 +1380,20 @@ static const struct genl_ops zsv_nl_ops[] = {
 		.doit = zsv_nl_tenant_get_doit,
 		.start = zsv_nl_tenant_get_start,
 		.dumpit = zsv_nl_tenant_get_dumpit,
+	},
+	{
+		.cmd = ZSV_CMD_GROUP_NEW,
+		.flags = GENL_ADMIN_PERM,
+		.policy = zsv_group_new_policy,
+		.maxattr = ARRAY_SIZE(zsv_group_new_policy) - 1,
+		.doit = zsv_nl_group_new_doit,
+	},
+	{
+		.cmd = ZSV_CMD_GROUP_DEL,
+		.flags = GENL_ADMIN_PERM,
+		.policy = zsv_group_del_policy,
+		.maxattr = ARRAY_SIZE(zsv_group_del_policy) - 1,
+		.doit = zsv_nl_group_del_doit,
 	},
 };
 

@@ -375,6 +375,8 @@ struct zsv_pdev *zsv_slice_place_locked(const struct zsv_slice_config *cfg,
 			continue;
 		if (backend && strcmp(pdev->backend->name, backend))
 			continue;
+		if (pdev->group_taken)
+			continue;
 		if (pdev->slice_count >= ZSV_SLICES_PER_PDEV_MAX) {
 			full = true;
 			continue;
@@ -538,6 +540,8 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 			   cfg->node_mode : ZSV_NODE_MODE_DEFAULT;
 	slice->mediated = cfg->mediated;
 	slice->client = cfg->client;
+	strscpy(slice->group, cfg->group, sizeof(slice->group));
+	slice->unannounced = cfg->unannounced;
 
 	err = xa_alloc_cyclic(&zsv_slices, &id, NULL,
 			      XA_LIMIT(0, ZSV_SLICE_MINORS - 1),
@@ -568,7 +572,8 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	zsv_mem_account_locked(pdev, slice->mem_mode, 0, slice->mem_bytes);
 	zsv_tenant_attach_locked(slice, tenant);
 	zsv_slice_status_update_locked(slice);
-	zsv_event_locked(ZSV_EVENT_SLICE_NEW, slice);
+	if (!slice->unannounced)
+		zsv_event_locked(ZSV_EVENT_SLICE_NEW, slice);
 	return slice;
 
 err_node:
@@ -758,7 +763,8 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	zsv_bos_unpin_locked(&bos);
 
 	zsv_slice_node_del_locked(slice);
-	zsv_event_locked(ZSV_EVENT_SLICE_DEL, slice);
+	if (!slice->unannounced)
+		zsv_event_locked(ZSV_EVENT_SLICE_DEL, slice);
 	/* After the event, which reports the tenant in the last state. */
 	zsv_tenant_detach_locked(slice);
 
@@ -767,6 +773,190 @@ int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(zsv_slice_del_locked);
+
+/* Does any slice carry the group name @group? */
+static bool zsv_group_exists_locked(const char *group)
+{
+	struct zsv_slice *slice;
+	unsigned long index;
+
+	xa_for_each(&zsv_slices, index, slice)
+		if (!strcmp(slice->group, group))
+			return true;
+	return false;
+}
+
+/* The pdevs a slice of a group could be placed on, before any is. */
+static u32 zsv_group_candidates_locked(const char *backend)
+{
+	unsigned long index = 0;
+	struct zsv_pdev *pdev;
+	u32 n = 0;
+
+	while ((pdev = zsv_pdev_next_locked(&index)))
+		n += !pdev->removing && !pdev->gone &&
+		     (!backend || !strcmp(pdev->backend->name, backend));
+	return n;
+}
+
+/**
+ * zsv_group_new_locked() - make a group's slices, all or none
+ * @tmpl: the shape of every slice (its name is ignored)
+ * @group: the group's name; the slices are <group>-0 .. <group>-(count-1)
+ * @count: how many, 1 to ZSV_GROUP_MAX
+ * @distinct: each slice on a pdev of its own
+ * @how: placement of each slice, as for slice-new without a device
+ * @backend: only pdevs of this backend, or NULL
+ * @extack: the reason for a refusal
+ *
+ * Each slice is placed and admitted as slice-new without a device would
+ * place and admit it, one after the other under this one hold of
+ * zsv_lock, so every admission (the pdevs', the tenant's sum) sees the
+ * slices made before it and no other request comes between. On a
+ * refusal the slices made are destroyed again, newest first. None of
+ * them is announced (ZSV_EVENT_SLICE_NEW) before all are made, so a
+ * monitor sees the whole group or nothing; their device nodes do appear
+ * and go, and a context opened on one meanwhile is revoked.
+ *
+ * Return: 0, or a negative errno with nothing left behind.
+ */
+int zsv_group_new_locked(const struct zsv_slice_config *tmpl,
+			 const char *group, u32 count, bool distinct,
+			 enum zsv_placement how, const char *backend,
+			 struct netlink_ext_ack *extack)
+{
+	struct zsv_slice_config *cfg;
+	struct zsv_slice **made;
+	struct zsv_slice *slice;
+	struct zsv_pdev *pdev;
+	u32 i, n = 0, there;
+	int err = 0;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (!zsv_name_valid(group)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "group name '%.20s' is not [a-z0-9][a-z0-9_.-]{0,62}",
+				   group);
+		return -EINVAL;
+	}
+	if (!count || count > ZSV_GROUP_MAX) {
+		NL_SET_ERR_MSG_FMT(extack, "a group has 1 to %u slices, not %u",
+				   ZSV_GROUP_MAX, count);
+		return -ERANGE;
+	}
+	if (strlen(group) + 1 + (count > 10 ? 2 : 1) > ZSV_NAME_MAX) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "group name '%.20s...' leaves no room in %u bytes for '-%u'",
+				   group, ZSV_NAME_MAX, count - 1);
+		return -EINVAL;
+	}
+	if (zsv_group_exists_locked(group)) {
+		NL_SET_ERR_MSG_FMT(extack, "a group named '%.40s' exists",
+				   group);
+		return -EEXIST;
+	}
+	there = zsv_group_candidates_locked(backend);
+	if (distinct && there < count) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "a group of %u on distinct devices needs %u devices%s%.40s; there are %u",
+				   count, count, backend ? " of backend " : "",
+				   backend ?: "", there);
+		return there ? -ENOSPC : -ENODEV;
+	}
+
+	cfg = kmemdup(tmpl, sizeof(*cfg), GFP_KERNEL);
+	made = kcalloc(count, sizeof(*made), GFP_KERNEL);
+	if (!cfg || !made) {
+		err = -ENOMEM;
+		goto out;
+	}
+	strscpy(cfg->group, group, sizeof(cfg->group));
+	cfg->unannounced = true;
+
+	for (i = 0; i < count; i++) {
+		snprintf(cfg->name, sizeof(cfg->name), "%s-%u", group, i);
+		pdev = zsv_slice_place_locked(cfg, how, backend, extack);
+		if (IS_ERR(pdev)) {
+			err = PTR_ERR(pdev);
+			break;
+		}
+		slice = zsv_slice_new_locked(pdev, cfg, extack);
+		if (IS_ERR(slice)) {
+			err = PTR_ERR(slice);
+			break;
+		}
+		made[n++] = slice;
+		pdev->group_taken = distinct;
+	}
+	for (i = 0; i < n; i++)
+		made[i]->pdev->group_taken = false;
+
+	if (err) {
+		/* Cannot fail when forced; the extack keeps the refusal. */
+		while (n--)
+			WARN_ON(zsv_slice_del_locked(made[n], true, NULL));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		made[i]->unannounced = false;
+		zsv_event_locked(ZSV_EVENT_SLICE_NEW, made[i]);
+	}
+out:
+	kfree(made);
+	kfree(cfg);
+	return err;
+}
+
+/**
+ * zsv_group_del_locked() - destroy every slice of a group, or none
+ * @group: the group's name
+ * @force: revoke open contexts instead of refusing
+ * @extack: the reason for a refusal
+ *
+ * Every slice is checked before any is destroyed, so a refusal leaves the
+ * group whole. Only group-new makes slices of a group, so none is
+ * mediated.
+ * Return: 0; -ENOENT when no slice is in the group; -EBUSY when one has
+ * open contexts and @force is false.
+ */
+int zsv_group_del_locked(const char *group, bool force,
+			 struct netlink_ext_ack *extack)
+{
+	struct zsv_slice *slice;
+	unsigned long index;
+	u32 n = 0;
+
+	lockdep_assert_held(&zsv_lock);
+
+	if (!group[0]) {
+		NL_SET_ERR_MSG(extack, "a group name is required");
+		return -EINVAL;
+	}
+	xa_for_each(&zsv_slices, index, slice) {
+		if (strcmp(slice->group, group))
+			continue;
+		n++;
+		if (force)
+			continue;
+		if (slice->nr_contexts) {
+			NL_SET_ERR_MSG_FMT(extack,
+					   "slice '%.40s' of the group has %u open context(s); force revokes them",
+					   slice->name, slice->nr_contexts);
+			return -EBUSY;
+		}
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_FMT(extack, "no slice is in a group named '%.40s'",
+				   group);
+		return -ENOENT;
+	}
+	/* Erasing the entry at hand does not disturb xa_for_each(). */
+	xa_for_each(&zsv_slices, index, slice)
+		if (!strcmp(slice->group, group))
+			WARN_ON(zsv_slice_del_locked(slice, force, NULL));
+	return 0;
+}
 
 /**
  * zsv_mem_reserved_fit_locked() - how many more reserved slices fit

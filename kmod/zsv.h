@@ -228,6 +228,9 @@ struct zsv_sched_entity {
  * @gone: zsv_pdev_unregister() has begun; set under zsv_lock before
  *	ZSV_EVENT_DEV_REMOVING is sent
  * @sched: the scheduler of its engines; see there
+ * @group_taken: a slice of the group being made is on it, so group-new
+ *	places no other one there; set and cleared within one hold of
+ *	zsv_lock by zsv_group_new_locked()
  */
 struct zsv_pdev {
 	struct device dev;
@@ -250,6 +253,7 @@ struct zsv_pdev {
 	bool removing;
 	bool gone;
 	struct zsv_sched sched;
+	bool group_taken;
 };
 
 /**
@@ -337,6 +341,10 @@ struct zsv_tenant_config {
  *	tenant is not killed; allocated at the first such fault, set once
  * @tenant: the tenant it counts against, or NULL; zsv_lock
  * @tenant_link: in @tenant->slices_list; zsv_lock
+ * @group: the group it was made in, "" for none; immutable
+ * @unannounced: made by group-new, which sends no event for it until the
+ *	whole group is made; a slice undone before that goes without an
+ *	event either; zsv_lock
  * @se: the slice in its pdev's scheduler; see there
  */
 struct zsv_slice {
@@ -372,6 +380,8 @@ struct zsv_slice {
 	struct page *dummy_page;
 	struct zsv_tenant *tenant;
 	struct list_head tenant_link;
+	char group[ZSV_NAME_MAX + 1];
+	bool unannounced;
 	struct zsv_sched_entity se;
 };
 
@@ -500,6 +510,8 @@ struct zsv_dev_config {
  * struct zsv_slice_config - what slice-new and slice-set ask for
  * @set: which fields are given, as a mask of BIT_ULL(ZSV_A_SLICE_*)
  * @tenant: the tenant's name, "" for none (BIT_ULL(ZSV_A_SLICE_TENANT))
+ * @group: group-new's: the group of the slice, "" for none
+ * @unannounced: group-new's: send no ZSV_EVENT_SLICE_NEW yet
  */
 struct zsv_slice_config {
 	u64 set;
@@ -515,6 +527,8 @@ struct zsv_slice_config {
 	bool mediated;
 	void *client;
 	char tenant[ZSV_NAME_MAX + 1];
+	char group[ZSV_NAME_MAX + 1];
+	bool unannounced;
 };
 
 static inline struct zsv_pdev *to_zsv_pdev(const struct device *dev)
@@ -552,6 +566,12 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 			 const struct zsv_slice_config *cfg,
 			 struct netlink_ext_ack *extack);
 int zsv_slice_del_locked(struct zsv_slice *slice, bool force,
+			 struct netlink_ext_ack *extack);
+int zsv_group_new_locked(const struct zsv_slice_config *tmpl,
+			 const char *group, u32 count, bool distinct,
+			 enum zsv_placement how, const char *backend,
+			 struct netlink_ext_ack *extack);
+int zsv_group_del_locked(const char *group, bool force,
 			 struct netlink_ext_ack *extack);
 struct zsv_slice *zsv_slice_find_locked(u32 id);
 struct zsv_slice *zsv_slice_find_by_name_locked(const char *name);

@@ -1374,6 +1374,55 @@ static ssize_t zsv_vdev_attr_store(struct device *dev,
 	return err ?: count;
 }
 
+/*
+ * The slice's tenant: its name, or an empty line for none. A write of a
+ * name moves the slice into that tenant, admitted like a new slice of
+ * its size and cap (EDQUOT past a limit); an empty write takes it out.
+ * mdevctl writes its attributes when it starts the mdev, so
+ * "--addattr tenant --value NAME" bills the VM's slice to NAME, and a
+ * refusal fails the start.
+ */
+static ssize_t tenant_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct zsv_vdev *v = dev_get_drvdata(dev);
+	struct zsv_slice *s = v->slice;
+	ssize_t ret;
+
+	mutex_lock(&zsv_lock);
+	if (s->dead)
+		ret = -ENODEV;
+	else
+		ret = sysfs_emit(buf, "%s\n", s->tenant ? s->tenant->name : "");
+	mutex_unlock(&zsv_lock);
+	return ret;
+}
+
+static ssize_t tenant_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct zsv_slice_config cfg = { .set = BIT_ULL(ZSV_A_SLICE_TENANT) };
+	struct zsv_vdev *v = dev_get_drvdata(dev);
+	struct netlink_ext_ack extack = {};
+	size_t len = count;
+	int err;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(cfg.tenant) || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(cfg.tenant, buf, len);
+
+	mutex_lock(&zsv_lock);
+	err = v->slice->dead ? -ENODEV :
+			       zsv_slice_set_locked(v->slice, &cfg, &extack);
+	mutex_unlock(&zsv_lock);
+	if (err && extack._msg)
+		dev_info(dev, "%s\n", extack._msg);
+	return err ?: count;
+}
+static DEVICE_ATTR_RW(tenant);
+
 /* One pair of handlers serves the three settings. */
 static struct device_attribute dev_attr_weight =
 	__ATTR(weight, 0644, zsv_vdev_attr_show, zsv_vdev_attr_store);
@@ -1386,6 +1435,7 @@ static struct attribute *zsv_vdev_attrs[] = {
 	&dev_attr_weight.attr,
 	&dev_attr_cap.attr,
 	&dev_attr_timeslice.attr,
+	&dev_attr_tenant.attr,
 	NULL,
 };
 

@@ -108,6 +108,39 @@
  *     ZSV_A_SLICE_VFIO_OPEN: u8         1: a VFIO user (a VM) holds it
  *     ZSV_A_SLICE_TENANT: string        the slice's tenant; absent when
  *                                       it has none
+ *     ZSV_A_SLICE_GROUP: string         the group the slice was made in;
+ *                                       absent when none
+ *
+ * Groups: one job's slices, made and destroyed together. A group is
+ * COUNT slices of one shape named <group>-0 .. <group>-(COUNT - 1),
+ * each placed by the kernel as slice-new without a device would be, on
+ * COUNT distinct pdevs unless the request allows any. All of them are
+ * made, or none: a refusal of any one (no pdev left that fits, a
+ * tenant's limit, a name in use) undoes those made before it, and no
+ * monitor event is sent for them; on success, one ZSV_CMD_SLICE_NEW
+ * event per slice. A group counts against its tenant as the sum of its
+ * slices. Its slices are slices like any other (slice-set, slice-del).
+ *
+ * ZSV_CMD_GROUP_NEW (do; CAP_NET_ADMIN)
+ *   Request:
+ *     ZSV_A_SLICE_GROUP: string      the group's name, which no slice
+ *                                    carries yet; <group>-<COUNT - 1>
+ *                                    must be a valid slice name
+ *     ZSV_A_SLICE_COUNT: u32         1 to ZSV_GROUP_MAX
+ *     ZSV_A_SLICE_DISTINCT: u8       1 (default): each slice on its own
+ *                                    pdev; 0: any pdev, several may share
+ *     ZSV_A_SLICE_MEM_BYTES (required), and optionally what slice-new
+ *     takes besides a device and a name: ZSV_A_SLICE_PLACEMENT,
+ *     ZSV_A_SLICE_BACKEND, ZSV_A_SLICE_MEM_MODE, ZSV_A_SLICE_WEIGHT,
+ *     ZSV_A_SLICE_CAP_PCT, ZSV_A_SLICE_TIMESLICE_NS, ZSV_A_SLICE_UID,
+ *     ZSV_A_SLICE_GID, ZSV_A_SLICE_NODE_MODE, ZSV_A_SLICE_TENANT
+ *   Reply: none; a slice dump shows the slices with their ZSV_A_SLICE_GROUP
+ *
+ * ZSV_CMD_GROUP_DEL (do; CAP_NET_ADMIN)
+ *   Request: ZSV_A_SLICE_GROUP, ZSV_A_SLICE_FORCE (flag: revoke open
+ *     contexts); all or none: EBUSY, and nothing destroyed, while one of
+ *     its slices has open contexts and no force; ENOENT when no slice is
+ *     in the group
  *
  * Tenants: who pays. A tenant has limits across every pdev, and every
  * admission (slice-new, placement, slice-set growth, a move between
@@ -271,6 +304,9 @@ enum zsv_slice_attrs {
 	ZSV_A_SLICE_PLACEMENT,
 	ZSV_A_SLICE_BACKEND,
 	ZSV_A_SLICE_TENANT,
+	ZSV_A_SLICE_GROUP,
+	ZSV_A_SLICE_COUNT,
+	ZSV_A_SLICE_DISTINCT,
 
 	/* private: */
 	__ZSV_A_SLICE_MAX
@@ -313,6 +349,8 @@ enum zsv_cmds {
 	ZSV_CMD_TENANT_SET,
 	ZSV_CMD_TENANT_DEL,
 	ZSV_CMD_TENANT_GET,
+	ZSV_CMD_GROUP_NEW,
+	ZSV_CMD_GROUP_DEL,
 
 	/* private: */
 	__ZSV_CMD_MAX
@@ -355,6 +393,9 @@ enum zsv_placement {
 /* Tenant limits: ZSV_LIMIT_NONE in a *-max attribute is "no limit". */
 #define ZSV_LIMIT_NONE		0xffffffffffffffffULL
 #define ZSV_TENANTS_MAX		4096
+
+/* The most slices one group-new makes. */
+#define ZSV_GROUP_MAX		64
 
 /*
  * Data plane: ioctls on /dev/zsv/<slice>.

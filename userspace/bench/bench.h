@@ -58,6 +58,8 @@ int latency_main(struct bench *b, int argc, char **argv);
 void latency_usage(FILE *f);
 int vfio_main(struct bench *b, int argc, char **argv);
 void vfio_usage(FILE *f);
+int place_main(struct bench *b, int argc, char **argv);
+void place_usage(FILE *f);
 
 /* "zsv-bench: <message>" and @usage on stderr; returns BENCH_EXIT_USAGE. */
 int bench_usage_error(void (*usage)(FILE *f), const char *fmt, ...)

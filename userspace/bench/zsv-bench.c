@@ -5,9 +5,9 @@
  *   zsv-bench [-j|-p] SUBCOMMAND [OPTIONS]
  *
  * Each subcommand is one entry of the table below and lives in its own
- * file (churn.c, share.c, overhead.c, latency.c, vfio.c); they share
- * the report layer (report.c), so every one prints a table for people
- * and the same numbers as JSON with -j.
+ * file (churn.c, share.c, overhead.c, latency.c, vfio.c, place.c); they
+ * share the report layer (report.c), so every one prints a table for
+ * people and the same numbers as JSON with -j.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +38,8 @@ static const struct bench_cmd cmds[] = {
 	  "submit-to-completion of tiny jobs vs a bare ioctl" },
 	{ "vfio", vfio_main, vfio_usage,
 	  "an mdev's ring vs its /dev/zsv node; mdev and netlink shares" },
+	{ "place", place_main, place_usage,
+	  "slice-new without a device among 1, 64, 1024 pdevs" },
 	{ .name = NULL },
 };
 
