@@ -1533,4 +1533,76 @@ TEST(slice_reply_group_is_parsed_and_empty_without_it)
 	zsv_slice_info_free(slice);
 }
 
+TEST(cdi_spec_has_a_device_per_group_with_every_node)
+{
+	struct zsv_slice_info s[] = {
+		group_slice("job-1", "job", "zsv1", 2, NULL),
+		group_slice("a", NULL, "zsv0", 0, NULL),
+		group_slice("job-0", "job", "zsv0", 1, NULL),
+	};
+	struct zsv_slice_info *slices[] = { &s[0], &s[1], &s[2] };
+	struct json_object *spec, *devices, *dev, *edits, *v;
+	static const char *const want_env[] = {
+		"ZSV_GROUP=job",
+		"ZSV_GROUP_COUNT=2",
+		"ZSV_GROUP_SLICES=job-0,job-1",
+		"ZSV_GROUP_DEVS=zsv0,zsv1",
+		"ZSV_GROUP_MEM_BYTES=1073741824,1073741824",
+	};
+	static const char *const want_names[] = { "a", "job", "job-0",
+						  "job-1" };
+	size_t i;
+
+	spec = build_and_reparse("zsv.io", slices, 3);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	ASSERT_EQ(4, json_object_array_length(devices));
+	/* Slices and the group together, by name. */
+	for (i = 0; i < 4; i++)
+		EXPECT_STREQ(want_names[i],
+			     get_str(json_object_array_get_idx(devices, i),
+				     "name"));
+	dev = json_object_array_get_idx(devices, 1);
+	ASSERT_TRUE(json_object_object_get_ex(dev, "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "deviceNodes", &v));
+	ASSERT_EQ(2, json_object_array_length(v));
+	EXPECT_STREQ("/dev/zsv/job-0",
+		     get_str(json_object_array_get_idx(v, 0), "path"));
+	EXPECT_STREQ("/dev/zsv/job-1",
+		     get_str(json_object_array_get_idx(v, 1), "path"));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &v));
+	ASSERT_EQ(5, json_object_array_length(v));
+	for (i = 0; i < 5; i++)
+		EXPECT_STREQ(want_env[i], json_object_get_string(
+						  json_object_array_get_idx(v, i)));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_leaves_out_a_group_a_slice_is_named_after)
+{
+	struct zsv_slice_info s[] = {
+		group_slice("job-0", "job", "zsv0", 1, NULL),
+		group_slice("job", NULL, "zsv1", 2, NULL),
+		group_slice("bad--0", "bad-", "zsv1", 3, NULL),
+	};
+	struct zsv_slice_info *slices[] = { &s[0], &s[1], &s[2] };
+	struct json_object *spec, *devices;
+
+	EXPECT_FALSE(cdi_group_ok("job", slices, 3));
+	EXPECT_FALSE(cdi_group_ok("bad-", slices, 3));
+	EXPECT_TRUE(cdi_group_ok("other", slices, 3));
+	spec = build_and_reparse("zsv.io", slices, 3);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	/* The slices only: "job" is the slice's, "bad-" no CDI name. */
+	ASSERT_EQ(3, json_object_array_length(devices));
+	EXPECT_STREQ("bad--0",
+		     get_str(json_object_array_get_idx(devices, 0), "name"));
+	EXPECT_STREQ("job",
+		     get_str(json_object_array_get_idx(devices, 1), "name"));
+	EXPECT_STREQ("job-0",
+		     get_str(json_object_array_get_idx(devices, 2), "name"));
+	json_object_put(spec);
+}
+
 TEST_HARNESS_MAIN
