@@ -479,7 +479,8 @@ int zsv_group_create(struct zsv_handle *h, const char *group, uint32_t count,
 	    nla_put_u32(msg, ZSV_A_SLICE_COUNT, count) < 0 ||
 	    nla_put_u8(msg, ZSV_A_SLICE_DISTINCT, distinct) < 0 ||
 	    nla_put_u32(msg, ZSV_A_SLICE_PLACEMENT, placement) < 0 ||
-	    (backend && nla_put_string(msg, ZSV_A_SLICE_BACKEND, backend) < 0) ||
+	    (backend &&
+	     nla_put_string(msg, ZSV_A_SLICE_BACKEND, backend) < 0) ||
 	    slice_params_put(msg, p)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
