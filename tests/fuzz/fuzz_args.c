@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: zsvctl's parsers of the words of the commands that
  * change things (userspace/zsvctl/args.c): slice create, set and destroy,
- * dev set and add, cdi generate, names, and tenant add and set.
+ * dev set and add, cdi generate, names, tenant add and set, and group
+ * create and destroy.
  *
  * The input's first byte picks the parser and the length of the error
  * buffer; the rest is its words, split at NUL bytes. Whatever the words:
@@ -441,6 +442,71 @@ static void fuzz_tenant(bool set, int argc, char **argv, char *err, size_t len)
 	      b.params.compute_max == p->compute_max);
 }
 
+static void fuzz_group_create(int argc, char **argv, char *err, size_t len)
+{
+	char buf[MAX_WORDS][ZSV_UNIT_STR_MAX], e2[ARGS_ERR_MAX];
+	struct group_create_args a, b;
+	char count[16];
+	char *w[MAX_WORDS];
+	int n = 0, ret;
+
+	ret = args_group_create(argc, argv, &a, err, len);
+	check_err(ret, err, len);
+	if (ret)
+		return;
+	CHECK(a.name == argv[0] && !zsv_name_check(a.name));
+	CHECK(a.count >= 1 && a.count <= ZSV_GROUP_MAX);
+	/* Its last slice's name, <name>-<count - 1>, is a valid name too. */
+	snprintf(buf[0], sizeof(buf[0]), "%s-%" PRIu32, a.name, a.count - 1);
+	CHECK(strlen(a.name) + 4 > sizeof(buf[0]) || !zsv_name_check(buf[0]));
+	CHECK(a.params.mask & BIT(ZSV_A_SLICE_MEM_BYTES));
+	CHECK(a.placement <= ZSV_PLACEMENT_MAX);
+	CHECK(!a.backend || (in_argv(a.backend, argc, argv) &&
+			     !zsv_name_check(a.backend)));
+	check_slice_params(&a.params, true, argc, argv);
+
+	w[n++] = (char *)a.name;
+	w[n++] = "count";
+	snprintf(count, sizeof(count), "%" PRIu32, a.count);
+	w[n++] = count;
+	if (!a.distinct)
+		w[n++] = "any";
+	if (a.placement_set) {
+		w[n++] = "placement";
+		w[n++] = a.placement == ZSV_PLACEMENT_BINPACK ? "binpack" :
+								 "spread";
+	}
+	if (a.backend) {
+		w[n++] = "backend";
+		w[n++] = (char *)a.backend;
+	}
+	n += slice_words(&a.params, w + n, buf + n);
+	ret = args_group_create(n, w, &b, e2, sizeof(e2));
+	if (ret)
+		fprintf(stderr, "round trip: %s\n", e2);
+	CHECK(!ret);
+	CHECK(!strcmp(a.name, b.name) && a.count == b.count &&
+	      a.distinct == b.distinct);
+	CHECK(a.placement == b.placement && !a.backend == !b.backend &&
+	      (!a.backend || !strcmp(a.backend, b.backend)));
+	same_slice_params(&a.params, &b.params);
+}
+
+static void fuzz_group_destroy(int argc, char **argv, char *err, size_t len)
+{
+	struct group_destroy_args a;
+	int ret = args_group_destroy(argc, argv, &a, err, len);
+
+	check_err(ret, err, len);
+	if (ret)
+		return;
+	CHECK(argc == 1 || argc == 2);
+	CHECK(a.name == argv[0] && !zsv_name_check(a.name));
+	CHECK(a.force == (argc == 2));
+	if (argc == 2)
+		CHECK(!strcmp(argv[1], "force"));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -462,8 +528,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = p;
 	argv[argc] = NULL;
 
-	/* 0 to 6 keep their meaning for the corpus; tenants came later. */
-	switch ((data[0] & 0x7f) % 9) {
+	/*
+	 * 0 to 6 keep their meaning for the corpus; tenants came later,
+	 * then groups.
+	 */
+	switch ((data[0] & 0x7f) % 11) {
 	case 0:
 		fuzz_slice_create(argc, argv, err, len);
 		break;
@@ -487,6 +556,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 8:
 		fuzz_tenant(true, argc, argv, err, len);
+		break;
+	case 9:
+		fuzz_group_create(argc, argv, err, len);
+		break;
+	case 10:
+		fuzz_group_destroy(argc, argv, err, len);
 		break;
 	default:
 		if (argc) {

@@ -9,8 +9,9 @@
  * valid vendor, NUL-terminated inside the buffer (exactly that long, so
  * ASan sees a byte too many), that is the spec's "kind" up to "/slice".
  * The checks agree with the CDI rules. And a spec built for a valid vendor
- * and slices named by the input's words lists only CDI-valid names and
- * gives its vendor back.
+ * and slices named by the input's words lists only CDI-valid names, each
+ * once, and gives its vendor back; a word "<group>-<digits>" is a slice of
+ * that group, whose device has every node of the group.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "libfuzzer.h"
 
 #define MAX_SLICES 16
+#define BIT(a) ZSV_ATTR_BIT(a)
 
 static bool letter(char c)
 {
@@ -80,6 +82,7 @@ static bool ref_kind(const char *text, const char *vendor)
 static void build_and_read_back(const char *vendor, char *words, size_t len)
 {
 	struct zsv_slice_info infos[MAX_SLICES] = {}, *slices[MAX_SLICES];
+	char groups[MAX_SLICES][ZSV_NAME_MAX + 1];
 	struct json_object *spec, *devices;
 	char back[CDI_VENDOR_MAX + 1];
 	size_t n = 0;
@@ -87,8 +90,15 @@ static void build_and_read_back(const char *vendor, char *words, size_t len)
 
 	for (char *p = words; p < words + len && n < MAX_SLICES;
 	     p += strlen(p) + 1) {
-		/* slice names as the kernel allows them */
+		const char *dash = strrchr(p, '-');
+		bool seen = false;
+
+		/* slice names as the kernel allows them, each once */
 		if (zsv_name_check(p))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			seen |= !strcmp(infos[j].name, p);
+		if (seen)
 			continue;
 		infos[n] = (struct zsv_slice_info){
 			.name = p,
@@ -97,7 +107,16 @@ static void build_and_read_back(const char *vendor, char *words, size_t len)
 			.mem_bytes = 1ull << 30,
 			.weight = 100,
 			.cap_pct = 100,
+			.present = BIT(ZSV_A_SLICE_ID) | BIT(ZSV_A_SLICE_NAME),
 		};
+		/* "job-12" is a slice of the group "job". */
+		if (dash && dash > p && dash[1] &&
+		    strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
+			memcpy(groups[n], p, (size_t)(dash - p));
+			groups[n][dash - p] = '\0';
+			infos[n].group = groups[n];
+			infos[n].present |= BIT(ZSV_A_SLICE_GROUP);
+		}
 		slices[n] = &infos[n];
 		n++;
 	}
@@ -109,11 +128,31 @@ static void build_and_read_back(const char *vendor, char *words, size_t len)
 	CHECK(!strcmp(back, vendor));
 	CHECK(json_object_object_get_ex(spec, "devices", &devices));
 	for (size_t i = 0; i < json_object_array_length(devices); i++) {
-		struct json_object *name;
+		struct json_object *dev = json_object_array_get_idx(devices, i);
+		struct json_object *name, *edits, *nodes, *other;
+		const char *str;
+		size_t members = 0;
+		bool is_slice = false;
 
-		CHECK(json_object_object_get_ex(
-			json_object_array_get_idx(devices, i), "name", &name));
-		CHECK(cdi_device_name_ok(json_object_get_string(name)));
+		CHECK(json_object_object_get_ex(dev, "name", &name));
+		str = json_object_get_string(name);
+		CHECK(cdi_device_name_ok(str));
+		/* Each name once: runtimes refuse a spec with two. */
+		for (size_t j = 0; j < i; j++) {
+			CHECK(json_object_object_get_ex(
+				json_object_array_get_idx(devices, j), "name",
+				&other));
+			CHECK(strcmp(json_object_get_string(other), str));
+		}
+		for (size_t j = 0; j < n; j++) {
+			is_slice |= !strcmp(infos[j].name, str);
+			members += infos[j].group && !strcmp(infos[j].group, str);
+		}
+		/* A slice's device has its node, a group's all of them. */
+		CHECK(json_object_object_get_ex(dev, "containerEdits", &edits));
+		CHECK(json_object_object_get_ex(edits, "deviceNodes", &nodes));
+		CHECK(json_object_array_length(nodes) ==
+		      (is_slice ? 1 : members));
 	}
 	json_object_put(spec);
 }

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: libzsv's parsers of the kernel's replies and events
  * (zsv_dev_info_parse(), zsv_slice_info_parse() and
- * zsv_tenant_info_parse(), userspace/lib/dev.c, slice.c and tenant.c),
+ * zsv_tenant_info_parse(), userspace/lib/dev.c, slice.c and tenant.c;
+ * a slice's tenant and group included),
  * which every zsvctl command and the monitor go through.
  *
  * The input, after a generic netlink header, is a message's attributes,
@@ -77,13 +78,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(ret <= 0);
 	if (!ret) {
 		CHECK(slice->name && slice->dev_name && slice->node &&
-		      slice->tenant);
+		      slice->tenant && slice->group);
 		CHECK(strlen(slice->name) <= ZSV_NAME_MAX);
 		CHECK(strlen(slice->dev_name) <= ZSV_NAME_MAX);
 		CHECK(strlen(slice->tenant) <= ZSV_NAME_MAX);
-		/* No tenant attribute, no tenant name. */
+		CHECK(strlen(slice->group) <= ZSV_NAME_MAX);
+		/* No tenant (group) attribute, no tenant (group) name. */
 		CHECK(zsv_slice_has(slice, ZSV_A_SLICE_TENANT) ||
 		      !slice->tenant[0]);
+		CHECK(zsv_slice_has(slice, ZSV_A_SLICE_GROUP) ||
+		      !slice->group[0]);
+		/* The strings do not overlap: each is where it says. */
+		CHECK(slice->group != slice->tenant &&
+		      slice->group != slice->name);
 		CHECK(zsv_slice_has(slice, ZSV_A_SLICE_ID) &&
 		      zsv_slice_has(slice, ZSV_A_SLICE_NAME));
 		CHECK(!(slice->present & ~seen));

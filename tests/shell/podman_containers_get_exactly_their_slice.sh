@@ -8,6 +8,7 @@
 # time) keeps its buffer and results. pod-a destroyed with force under its
 # running container: every call there fails ENODEV, nothing crashes. A
 # slice that is not in the spec fails `podman run` with podman's message.
+# A container given the group pod-g (zsvctl group) sees both its nodes.
 . "$(dirname "$0")/../lib.sh"
 . "$ZSV_TOP/tests/containers/lib.bash"
 spec=/var/run/cdi/zsv.json
@@ -16,6 +17,7 @@ cleanup() {
 	for s in pod-a pod-b pod-c; do
 		zsvctl slice destroy "$s" force >/dev/null 2>&1
 	done
+	zsvctl group destroy pod-g force >/dev/null 2>&1
 	rm -f "$spec"
 	rmdir /var/run/cdi 2>/dev/null
 	return 0
@@ -115,4 +117,19 @@ echo "$err"
 [[ $status -ne 0 ]] || die "podman run on a destroyed slice succeeded"
 [[ $err == "Error: setting up CDI devices: unresolvable CDI devices zsv.io/slice=pod-a" ]] ||
 	die "podman's message: $err"
+
+# A group's device (zsvctl refreshes the spec): every node of the group,
+# one slice on each device, and the group's environment.
+zsvctl group create pod-g count 2 mem 4M >/dev/null || die "create group pod-g"
+devs=$(zsvctl -j group show pod-g | json "','.join(j['devs'])")
+out=$(podman run --rm --pull never --device zsv.io/slice=pod-g "$PODMAN_IMAGE" sh -c \
+	'echo nodes: $(ls /dev/zsv); env | grep ^ZSV_ | sort' 2>&1) ||
+	die "container on group pod-g failed: $out"
+echo "$out"
+[[ $out == "nodes: pod-g-0 pod-g-1
+ZSV_GROUP=pod-g
+ZSV_GROUP_COUNT=2
+ZSV_GROUP_DEVS=$devs
+ZSV_GROUP_MEM_BYTES=4194304,4194304
+ZSV_GROUP_SLICES=pod-g-0,pod-g-1" ]] || die "container on group pod-g saw: $out"
 exit 0

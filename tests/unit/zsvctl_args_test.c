@@ -17,9 +17,15 @@
 
 #include "kselftest_harness.h"
 
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
 #include "args.h"
 #include "cdi.h"
+#include "group.h"
 #include "libzsv.h"
+#include "nl.h"
 #include "zsvctl.h"
 
 #define GiB (1ULL << 30)
@@ -941,7 +947,7 @@ TEST(slice_json_has_every_key)
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
 	EXPECT_STREQ("{\"id\":7,\"name\":\"a\",\"dev_id\":0,\"dev\":\"zsv0\",\"mem_bytes\":4294967296,\"mem_mode\":\"reserved\",\"weight\":300,\"cap_pct\":50,\"timeslice_ns\":0,\"uid\":65534,\"gid\":100,\"node_mode\":416,\"node\":\"/dev/zsv/a\",\"contexts\":2,\"mem_used\":4096,"
-		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000,\"mediated\":false,\"vfio_open\":false,\"tenant\":null}",
+		     "\"mem_peak\":8192,\"quota_hits\":3,\"busy_ns\":1500000000,\"jobs_submitted\":12,\"jobs_completed\":11,\"jobs_failed\":1,\"throttled_ns\":250000,\"ctx_switches\":40,\"share_promised_ppm\":250000,\"share_delivered_ppm\":248000,\"mediated\":false,\"vfio_open\":false,\"tenant\":null,\"group\":null}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
@@ -957,7 +963,7 @@ TEST(slice_json_has_null_for_what_the_kernel_left_out)
 		    ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_MODE);
 	obj = slice_to_json(&s);
 	ASSERT_NE(NULL, obj);
-	EXPECT_EQ(28, json_object_object_length(obj));
+	EXPECT_EQ(29, json_object_object_length(obj));
 	ASSERT_TRUE(json_object_object_get_ex(obj, "mem_used", &v));
 	EXPECT_EQ(NULL, v);
 	/* A kernel without the stats: null, not a misleading 0. */
@@ -1235,6 +1241,368 @@ TEST(slice_in_a_tenant_says_so_in_json_and_the_event_line)
 	ASSERT_NE(NULL, line);
 	EXPECT_EQ(NULL, strstr(line, "tenant"));
 	free(line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups */
+
+TEST(group_create_parses_every_keyword_in_any_order)
+{
+	struct group_create_args a;
+
+	ASSERT_EQ(0, parse(args_group_create, &a, "job", "mem", "4G", "any",
+			   "count", "3", "placement", "binpack", "backend",
+			   "sim", "mode", "shared", "weight", "200", "cap",
+			   "50%", "timeslice", "2ms", "owner", "0", "group",
+			   "0", "perm", "0660", "tenant", "acme"))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("job", a.name);
+	EXPECT_EQ(3, a.count);
+	EXPECT_FALSE(a.distinct);
+	EXPECT_EQ(ZSV_PLACEMENT_BINPACK, a.placement);
+	EXPECT_TRUE(a.placement_set);
+	EXPECT_STREQ("sim", a.backend);
+	EXPECT_EQ(4 * GiB, a.params.mem_bytes);
+	EXPECT_EQ(ZSV_MEM_MODE_SHARED, a.params.mem_mode);
+	EXPECT_EQ(200, a.params.weight);
+	EXPECT_EQ(50, a.params.cap_pct);
+	EXPECT_EQ(2000000, a.params.timeslice_ns);
+	EXPECT_EQ(0660, a.params.node_mode);
+	EXPECT_STREQ("acme", a.params.tenant);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES) | BIT(ZSV_A_SLICE_MEM_MODE) |
+			  BIT(ZSV_A_SLICE_WEIGHT) | BIT(ZSV_A_SLICE_CAP_PCT) |
+			  BIT(ZSV_A_SLICE_TIMESLICE_NS) | BIT(ZSV_A_SLICE_UID) |
+			  BIT(ZSV_A_SLICE_GID) | BIT(ZSV_A_SLICE_NODE_MODE) |
+			  BIT(ZSV_A_SLICE_TENANT),
+		  a.params.mask);
+}
+
+TEST(group_create_is_distinct_and_sends_only_mem_by_default)
+{
+	struct group_create_args a;
+
+	ASSERT_EQ(0, parse(args_group_create, &a, "job", "count", "2", "mem",
+			   "1G"))
+		TH_LOG("%s", err);
+	EXPECT_TRUE(a.distinct);
+	EXPECT_FALSE(a.placement_set);
+	EXPECT_EQ(ZSV_PLACEMENT_SPREAD, a.placement);
+	EXPECT_EQ(NULL, a.backend);
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES), a.params.mask);
+	/* "tenant none" at create is no tenant: nothing sent. */
+	ASSERT_EQ(0, parse(args_group_create, &a, "job", "count", "2", "mem",
+			   "1G", "tenant", "none"));
+	EXPECT_EQ(BIT(ZSV_A_SLICE_MEM_BYTES), a.params.mask);
+}
+
+TEST(group_create_needs_name_count_and_mem)
+{
+	struct group_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "mem", "1G"));
+	EXPECT_STREQ("group create needs 'count N'", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "2"));
+	EXPECT_STREQ("group create needs 'mem SIZE'", err);
+	EXPECT_EQ(-EINVAL, args_group_create(0, ARGV(NULL), &a, err,
+					     sizeof(err)));
+	EXPECT_STREQ("group create needs a NAME, 'count N' and 'mem SIZE'", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "Job", "count", "2",
+				 "mem", "1G"));
+	EXPECT_TRUE(strstr(err, "'Job' is not a group name") == err)
+		TH_LOG("%s", err);
+}
+
+TEST(group_create_count_is_1_to_64)
+{
+	struct group_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "0",
+				 "mem", "1G"));
+	EXPECT_STREQ("count '0': out of range (1 to 64)", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "65",
+				 "mem", "1G"));
+	EXPECT_STREQ("count '65': out of range (1 to 64)", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "x",
+				 "mem", "1G"));
+	EXPECT_STREQ("count 'x': not a number", err);
+	ASSERT_EQ(0, parse(args_group_create, &a, "job", "count", "64", "mem",
+			   "1G"));
+	EXPECT_EQ(64, a.count);
+}
+
+TEST(group_create_leaves_room_for_the_last_slice_name)
+{
+	/* 61 characters, then "-9": 63, a slice name; "-10" is one too many. */
+	static const char name61[] =
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	struct group_create_args a;
+
+	ASSERT_EQ(61, strlen(name61));
+	ASSERT_EQ(0, parse(args_group_create, &a, (char *)name61, "count",
+			   "10", "mem", "1G"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, (char *)name61,
+				 "count", "11", "mem", "1G"));
+	EXPECT_TRUE(strstr(err, "too long for its slices' names") != NULL)
+		TH_LOG("%s", err);
+	EXPECT_TRUE(strstr(err, "-10' is more than 63 characters") != NULL)
+		TH_LOG("%s", err);
+}
+
+TEST(group_create_any_takes_no_value_and_comes_once)
+{
+	struct group_create_args a;
+
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "2",
+				 "mem", "1G", "any", "any"));
+	EXPECT_STREQ("'any' is given twice", err);
+	/* After "any" comes a keyword, not its value. */
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "any", "yes",
+				 "count", "2", "mem", "1G"));
+	EXPECT_STREQ("unexpected argument 'yes'", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "2",
+				 "mem"));
+	EXPECT_STREQ("'mem' needs a value: a size such as 4G", err);
+	/* slice create's own words are not a group's. */
+	EXPECT_EQ(-EINVAL, parse(args_group_create, &a, "job", "count", "2",
+				 "mem", "1G", "name", "x"));
+	EXPECT_STREQ("unexpected argument 'name'", err);
+}
+
+TEST(group_destroy_takes_force)
+{
+	struct group_destroy_args a;
+
+	ASSERT_EQ(0, parse(args_group_destroy, &a, "job"));
+	EXPECT_STREQ("job", a.name);
+	EXPECT_FALSE(a.force);
+	ASSERT_EQ(0, parse(args_group_destroy, &a, "job", "force"));
+	EXPECT_TRUE(a.force);
+	EXPECT_EQ(-EINVAL, parse(args_group_destroy, &a, "job", "now"));
+	EXPECT_STREQ("unexpected argument 'now'", err);
+	EXPECT_EQ(-EINVAL, parse(args_group_destroy, &a, "job", "force", "x"));
+	EXPECT_STREQ("unexpected argument 'x'", err);
+	EXPECT_EQ(-EINVAL, args_group_destroy(0, ARGV(NULL), &a, err,
+					      sizeof(err)));
+	EXPECT_STREQ("group destroy needs a NAME", err);
+}
+
+/* A slice of @group (NULL: none) on @dev, with @id and @tenant. */
+static struct zsv_slice_info group_slice(const char *name, const char *group,
+					 const char *dev, uint32_t id,
+					 const char *tenant)
+{
+	struct zsv_slice_info s = fake_slice(name, dev, GiB,
+					     ZSV_MEM_MODE_RESERVED, 100, 100);
+
+	s.id = id;
+	s.group = group ? group : "";
+	s.tenant = tenant ? tenant : "";
+	if (!group)
+		s.present &= ~BIT(ZSV_A_SLICE_GROUP);
+	if (!tenant)
+		s.present &= ~BIT(ZSV_A_SLICE_TENANT);
+	return s;
+}
+
+static void group_table(FILE *f, const void *g)
+{
+	const struct group_info *groups = g;
+
+	/* Two in a row: see groups_gather_sorts_and_sums. */
+	group_print_table(f, groups, 2);
+}
+
+TEST(groups_gather_sorts_and_sums)
+{
+	struct zsv_slice_info s[] = {
+		group_slice("job-10", "job", "zsv1", 20, "acme"),
+		group_slice("solo", NULL, "zsv0", 1, NULL),
+		group_slice("old-1", "old", "zsv0", 3, NULL),
+		group_slice("job-2", "job", "zsv0", 12, "acme"),
+		group_slice("old-0", "old", "zsv0", 2, "acme"),
+		group_slice("job-0", "job", "zsv1", 10, "acme"),
+	};
+	struct zsv_slice_info *slices[6];
+	struct group_info *groups;
+	struct json_object *obj;
+	size_t i, n;
+	char *out;
+
+	for (i = 0; i < 6; i++)
+		slices[i] = &s[i];
+	ASSERT_EQ(0, groups_gather(slices, 6, NULL, &groups, &n));
+	ASSERT_EQ(2, n);
+	/* Oldest first; slices by index, 2 before 10. */
+	EXPECT_STREQ("old", groups[0].name);
+	EXPECT_EQ(2, groups[0].first_id);
+	EXPECT_STREQ("job", groups[1].name);
+	ASSERT_EQ(3, groups[1].count);
+	EXPECT_STREQ("job-0", groups[1].slices[0]->name);
+	EXPECT_STREQ("job-2", groups[1].slices[1]->name);
+	EXPECT_STREQ("job-10", groups[1].slices[2]->name);
+	EXPECT_EQ(3 * GiB, groups[1].mem_bytes);
+	EXPECT_STREQ("acme", groups[1].tenant);
+	/* One slice in acme, one in none: no tenant for the group. */
+	EXPECT_EQ(NULL, groups[0].tenant);
+
+	obj = group_to_json(&groups[1]);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("{\"name\":\"job\",\"slices\":[\"job-0\",\"job-2\",\"job-10\"],\"devs\":[\"zsv1\",\"zsv0\"],\"mem_bytes\":3221225472,\"tenant\":\"acme\"}",
+		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+	obj = group_to_json(&groups[0]);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("{\"name\":\"old\",\"slices\":[\"old-0\",\"old-1\"],\"devs\":[\"zsv0\"],\"mem_bytes\":2147483648,\"tenant\":null}",
+		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+
+	out = print_line(group_table, groups);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("NAME  SLICES  DEVS       MEM  TENANT\n"
+		     "old        2  zsv0        2G  -\n"
+		     "job        3  zsv1,zsv0   3G  acme\n",
+		     out);
+	free(out);
+	groups_free(groups, n);
+
+	/* Only one; none at all. */
+	ASSERT_EQ(0, groups_gather(slices, 6, "old", &groups, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(2, groups[0].count);
+	groups_free(groups, n);
+	ASSERT_EQ(0, groups_gather(slices, 6, "nope", &groups, &n));
+	EXPECT_EQ(0, n);
+	groups_free(groups, n);
+	ASSERT_EQ(0, groups_gather(slices, 0, NULL, &groups, &n));
+	EXPECT_EQ(0, n);
+	groups_free(groups, n);
+}
+
+TEST(slice_json_and_show_say_the_group)
+{
+	struct zsv_slice_info s = group_slice("job-0", "job", "zsv0", 4, NULL);
+	struct json_object *obj;
+
+	obj = slice_to_json(&s);
+	ASSERT_NE(NULL, obj);
+	EXPECT_STREQ("job", get_str(obj, "group"));
+	json_object_put(obj);
+	EXPECT_TRUE(slice_has_group(&s));
+	/* The bit without a name is no group either. */
+	s.group = "";
+	EXPECT_FALSE(slice_has_group(&s));
+}
+
+/* A slice-get reply for "job-1" of group @group (NULL: left out). */
+static struct zsv_slice_info *parse_group_reply(const char *group)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct zsv_slice_info *slice = NULL;
+
+	if (!msg)
+		return NULL;
+	if (genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 42, 0, 0,
+			ZSV_CMD_SLICE_GET, ZSV_GENL_VERSION) &&
+	    !nla_put_u32(msg, ZSV_A_SLICE_ID, 3) &&
+	    !nla_put_string(msg, ZSV_A_SLICE_NAME, "job-1") &&
+	    !nla_put_string(msg, ZSV_A_SLICE_TENANT, "acme") &&
+	    (!group || !nla_put_string(msg, ZSV_A_SLICE_GROUP, group)) &&
+	    zsv_slice_info_parse(nlmsg_hdr(msg), &slice))
+		slice = NULL;
+	nlmsg_free(msg);
+	return slice;
+}
+
+TEST(slice_reply_group_is_parsed_and_empty_without_it)
+{
+	struct zsv_slice_info *slice = parse_group_reply("job");
+
+	ASSERT_NE(NULL, slice);
+	EXPECT_STREQ("job", slice->group);
+	EXPECT_STREQ("acme", slice->tenant);
+	EXPECT_TRUE(zsv_slice_has(slice, ZSV_A_SLICE_GROUP));
+	zsv_slice_info_free(slice);
+	slice = parse_group_reply(NULL);
+	ASSERT_NE(NULL, slice);
+	EXPECT_STREQ("", slice->group);
+	EXPECT_FALSE(zsv_slice_has(slice, ZSV_A_SLICE_GROUP));
+	EXPECT_FALSE(slice_has_group(slice));
+	zsv_slice_info_free(slice);
+}
+
+TEST(cdi_spec_has_a_device_per_group_with_every_node)
+{
+	struct zsv_slice_info s[] = {
+		group_slice("job-1", "job", "zsv1", 2, NULL),
+		group_slice("a", NULL, "zsv0", 0, NULL),
+		group_slice("job-0", "job", "zsv0", 1, NULL),
+	};
+	struct zsv_slice_info *slices[] = { &s[0], &s[1], &s[2] };
+	struct json_object *spec, *devices, *dev, *edits, *v;
+	static const char *const want_env[] = {
+		"ZSV_GROUP=job",
+		"ZSV_GROUP_COUNT=2",
+		"ZSV_GROUP_SLICES=job-0,job-1",
+		"ZSV_GROUP_DEVS=zsv0,zsv1",
+		"ZSV_GROUP_MEM_BYTES=1073741824,1073741824",
+	};
+	static const char *const want_names[] = { "a", "job", "job-0",
+						  "job-1" };
+	size_t i;
+
+	spec = build_and_reparse("zsv.io", slices, 3);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	ASSERT_EQ(4, json_object_array_length(devices));
+	/* Slices and the group together, by name. */
+	for (i = 0; i < 4; i++)
+		EXPECT_STREQ(want_names[i],
+			     get_str(json_object_array_get_idx(devices, i),
+				     "name"));
+	dev = json_object_array_get_idx(devices, 1);
+	ASSERT_TRUE(json_object_object_get_ex(dev, "containerEdits", &edits));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "deviceNodes", &v));
+	ASSERT_EQ(2, json_object_array_length(v));
+	EXPECT_STREQ("/dev/zsv/job-0",
+		     get_str(json_object_array_get_idx(v, 0), "path"));
+	EXPECT_STREQ("/dev/zsv/job-1",
+		     get_str(json_object_array_get_idx(v, 1), "path"));
+	ASSERT_TRUE(json_object_object_get_ex(edits, "env", &v));
+	ASSERT_EQ(5, json_object_array_length(v));
+	for (i = 0; i < 5; i++)
+		EXPECT_STREQ(want_env[i], json_object_get_string(
+						  json_object_array_get_idx(v, i)));
+	json_object_put(spec);
+}
+
+TEST(cdi_spec_leaves_out_a_group_a_slice_is_named_after)
+{
+	struct zsv_slice_info s[] = {
+		group_slice("job-0", "job", "zsv0", 1, NULL),
+		group_slice("job", NULL, "zsv1", 2, NULL),
+		group_slice("bad--0", "bad-", "zsv1", 3, NULL),
+	};
+	struct zsv_slice_info *slices[] = { &s[0], &s[1], &s[2] };
+	struct json_object *spec, *devices;
+
+	EXPECT_FALSE(cdi_group_ok("job", slices, 3));
+	EXPECT_FALSE(cdi_group_ok("bad-", slices, 3));
+	EXPECT_TRUE(cdi_group_ok("other", slices, 3));
+	spec = build_and_reparse("zsv.io", slices, 3);
+	ASSERT_NE(NULL, spec);
+	ASSERT_TRUE(json_object_object_get_ex(spec, "devices", &devices));
+	/* The slices only: "job" is the slice's, "bad-" no CDI name. */
+	ASSERT_EQ(3, json_object_array_length(devices));
+	EXPECT_STREQ("bad--0",
+		     get_str(json_object_array_get_idx(devices, 0), "name"));
+	EXPECT_STREQ("job",
+		     get_str(json_object_array_get_idx(devices, 1), "name"));
+	EXPECT_STREQ("job-0",
+		     get_str(json_object_array_get_idx(devices, 2), "name"));
+	json_object_put(spec);
 }
 
 TEST_HARNESS_MAIN

@@ -265,6 +265,9 @@ int zsv_dev_del(struct zsv_handle *h, const char *name);
  * @vfio_open: 1 while a VFIO user (a VM) has the mediated device open
  * @tenant: name of the slice's tenant, "" when it has none (bit
  *	ZSV_A_SLICE_TENANT of @present is then clear), never NULL
+ * @group: name of the group the slice was made in (zsv_group_create()),
+ *	"" when none (bit ZSV_A_SLICE_GROUP of @present is then clear),
+ *	never NULL
  *
  * The counters count from the slice's creation.
  */
@@ -301,6 +304,7 @@ struct zsv_slice_info {
 	uint8_t vfio_open;
 	/* Since libzsv 0.5: */
 	const char *tenant;
+	const char *group;
 };
 
 static inline bool zsv_slice_has(const struct zsv_slice_info *slice, int attr)
@@ -416,6 +420,39 @@ int zsv_slice_get_by_name(struct zsv_handle *h, const char *name,
 int zsv_slice_get_by_id(struct zsv_handle *h, uint32_t id,
 			struct zsv_slice_info **slice);
 void zsv_slice_info_free(struct zsv_slice_info *slice);
+
+/* Groups (since libzsv 0.5)
+ *
+ * A group is one job's slices, made and destroyed together: COUNT slices
+ * of one shape named <group>-0 .. <group>-(COUNT - 1), each placed by the
+ * kernel as zsv_slice_place() places one.  Each slice reports its group
+ * in struct zsv_slice_info's @group; otherwise they are slices like any
+ * other.
+ */
+
+/*
+ * zsv_group_create() - make the group @group of @count slices
+ * (CAP_NET_ADMIN), 1 to ZSV_GROUP_MAX, all or none.  @distinct: each on
+ * a pdev of its own; false: several may share one.  @placement and
+ * @backend as for zsv_slice_place(); @p as for zsv_slice_create(), for
+ * every slice.  The reply is an ack: list the slices (their @group) to
+ * see where they went.  A refusal (-ENOSPC when no pdev is left that
+ * fits one of them, or too few for @distinct, -EEXIST for a group or a
+ * slice name in use, -EDQUOT past a limit of the tenant, which counts
+ * the sum of the slices, ...) comes with the kernel's message and
+ * creates nothing.
+ */
+int zsv_group_create(struct zsv_handle *h, const char *group, uint32_t count,
+		     bool distinct, uint32_t placement, const char *backend,
+		     const struct zsv_slice_params *p);
+
+/*
+ * zsv_group_destroy() - destroy every slice of the group @group
+ * (CAP_NET_ADMIN), all or none: -EBUSY, destroying nothing, while one of
+ * them is open, unless @force (open contexts are then revoked as by
+ * zsv_slice_destroy()); -ENOENT when no slice is in the group.
+ */
+int zsv_group_destroy(struct zsv_handle *h, const char *group, bool force);
 
 /* ------------------------------------------------------------------ */
 /* Tenants (since libzsv 0.5)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Slices: ZSV_CMD_SLICE_GET (do and dump), ZSV_CMD_SLICE_NEW,
- * ZSV_CMD_SLICE_SET and ZSV_CMD_SLICE_DEL.
+ * ZSV_CMD_SLICE_SET and ZSV_CMD_SLICE_DEL; groups of slices:
+ * ZSV_CMD_GROUP_NEW and ZSV_CMD_GROUP_DEL.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ static const struct nla_policy slice_policy[ZSV_A_SLICE_MAX + 1] = {
 	[ZSV_A_SLICE_VFIO_OPEN] = { .type = NLA_U8 },
 	[ZSV_A_SLICE_TENANT] = { .type = NLA_STRING,
 				 .maxlen = ZSV_NAME_MAX + 1 },
+	[ZSV_A_SLICE_GROUP] = { .type = NLA_STRING,
+				.maxlen = ZSV_NAME_MAX + 1 },
 };
 
 _Static_assert(ZSV_A_SLICE_MAX < 64, "zsv_slice_info.present has 64 bits");
@@ -85,8 +88,8 @@ static const char *get_str(struct nlattr **tb, int attr)
 int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 {
 	struct nlattr *tb[ZSV_A_SLICE_MAX + 1];
-	const char *name, *dev_name, *node, *tenant;
-	size_t name_len, dev_name_len, node_len, tenant_len;
+	const char *name, *dev_name, *node, *tenant, *group;
+	size_t name_len, dev_name_len, node_len, tenant_len, group_len;
 	struct zsv_slice_info *slice;
 	char *strings;
 	int attr;
@@ -105,10 +108,12 @@ int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 	tenant = get_str(tb, ZSV_A_SLICE_TENANT);
 	node_len = strlen(node) + 1;
 	tenant_len = strlen(tenant) + 1;
+	group = get_str(tb, ZSV_A_SLICE_GROUP);
+	group_len = strlen(group) + 1;
 
 	/* One allocation: the struct, then its strings. */
 	slice = calloc(1, sizeof(*slice) + name_len + dev_name_len + node_len +
-				  tenant_len);
+				  tenant_len + group_len);
 	if (!slice)
 		return -ENOMEM;
 	strings = (char *)(slice + 1);
@@ -117,6 +122,8 @@ int zsv_slice_info_parse(struct nlmsghdr *nlh, struct zsv_slice_info **out)
 	strings += name_len + dev_name_len;
 	slice->node = memcpy(strings, node, node_len);
 	slice->tenant = memcpy(strings + node_len, tenant, tenant_len);
+	strings += node_len + tenant_len;
+	slice->group = memcpy(strings, group, group_len);
 
 	for (attr = 1; attr <= ZSV_A_SLICE_MAX; attr++)
 		if (tb[attr])
@@ -446,6 +453,51 @@ int zsv_slice_destroy(struct zsv_handle *h, const char *name, bool force)
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, ZSV_A_SLICE_NAME, name) < 0 ||
+	    (force && nla_put_flag(msg, ZSV_A_SLICE_FORCE) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return zsv_transact(h, msg, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups */
+
+int zsv_group_create(struct zsv_handle *h, const char *group, uint32_t count,
+		     bool distinct, uint32_t placement, const char *backend,
+		     const struct zsv_slice_params *p)
+{
+	struct nl_msg *msg;
+
+	if (!group || !p || !slice_params_valid(p, SLICE_NEW_ATTRS) ||
+	    placement > ZSV_PLACEMENT_MAX)
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_GROUP_NEW, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, ZSV_A_SLICE_GROUP, group) < 0 ||
+	    nla_put_u32(msg, ZSV_A_SLICE_COUNT, count) < 0 ||
+	    nla_put_u8(msg, ZSV_A_SLICE_DISTINCT, distinct) < 0 ||
+	    nla_put_u32(msg, ZSV_A_SLICE_PLACEMENT, placement) < 0 ||
+	    (backend &&
+	     nla_put_string(msg, ZSV_A_SLICE_BACKEND, backend) < 0) ||
+	    slice_params_put(msg, p)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return zsv_transact(h, msg, NULL, NULL);
+}
+
+int zsv_group_destroy(struct zsv_handle *h, const char *group, bool force)
+{
+	struct nl_msg *msg;
+
+	if (!group)
+		return -EINVAL;
+	msg = zsv_msg_new(h, ZSV_CMD_GROUP_DEL, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, ZSV_A_SLICE_GROUP, group) < 0 ||
 	    (force && nla_put_flag(msg, ZSV_A_SLICE_FORCE) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;

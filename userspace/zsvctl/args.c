@@ -23,7 +23,10 @@
 /* Up to 64 keywords per command: one bit each in "seen". */
 struct keyword {
 	const char *word;
-	/* What the value looks like, for "'mem' needs a value: SIZE". */
+	/*
+	 * What the value looks like, for "'mem' needs a value: SIZE"; NULL
+	 * for a word that takes none ("any"), whose parser gets NULL.
+	 */
 	const char *value;
 	int (*parse)(const char *word, const char *value, void *ctx, char *err,
 		     size_t len);
@@ -53,7 +56,7 @@ static const struct keyword *keyword_find(const struct keyword *kws, size_t n,
 	return NULL;
 }
 
-/* KEYWORD VALUE pairs, each keyword at most once. */
+/* KEYWORD VALUE pairs and lone flags, each keyword at most once. */
 static int keywords_parse(int argc, char **argv, const struct keyword *kws,
 			  size_t n, void *ctx, char *err, size_t len)
 {
@@ -61,7 +64,7 @@ static int keywords_parse(int argc, char **argv, const struct keyword *kws,
 	uint64_t seen = 0, bit;
 	int i, ret;
 
-	for (i = 0; i < argc; i += 2) {
+	for (i = 0; i < argc; i++) {
 		kw = keyword_find(kws, n, argv[i]);
 		if (!kw)
 			return fail(err, len, "unexpected argument '%s'",
@@ -70,10 +73,15 @@ static int keywords_parse(int argc, char **argv, const struct keyword *kws,
 		if (seen & bit)
 			return fail(err, len, "'%s' is given twice", kw->word);
 		seen |= bit;
-		if (i + 1 >= argc)
+		if (!kw->value) {
+			ret = kw->parse(kw->word, NULL, ctx, err, len);
+		} else if (i + 1 >= argc) {
 			return fail(err, len, "'%s' needs a value: %s",
 				    kw->word, kw->value);
-		ret = kw->parse(kw->word, argv[i + 1], ctx, err, len);
+		} else {
+			i++;
+			ret = kw->parse(kw->word, argv[i], ctx, err, len);
+		}
 		if (ret)
 			return ret;
 	}
@@ -221,10 +229,18 @@ bad:
 /* ------------------------------------------------------------------ */
 /* Slices */
 
+/* Where the keywords of slice create, slice set and group create go. */
 struct slice_ctx {
-	const char **name; /* create only */
+	const char **name; /* slice create only */
 	struct zsv_slice_params *p;
-	struct slice_create_args *create; /* create only */
+	bool create; /* slice create or group create: not set */
+	/* Placement: slice create and group create only. */
+	uint32_t *placement;
+	bool *placement_set;
+	const char **backend;
+	/* group create only */
+	uint32_t *count;
+	bool *any;
 };
 
 static int slice_name_kw(const char *word, const char *value, void *ctx,
@@ -337,14 +353,14 @@ static int slice_placement_kw(const char *word, const char *value, void *ctx,
 	struct slice_ctx *c = ctx;
 
 	if (!strcmp(value, "spread"))
-		c->create->placement = ZSV_PLACEMENT_SPREAD;
+		*c->placement = ZSV_PLACEMENT_SPREAD;
 	else if (!strcmp(value, "binpack"))
-		c->create->placement = ZSV_PLACEMENT_BINPACK;
+		*c->placement = ZSV_PLACEMENT_BINPACK;
 	else
 		return fail(err, len,
 			    "%s '%s': not a placement (spread or binpack)",
 			    word, value);
-	c->create->placement_set = true;
+	*c->placement_set = true;
 	return 0;
 }
 
@@ -356,7 +372,7 @@ static int slice_backend_kw(const char *word, const char *value, void *ctx,
 	(void)word;
 	if (args_name("backend", value, err, len))
 		return -EINVAL;
-	c->create->backend = value;
+	*c->backend = value;
 	return 0;
 }
 
@@ -420,8 +436,12 @@ static const struct keyword slice_set_kws[] = {
 int args_slice_create(int argc, char **argv, struct slice_create_args *a,
 		      char *err, size_t len)
 {
-	struct slice_ctx ctx = { .name = &a->name, .p = &a->params,
-				 .create = a };
+	struct slice_ctx ctx = { .name = &a->name,
+				 .p = &a->params,
+				 .create = true,
+				 .placement = &a->placement,
+				 .placement_set = &a->placement_set,
+				 .backend = &a->backend };
 	int ret;
 
 	memset(a, 0, sizeof(*a));
@@ -481,6 +501,118 @@ int args_slice_destroy(int argc, char **argv, struct slice_destroy_args *a,
 	if (argc < 1)
 		return fail(err, len, "slice destroy needs a NAME");
 	if (args_name("slice", argv[0], err, len))
+		return -EINVAL;
+	a->name = argv[0];
+	if (argc > 1 && !strcmp(argv[1], "force"))
+		a->force = true;
+	else if (argc > 1)
+		return fail(err, len, "unexpected argument '%s'", argv[1]);
+	if (argc > 2)
+		return fail(err, len, "unexpected argument '%s'", argv[2]);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups */
+
+static int group_count_kw(const char *word, const char *value, void *ctx,
+			  char *err, size_t len)
+{
+	struct slice_ctx *c = ctx;
+
+	return parse_u32_range(word, value, 1, ZSV_GROUP_MAX, c->count, err,
+			       len);
+}
+
+static int group_any_kw(const char *word, const char *value, void *ctx,
+			char *err, size_t len)
+{
+	struct slice_ctx *c = ctx;
+
+	(void)word;
+	(void)value;
+	(void)err;
+	(void)len;
+	*c->any = true;
+	return 0;
+}
+
+/* clang-format off */
+static const struct keyword group_create_kws[] = {
+	{ "count", "a number of slices, 1 to 64", group_count_kw },
+	KW_MEM,
+	{ "any", NULL, group_any_kw },
+	{ "placement", "spread or binpack", slice_placement_kw },
+	{ "backend", "a backend name such as sim", slice_backend_kw },
+	{ "mode", "reserved or shared", slice_mode_kw },
+	KW_WEIGHT,
+	KW_CAP,
+	KW_TIMESLICE,
+	KW_OWNER,
+	KW_GROUP,
+	KW_PERM,
+	KW_TENANT,
+};
+/* clang-format on */
+
+_Static_assert(ZSV_GROUP_MAX <= 100, "a slice index has at most 2 digits");
+
+int args_group_name(const char *word, uint32_t count, char *err, size_t len)
+{
+	size_t digits = count > 10 ? 2 : 1;
+
+	if (args_name("group", word, err, len))
+		return -EINVAL;
+	/* Its last slice, <group>-<count - 1>, must be a slice name too. */
+	if (count && strlen(word) + 1 + digits > ZSV_NAME_MAX)
+		return fail(
+			err, len,
+			"group '%s': too long for its slices' names ('%s-%" PRIu32
+			"' is more than %d characters)",
+			word, word, count - 1, ZSV_NAME_MAX);
+	return 0;
+}
+
+int args_group_create(int argc, char **argv, struct group_create_args *a,
+		      char *err, size_t len)
+{
+	bool any = false;
+	struct slice_ctx ctx = { .p = &a->params,
+				 .create = true,
+				 .placement = &a->placement,
+				 .placement_set = &a->placement_set,
+				 .backend = &a->backend,
+				 .count = &a->count,
+				 .any = &any };
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 1)
+		return fail(
+			err, len,
+			"group create needs a NAME, 'count N' and 'mem SIZE'");
+	if (args_name("group", argv[0], err, len))
+		return -EINVAL;
+	a->name = argv[0];
+	ret = keywords_parse(argc - 1, argv + 1, group_create_kws,
+			     ARRAY_SIZE(group_create_kws), &ctx, err, len);
+	if (ret)
+		return ret;
+	a->distinct = !any;
+	if (!a->count)
+		return fail(err, len, "group create needs 'count N'");
+	if (!(a->params.mask & ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_BYTES)))
+		return fail(err, len, "group create needs 'mem SIZE'");
+	return args_group_name(a->name, a->count, err, len);
+}
+
+int args_group_destroy(int argc, char **argv, struct group_destroy_args *a,
+		       char *err, size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	if (argc < 1)
+		return fail(err, len, "group destroy needs a NAME");
+	if (args_name("group", argv[0], err, len))
 		return -EINVAL;
 	a->name = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "force"))

@@ -61,6 +61,39 @@ struct slice_destroy_args {
 int args_slice_destroy(int argc, char **argv, struct slice_destroy_args *a,
 		       char *err, size_t len);
 
+/* group create NAME count N mem SIZE [any] [placement spread|binpack]
+ *	[backend B] [mode M] [weight N] [cap PCT] [timeslice DUR|default]
+ *	[owner U] [group G] [perm OCTAL] [tenant T|none]: N slices
+ *	NAME-0 .. NAME-(N-1) of that shape, each on a device of its own
+ *	(distinct) unless "any" */
+struct group_create_args {
+	const char *name;
+	uint32_t count;
+	bool distinct;
+	struct zsv_slice_params params;
+	uint32_t placement;
+	const char *backend;
+	bool placement_set;
+};
+
+int args_group_create(int argc, char **argv, struct group_create_args *a,
+		      char *err, size_t len);
+
+/* group destroy NAME [force] */
+struct group_destroy_args {
+	const char *name;
+	bool force;
+};
+
+int args_group_destroy(int argc, char **argv, struct group_destroy_args *a,
+		       char *err, size_t len);
+
+/*
+ * A group name: args_name()'s rule, with room after it for "-<N - 1>",
+ * the name of its last slice, when @count (N) is not 0.
+ */
+int args_group_name(const char *word, uint32_t count, char *err, size_t len);
+
 /* The word for "no tenant" and "no limit"; never a tenant's name. */
 #define ARGS_TENANT_NONE "none"
 

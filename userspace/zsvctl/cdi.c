@@ -14,6 +14,15 @@
  *       "deviceNodes": [ { "path": "/dev/zsv/team-a" } ],
  *       "env": [ "ZSV_SLICE=team-a", "ZSV_SLICE_DEV=zsv0", ... ] } }
  *
+ * and one device per group (zsvctl group), named after the group, with
+ * the nodes of all its slices:
+ *
+ *   { "name": "job",
+ *     "containerEdits": {
+ *       "deviceNodes": [ { "path": "/dev/zsv/job-0" },
+ *                        { "path": "/dev/zsv/job-1" } ],
+ *       "env": [ "ZSV_GROUP=job", "ZSV_GROUP_SLICES=job-0,job-1", ... ] } }
+ *
  * Documentation/containers.rst says what each variable means.  "cdi
  * watch" keeps a spec current whoever changes a slice; cdi_refresh()
  * also rewrites CDI_SPEC_PATH after zsvctl's own slice commands, when
@@ -36,6 +45,7 @@
 
 #include "args.h"
 #include "cdi.h"
+#include "group.h"
 #include "zsvctl.h"
 
 /* ------------------------------------------------------------------ */
@@ -158,13 +168,60 @@ static bool add_dev_env(struct json_object *env,
 	return true;
 }
 
+/* Append @slice's node to @nodes; false when out of memory. */
+static bool add_node(struct json_object *nodes,
+		     const struct zsv_slice_info *slice)
+{
+	char path[sizeof("/dev/zsv/") + ZSV_NAME_MAX];
+	const char *node_path = slice->node;
+	struct json_object *node;
+
+	/* The kernel reports the node; should it not, this is where it is. */
+	if (!node_path || !node_path[0]) {
+		snprintf(path, sizeof(path), "/dev/zsv/%s", slice->name);
+		node_path = path;
+	}
+	node = json_object_new_object();
+	return array_add(nodes, node) &&
+	       object_add(node, "path", json_object_new_string(node_path));
+}
+
+/*
+ * A device named @name, with its containerEdits' empty "deviceNodes" in
+ * *nodes and "env" in *env, which it owns; NULL when out of memory.
+ */
+static struct json_object *cdi_device_new(const char *name,
+					  struct json_object **nodes,
+					  struct json_object **env)
+{
+	struct json_object *dev, *edits;
+
+	/* Each object is owned by its parent as soon as it is made. */
+	dev = json_object_new_object();
+	if (!dev)
+		return NULL;
+	if (!object_add(dev, "name", json_object_new_string(name)))
+		goto err;
+	edits = json_object_new_object();
+	if (!object_add(dev, "containerEdits", edits))
+		goto err;
+	*nodes = json_object_new_array();
+	if (!object_add(edits, "deviceNodes", *nodes))
+		goto err;
+	*env = json_object_new_array();
+	if (!object_add(edits, "env", *env))
+		goto err;
+	return dev;
+err:
+	json_object_put(dev);
+	return NULL;
+}
+
 static struct json_object *cdi_device(const struct zsv_slice_info *slice,
 				      const struct zsv_dev_info *pdev)
 {
-	struct json_object *dev, *edits, *nodes, *node, *env;
 	const char *mode = zsv_mem_mode_name(slice->mem_mode);
-	char path[sizeof("/dev/zsv/") + ZSV_NAME_MAX];
-	const char *node_path = slice->node;
+	struct json_object *dev, *nodes, *env;
 	char mode_num[16];
 
 	if (!mode) {
@@ -172,30 +229,10 @@ static struct json_object *cdi_device(const struct zsv_slice_info *slice,
 			 slice->mem_mode);
 		mode = mode_num;
 	}
-	/* The kernel reports the node; should it not, this is where it is. */
-	if (!node_path[0]) {
-		snprintf(path, sizeof(path), "/dev/zsv/%s", slice->name);
-		node_path = path;
-	}
-
-	/* Each object is owned by its parent as soon as it is made. */
-	dev = json_object_new_object();
+	dev = cdi_device_new(slice->name, &nodes, &env);
 	if (!dev)
 		return NULL;
-	if (!object_add(dev, "name", json_object_new_string(slice->name)))
-		goto err;
-	edits = json_object_new_object();
-	if (!object_add(dev, "containerEdits", edits))
-		goto err;
-	nodes = json_object_new_array();
-	if (!object_add(edits, "deviceNodes", nodes))
-		goto err;
-	node = json_object_new_object();
-	if (!array_add(nodes, node) ||
-	    !object_add(node, "path", json_object_new_string(node_path)))
-		goto err;
-	env = json_object_new_array();
-	if (!object_add(edits, "env", env))
+	if (!add_node(nodes, slice))
 		goto err;
 	if (!array_add_fmt(env, "ZSV_SLICE=%s", slice->name) ||
 	    !array_add_fmt(env, "ZSV_SLICE_DEV=%s", slice->dev_name) ||
@@ -210,6 +247,106 @@ static struct json_object *cdi_device(const struct zsv_slice_info *slice,
 err:
 	json_object_put(dev);
 	return NULL;
+}
+
+/*
+ * "VAR=a,b,c": @what of each slice of @g, in index order; false when out
+ * of memory.
+ */
+static bool add_group_list(struct json_object *env, const char *var,
+			   const struct group_info *g,
+			   const char *(*what)(const struct zsv_slice_info *,
+					       char *, size_t))
+{
+	char buf[32];
+	char *list = NULL, *longer;
+	size_t i;
+	bool ok;
+
+	if (asprintf(&list, "%s=", var) < 0)
+		return false;
+	for (i = 0; i < g->count; i++) {
+		if (asprintf(&longer, "%s%s%s", list, i ? "," : "",
+			     what(g->slices[i], buf, sizeof(buf))) < 0) {
+			free(list);
+			return false;
+		}
+		free(list);
+		list = longer;
+	}
+	ok = array_add_fmt(env, "%s", list);
+	free(list);
+	return ok;
+}
+
+static const char *slice_name_of(const struct zsv_slice_info *slice, char *buf,
+				 size_t len)
+{
+	(void)buf;
+	(void)len;
+	return slice->name;
+}
+
+static const char *slice_dev_of(const struct zsv_slice_info *slice, char *buf,
+				size_t len)
+{
+	(void)buf;
+	(void)len;
+	return slice->dev_name ? slice->dev_name : "";
+}
+
+static const char *slice_mem_of(const struct zsv_slice_info *slice, char *buf,
+				size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, slice->mem_bytes);
+	return buf;
+}
+
+/* The device of the group @g: every node of its slices. */
+static struct json_object *cdi_group_device(const struct group_info *g)
+{
+	struct json_object *dev, *nodes, *env;
+	size_t i;
+
+	dev = cdi_device_new(g->name, &nodes, &env);
+	if (!dev)
+		return NULL;
+	for (i = 0; i < g->count; i++)
+		if (!add_node(nodes, g->slices[i]))
+			goto err;
+	if (!array_add_fmt(env, "ZSV_GROUP=%s", g->name) ||
+	    !array_add_fmt(env, "ZSV_GROUP_COUNT=%zu", g->count) ||
+	    !add_group_list(env, "ZSV_GROUP_SLICES", g, slice_name_of) ||
+	    !add_group_list(env, "ZSV_GROUP_DEVS", g, slice_dev_of) ||
+	    !add_group_list(env, "ZSV_GROUP_MEM_BYTES", g, slice_mem_of))
+		goto err;
+	return dev;
+err:
+	json_object_put(dev);
+	return NULL;
+}
+
+bool cdi_group_ok(const char *group, struct zsv_slice_info *const *slices,
+		  size_t count)
+{
+	size_t i;
+
+	if (!cdi_device_name_ok(group))
+		return false;
+	for (i = 0; i < count; i++)
+		if (!strcmp(slices[i]->name, group))
+			return false;
+	return true;
+}
+
+static int device_cmp_name(const void *a, const void *b)
+{
+	struct json_object *const *x = a, *const *y = b;
+	struct json_object *xn = NULL, *yn = NULL;
+
+	json_object_object_get_ex(*x, "name", &xn);
+	json_object_object_get_ex(*y, "name", &yn);
+	return strcmp(json_object_get_string(xn), json_object_get_string(yn));
 }
 
 static int slice_cmp_name(const void *a, const void *b)
@@ -229,7 +366,8 @@ cdi_spec_build(const char *vendor, struct zsv_slice_info *const *slices,
 	struct zsv_slice_info **sorted = NULL;
 	struct json_object *spec, *devices;
 	char kind[CDI_VENDOR_MAX + sizeof("/" CDI_CLASS)];
-	size_t i;
+	struct group_info *groups = NULL;
+	size_t i, group_count = 0;
 
 	snprintf(kind, sizeof(kind), "%s/%s", vendor, CDI_CLASS);
 	spec = json_object_new_object();
@@ -255,9 +393,20 @@ cdi_spec_build(const char *vendor, struct zsv_slice_info *const *slices,
 			       cdi_device(sorted[i],
 					  dev_of(sorted[i], devs, dev_count))))
 			goto err;
+	/* A group's device, unless CDI refuses its name or a slice has it. */
+	if (groups_gather(slices, count, NULL, &groups, &group_count))
+		goto err;
+	for (i = 0; i < group_count; i++)
+		if (cdi_group_ok(groups[i].name, slices, count) &&
+		    !array_add(devices, cdi_group_device(&groups[i])))
+			goto err;
+	/* Slices and groups together, by name. */
+	json_object_array_sort(devices, device_cmp_name);
+	groups_free(groups, group_count);
 	free(sorted);
 	return spec;
 err:
+	groups_free(groups, group_count);
 	free(sorted);
 	json_object_put(spec);
 	return NULL;
@@ -323,7 +472,7 @@ static int cdi_help_main(struct zsvctl *ctl, int argc, char **argv);
 /* Append only: the order decides what an abbreviation means. */
 static const struct zsvctl_cmd cdi_cmds[] = {
 	{ "generate", cdi_generate_main, NULL,
-	  "write a CDI spec with one device per slice (the default)" },
+	  "write a CDI spec with one device per slice and group (the default)" },
 	{ "help", cdi_help_main, NULL, "this help" },
 	{ "watch", cdi_watch_main, NULL,
 	  "write the spec, then rewrite it after every change, until stopped" },
@@ -341,7 +490,8 @@ void cdi_usage(FILE *f)
 	zsvctl_cmds_print(f, cdi_cmds);
 	fputs("\n"
 	      "The spec (CDI " CDI_VERSION ") has kind PREFIX/" CDI_CLASS
-	      " and one device per slice, named after it.\n"
+	      " and one device per slice, named after it,\n"
+	      "and one per group, with the nodes of all its slices.\n"
 	      "PREFIX defaults to $" CDI_VENDOR_ENV ", else " CDI_VENDOR_DEFAULT
 	      ". -o FILE replaces FILE atomically;\n"
 	      "without it the spec goes to standard output.  When " CDI_SPEC_PATH
@@ -369,17 +519,31 @@ static int cdi_help_main(struct zsvctl *ctl, int argc, char **argv)
 	return ZSVCTL_EXIT_OK;
 }
 
-/* Say which slices the spec leaves out, and why. */
+/* Say which slices and groups the spec leaves out, and why. */
 static void cdi_warn_left_out(struct zsv_slice_info *const *slices,
 			      size_t count)
 {
-	size_t i;
+	struct group_info *groups;
+	size_t i, group_count;
 
 	for (i = 0; i < count; i++)
 		if (!cdi_device_name_ok(slices[i]->name))
 			zsvctl_warn(
 				"slice '%s' is left out of the CDI spec: CDI device names end with a letter or a digit",
 				slices[i]->name);
+	if (groups_gather(slices, count, NULL, &groups, &group_count))
+		return;
+	for (i = 0; i < group_count; i++) {
+		if (!cdi_device_name_ok(groups[i].name))
+			zsvctl_warn(
+				"group '%s' is left out of the CDI spec: CDI device names end with a letter or a digit",
+				groups[i].name);
+		else if (!cdi_group_ok(groups[i].name, slices, count))
+			zsvctl_warn(
+				"group '%s' is left out of the CDI spec: a slice has its name",
+				groups[i].name);
+	}
+	groups_free(groups, group_count);
 }
 
 /*

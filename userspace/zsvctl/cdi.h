@@ -3,7 +3,10 @@
  * Container Device Interface (CDI) specs for slices: one device per
  * slice, named after it, that puts the slice's node and its limits (as
  * environment variables) into a container.  "podman run --device
- * zsv.io/slice=team-a" then gives a container exactly that slice.
+ * zsv.io/slice=team-a" then gives a container exactly that slice.  And
+ * one device per group (zsvctl group), named after the group, that puts
+ * the nodes of all its slices into a container: "--device
+ * zsv.io/slice=job" gives it job-0, job-1, ...
  *
  * The builder and the checks are pure functions (tests/unit tests them);
  * the writer replaces a file atomically.
@@ -48,9 +51,17 @@ int cdi_vendor_check(const char *vendor);
 bool cdi_device_name_ok(const char *name);
 
 /*
- * The spec for @count slices, devices sorted by name, leaving out the
- * slices whose names CDI refuses (cdi_device_name_ok()); NULL when out
- * of memory.  @devs (@dev_count of them, NULL when 0) are the pdevs the
+ * Does the group @group get a device in the spec of @slices?  Not when
+ * CDI refuses its name, nor when a slice has that name (a group's name
+ * is only kept apart from other groups').
+ */
+bool cdi_group_ok(const char *group, struct zsv_slice_info *const *slices,
+		  size_t count);
+
+/*
+ * The spec for @count slices and their groups, devices sorted by name,
+ * leaving out the slices whose names CDI refuses (cdi_device_name_ok())
+ * and the groups cdi_group_ok() refuses; NULL when out of memory.  @devs (@dev_count of them, NULL when 0) are the pdevs the
  * slices are carved from: a slice's engines and its pdev's timeslice
  * come from there (the variables are left out for a slice whose pdev is
  * not among them).

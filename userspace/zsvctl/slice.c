@@ -114,10 +114,17 @@ static const char *mem_mode_str(uint32_t mode, char *buf, size_t len)
  * is not; a struct made by hand (tests, fuzzers) may set the bit with no
  * name, which is none either.
  */
-static bool slice_has_tenant(const struct zsv_slice_info *slice)
+bool slice_has_tenant(const struct zsv_slice_info *slice)
 {
 	return zsv_slice_has(slice, ZSV_A_SLICE_TENANT) && slice->tenant &&
 	       *slice->tenant;
+}
+
+/* Was the slice made in a group?  The same rule as slice_has_tenant(). */
+bool slice_has_group(const struct zsv_slice_info *slice)
+{
+	return zsv_slice_has(slice, ZSV_A_SLICE_GROUP) && slice->group &&
+	       *slice->group;
 }
 
 /* ------------------------------------------------------------------ */
@@ -155,7 +162,8 @@ static bool json_add_bool(struct json_object *obj, const char *key, bool val)
  * the kernel did not report the attribute, except the booleans
  * "mediated" and "vfio_open", false when a kernel without zsv_mdev's
  * attributes leaves them out.  "tenant" is null for a slice in no
- * tenant.  NULL when out of memory.
+ * tenant, "group" for one made by slice create.  NULL when out of
+ * memory.
  */
 struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 {
@@ -214,7 +222,9 @@ struct json_object *slice_to_json(const struct zsv_slice_info *slice)
 	    json_add_bool(obj, "mediated", slice->mediated) &&
 	    json_add_bool(obj, "vfio_open", slice->vfio_open) &&
 	    zsvctl_json_add_str(obj, "tenant", slice_has_tenant(slice),
-				slice->tenant))
+				slice->tenant) &&
+	    zsvctl_json_add_str(obj, "group", slice_has_group(slice),
+				slice->group))
 		return obj;
 	json_object_put(obj);
 	return NULL;
@@ -508,6 +518,9 @@ static void slice_show_text(const struct zsv_slice_info *slice)
 	printf("%-14s%s\n", "mdev:", slice_mdev_str(slice));
 	printf("%-14s%s\n", "tenant:",
 	       slice_has_tenant(slice) ? slice->tenant : "-");
+	/* "group:" is the node's; a slice of a group says which here. */
+	if (slice_has_group(slice))
+		printf("%-14s%s\n", "in group:", slice->group);
 	show_size(slice, "mem peak:", ZSV_A_SLICE_MEM_PEAK,
 		  slice->mem_peak_bytes);
 	show_u64(slice, "quota hits:", ZSV_A_SLICE_QUOTA_HITS,
@@ -623,8 +636,8 @@ static int slice_cmp_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int slice_list_json(struct zsvctl *ctl, struct zsv_slice_info **slices,
-			   size_t count)
+static int slice_list_json(struct zsvctl *ctl,
+			   struct zsv_slice_info *const *slices, size_t count)
 {
 	struct json_object *array = json_object_new_array();
 	size_t i;
@@ -641,8 +654,8 @@ static int slice_list_json(struct zsvctl *ctl, struct zsv_slice_info **slices,
 	return zsvctl_json_print(ctl, array);
 }
 
-static int slice_list_table(struct zsvctl *ctl, struct zsv_slice_info **slices,
-			    size_t count)
+static int slice_list_table(struct zsvctl *ctl,
+			    struct zsv_slice_info *const *slices, size_t count)
 {
 	struct table t;
 	size_t i;
@@ -659,6 +672,14 @@ static int slice_list_table(struct zsvctl *ctl, struct zsv_slice_info **slices,
 	table_print(&t, stdout);
 	table_free(&t);
 	return ZSVCTL_EXIT_OK;
+}
+
+int slice_list_print(struct zsvctl *ctl, struct zsv_slice_info *const *slices,
+		     size_t count)
+{
+	if (ctl->json)
+		return slice_list_json(ctl, slices, count);
+	return slice_list_table(ctl, slices, count);
 }
 
 static int slice_list_main(struct zsvctl *ctl, int argc, char **argv)
@@ -696,10 +717,7 @@ static int slice_list_main(struct zsvctl *ctl, int argc, char **argv)
 	if (err)
 		return zsvctl_fail(ctl, err, "cannot list slices");
 	qsort(slices, count, sizeof(*slices), slice_cmp_id);
-	if (ctl->json)
-		ret = slice_list_json(ctl, slices, count);
-	else
-		ret = slice_list_table(ctl, slices, count);
+	ret = slice_list_print(ctl, slices, count);
 	zsv_slice_list_free(slices, count);
 	return ret;
 }

@@ -46,6 +46,8 @@ static const struct zsvctl_cmd objects[] = {
 	  "live view of devices and slices: shares, memory, throttling, jobs/s" },
 	{ "tenant", tenant_main, tenant_usage,
 	  "tenants: limits on the slices of each, across every device" },
+	{ "group", group_main, group_usage,
+	  "groups: one job's slices on several devices, made and destroyed together" },
 	{ .name = NULL },
 };
 

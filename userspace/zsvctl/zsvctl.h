@@ -155,6 +155,8 @@ int top_main(struct zsvctl *ctl, int argc, char **argv);
 void top_usage(FILE *f);
 int tenant_main(struct zsvctl *ctl, int argc, char **argv);
 void tenant_usage(FILE *f);
+int group_main(struct zsvctl *ctl, int argc, char **argv);
+void group_usage(FILE *f);
 
 /* What objects share with "monitor". */
 
@@ -176,6 +178,20 @@ int tenant_print_table(FILE *f, struct zsv_tenant_info *const *tenants,
  * user, a VM, holds it).  The MDEV column and the mdev: field.
  */
 const char *slice_mdev_str(const struct zsv_slice_info *slice);
+
+/*
+ * Is @slice in a tenant, was it made in a group (zsvctl group create)?
+ * Its @tenant, its @group say which.
+ */
+bool slice_has_tenant(const struct zsv_slice_info *slice);
+bool slice_has_group(const struct zsv_slice_info *slice);
+
+/*
+ * Slices as "slice list" prints them: a table, or with -j an array of
+ * slice_to_json() objects, in the order given.  Returns an exit status.
+ */
+int slice_list_print(struct zsvctl *ctl, struct zsv_slice_info *const *slices,
+		     size_t count);
 
 /*
  * $ZSV_SYSFS_ROOT, or "/sys": where zsvctl reads sysfs (the mdev types
