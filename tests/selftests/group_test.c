@@ -21,19 +21,6 @@ FIXTURE(group)
 	int nadded;
 };
 
-static int dev_count(struct zsv_nl *nl)
-{
-	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
-	int n;
-
-	zsv_nl_xfer(nl, zsv_nl_msg(nl, ZSV_CMD_DEV_GET, NLM_F_DUMP), r,
-		    ZSV_A_DEV_MAX);
-	n = r->count;
-	zsv_nl_reply_free(r);
-	free(r);
-	return n;
-}
-
 FIXTURE_SETUP(group)
 {
 	if (access("/sys/class/zsv/zsv1", F_OK))

@@ -56,6 +56,20 @@ static inline int xfer(struct zsv_nl *nl, struct nl_msg *msg, int maxattr)
 	return err;
 }
 
+/* How many pdevs a dev-get dump lists. */
+static inline int dev_count(struct zsv_nl *nl)
+{
+	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
+	int n;
+
+	zsv_nl_xfer(nl, zsv_nl_msg(nl, ZSV_CMD_DEV_GET, NLM_F_DUMP), r,
+		    ZSV_A_DEV_MAX);
+	n = r->count;
+	zsv_nl_reply_free(r);
+	free(r);
+	return n;
+}
+
 /* A u32 or u64 attribute, or ~0 when it is missing. */
 static inline uint64_t attr_uint(struct nlattr *a)
 {
