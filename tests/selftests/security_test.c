@@ -548,14 +548,18 @@ static int read_as_nobody(void *arg)
 {
 	/*
 	 * Every slice attribute but those only a request carries, and the
-	 * tenant, which only a slice in one has (none of these is).
+	 * tenant and group, which only a slice in one has (none of these
+	 * is).
 	 */
 	const uint64_t slice_attrs =
 		mask_range(ZSV_A_SLICE_ID, ZSV_A_SLICE_MAX) &
 		~(1ULL << ZSV_A_SLICE_FORCE) &
 		~(1ULL << ZSV_A_SLICE_PLACEMENT) &
 		~(1ULL << ZSV_A_SLICE_BACKEND) &
-		~(1ULL << ZSV_A_SLICE_TENANT);
+		~(1ULL << ZSV_A_SLICE_TENANT) &
+		~(1ULL << ZSV_A_SLICE_GROUP) &
+		~(1ULL << ZSV_A_SLICE_COUNT) &
+		~(1ULL << ZSV_A_SLICE_DISTINCT);
 	const uint64_t dev_attrs = mask_range(ZSV_A_DEV_ID, ZSV_A_DEV_MAX);
 	struct zsv_nl_reply *r = calloc(1, sizeof(*r));
 	char buf[512] = "";
