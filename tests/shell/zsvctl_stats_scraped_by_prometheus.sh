@@ -53,16 +53,18 @@ prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
 prom=$!
 pids+=($prom)
 
-# node_exporter serves the slices' series once the textfile has them.
+# node_exporter serves the slices' series once the textfile has them:
+# both loads' buffers, each made when its load got going.
 for _ in $(seq 200); do
 	curl -sf http://127.0.0.1:19100/metrics >"$tmp/node" 2>/dev/null &&
 		grep -q '^zsv_slice_memory_used_bytes{device="zsv1",slice="scrape-b"} 8.388608e+06$' "$tmp/node" &&
+		grep -q '^zsv_slice_memory_used_bytes{device="zsv0",slice="scrape-a"} 4.194304e+06$' "$tmp/node" &&
 		break
 	sleep 0.1
 done
 grep '^zsv_' "$tmp/node" | head -n 40
 grep -q '^zsv_slice_memory_used_bytes{device="zsv0",slice="scrape-a"} 4.194304e+06$' "$tmp/node" ||
-	die "node_exporter does not serve scrape-a: $(grep -E 'zsv_slice_memory_used|textfile' "$tmp/node"; cat "$tmp/node.log")"
+	die "node_exporter does not serve scrape-a: $(grep -E 'zsv_slice_memory_used|textfile' "$tmp/node"; cat "$tmp/node.log" "$tmp/scrape-a.out")"
 grep -q '^node_textfile_scrape_error 0$' "$tmp/node" || die "node_exporter cannot read the textfile: $(cat "$tmp/node.log")"
 grep -q '^# TYPE zsv_slice_busy_seconds_total counter$' "$tmp/node" || die "node_exporter lost the counter type"
 
