@@ -949,6 +949,24 @@ TEST(mem_mode_names_round_trip)
 	EXPECT_STREQ("shared", zsv_mem_mode_name(ZSV_MEM_MODE_SHARED));
 }
 
+TEST(placement_names_round_trip)
+{
+	uint32_t p, back;
+
+	for (p = 0; p <= ZSV_PLACEMENT_MAX; p++) {
+		ASSERT_NE(NULL, zsv_placement_name(p));
+		ASSERT_EQ(0, zsv_placement_parse(zsv_placement_name(p), &back));
+		EXPECT_EQ(p, back);
+	}
+	EXPECT_STREQ("spread", zsv_placement_name(ZSV_PLACEMENT_SPREAD));
+	EXPECT_STREQ("binpack", zsv_placement_name(ZSV_PLACEMENT_BINPACK));
+	EXPECT_EQ(NULL, zsv_placement_name(ZSV_PLACEMENT_MAX + 1));
+	EXPECT_EQ(-EINVAL, zsv_placement_parse("Spread", &back));
+	EXPECT_EQ(-EINVAL, zsv_placement_parse("bin-pack", &back));
+	EXPECT_EQ(-EINVAL, zsv_placement_parse("", &back));
+	EXPECT_EQ(-EINVAL, zsv_placement_parse(NULL, &back));
+}
+
 TEST(mem_mode_name_of_unknown_value_is_null)
 {
 	EXPECT_EQ(NULL, zsv_mem_mode_name(ZSV_MEM_MODE_MAX + 1));

@@ -766,6 +766,15 @@ const char *zsv_mem_mode_name(uint32_t mode);
 int zsv_mem_mode_parse(const char *str, enum zsv_mem_mode *mode);
 
 /* ------------------------------------------------------------------ */
+/* Placements (since libzsv 0.5) */
+
+/* "spread", "binpack"; NULL for a value unknown here. */
+const char *zsv_placement_name(uint32_t placement);
+
+/* Exact name to enum zsv_placement value; -EINVAL for anything else. */
+int zsv_placement_parse(const char *str, uint32_t *placement);
+
+/* ------------------------------------------------------------------ */
 /* Names */
 
 /*

@@ -352,11 +352,7 @@ static int slice_placement_kw(const char *word, const char *value, void *ctx,
 {
 	struct slice_ctx *c = ctx;
 
-	if (!strcmp(value, "spread"))
-		*c->placement = ZSV_PLACEMENT_SPREAD;
-	else if (!strcmp(value, "binpack"))
-		*c->placement = ZSV_PLACEMENT_BINPACK;
-	else
+	if (zsv_placement_parse(value, c->placement))
 		return fail(err, len,
 			    "%s '%s': not a placement (spread or binpack)",
 			    word, value);
