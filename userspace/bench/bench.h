@@ -61,6 +61,23 @@ void vfio_usage(FILE *f);
 int place_main(struct bench *b, int argc, char **argv);
 void place_usage(FILE *f);
 
+/*
+ * Growth of a latency from the smallest count to the largest (churn,
+ * place): @last / @first, 0 when @first is 0; a median growth of at most
+ * BENCH_FLAT_RATIO is "flat", more "grows".
+ */
+#define BENCH_FLAT_RATIO 1.5
+
+static inline double bench_growth(uint64_t first, uint64_t last)
+{
+	return first ? (double)last / (double)first : 0.0;
+}
+
+static inline const char *bench_flat(double ratio)
+{
+	return ratio <= BENCH_FLAT_RATIO ? "flat" : "grows";
+}
+
 /* "zsv-bench: <message>" and @usage on stderr; returns BENCH_EXIT_USAGE. */
 int bench_usage_error(void (*usage)(FILE *f), const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

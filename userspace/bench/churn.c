@@ -31,8 +31,6 @@
 #define CHURN_DEFAULT_MDEV_ITERATIONS 200
 #define CHURN_DEFAULT_MEM "1M"
 #define CHURN_DEFAULT_PREFIX "zsv-bench"
-/* A median at most this many times the first count's is "flat". */
-#define CHURN_FLAT_RATIO 1.5
 /* Retries of a slice dump the kernel flagged as inconsistent. */
 #define CHURN_DUMP_RETRIES 5
 
@@ -446,22 +444,12 @@ static const struct report_col churn_cols[] = {
 	{ "destroy p99", "destroy_ns.p99", REPORT_NS },
 };
 
-static double growth(uint64_t first, uint64_t last)
-{
-	return first ? (double)last / (double)first : 0.0;
-}
-
-static const char *verdict(double ratio)
-{
-	return ratio <= CHURN_FLAT_RATIO ? "flat" : "grows";
-}
-
 static int report_growth(struct churn *c, struct report *r)
 {
 	const struct churn_point *lo = &c->points[0];
 	const struct churn_point *hi = &c->points[c->npoints - 1];
-	double cr = growth(lo->create.median_ns, hi->create.median_ns);
-	double dr = growth(lo->destroy.median_ns, hi->destroy.median_ns);
+	double cr = bench_growth(lo->create.median_ns, hi->create.median_ns);
+	double dr = bench_growth(lo->destroy.median_ns, hi->destroy.median_ns);
 	json_object *g;
 
 	if (c->npoints < 2)
@@ -471,19 +459,19 @@ static int report_growth(struct churn *c, struct report *r)
 		return -ENOMEM;
 	if (report_put_u64(g, "from", lo->existing) ||
 	    report_put_u64(g, "to", hi->existing) ||
-	    report_put_double(g, "flat_max_ratio", CHURN_FLAT_RATIO) ||
+	    report_put_double(g, "flat_max_ratio", BENCH_FLAT_RATIO) ||
 	    report_put_double(g, "create_ratio", cr) ||
-	    report_put_str(g, "create", verdict(cr)) ||
+	    report_put_str(g, "create", bench_flat(cr)) ||
 	    report_put_double(g, "destroy_ratio", dr) ||
-	    report_put_str(g, "destroy", verdict(dr)))
+	    report_put_str(g, "destroy", bench_flat(dr)))
 		return -ENOMEM;
 	return report_line(r,
 			   "growth from %" PRIu32 " to %" PRIu32
 			   " existing slices (median, flat if <= %.1fx):\n"
 			   "  create  %.2fx  %s\n"
 			   "  destroy %.2fx  %s",
-			   lo->existing, hi->existing, CHURN_FLAT_RATIO, cr,
-			   verdict(cr), dr, verdict(dr));
+			   lo->existing, hi->existing, BENCH_FLAT_RATIO, cr,
+			   bench_flat(cr), dr, bench_flat(dr));
 }
 
 static int build_report(struct churn *c, struct report *r,

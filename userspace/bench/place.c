@@ -32,8 +32,6 @@
 #define PLACE_DEFAULT_MEM "1M"
 #define PLACE_DEFAULT_DEV_MEM "1G"
 #define PLACE_DEFAULT_PREFIX "zsv-bench"
-/* A median at most this many times the first count's is "flat". */
-#define PLACE_FLAT_RATIO 1.5
 /* Retries of a dump the kernel flagged as inconsistent. */
 #define PLACE_DUMP_RETRIES 5
 /* The kernel's bound (ZSV_PDEVS_MAX): more pdevs are never asked for. */
@@ -99,11 +97,6 @@ void place_usage(FILE *f)
 	      "has. A median growth of at most 1.5x from the smallest to the\n"
 	      "largest count is reported as \"flat\", more as \"grows\".\n",
 	      f);
-}
-
-static const char *placement_name(uint32_t placement)
-{
-	return placement == ZSV_PLACEMENT_BINPACK ? "binpack" : "spread";
 }
 
 static int parse_args(struct place *p, int argc, char **argv)
@@ -173,11 +166,7 @@ static int parse_args(struct place *p, int argc, char **argv)
 		return bench_usage_error(
 			place_usage,
 			"--dev-mem: '%s' is not a size of at least --mem", dev_mem);
-	if (!strcmp(placement, "spread"))
-		p->placement = ZSV_PLACEMENT_SPREAD;
-	else if (!strcmp(placement, "binpack"))
-		p->placement = ZSV_PLACEMENT_BINPACK;
-	else
+	if (zsv_placement_parse(placement, &p->placement))
 		return bench_usage_error(
 			place_usage,
 			"--placement: '%s' is not spread or binpack", placement);
@@ -435,23 +424,13 @@ static const struct report_col place_cols[] = {
 	{ "named p99", "named_ns.p99", REPORT_NS },
 };
 
-static double growth(uint64_t first, uint64_t last)
-{
-	return first ? (double)last / (double)first : 0.0;
-}
-
-static const char *verdict(double ratio)
-{
-	return ratio <= PLACE_FLAT_RATIO ? "flat" : "grows";
-}
-
 static int report_growth(struct place *p, struct report *r)
 {
 	const struct place_point *lo = &p->points[0];
 	const struct place_point *hi = &p->points[p->npoints - 1];
-	double cr = growth(lo->create.median_ns, hi->create.median_ns);
-	double pr = growth(lo->create.p99_ns, hi->create.p99_ns);
-	double nr = growth(lo->named.median_ns, hi->named.median_ns);
+	double cr = bench_growth(lo->create.median_ns, hi->create.median_ns);
+	double pr = bench_growth(lo->create.p99_ns, hi->create.p99_ns);
+	double nr = bench_growth(lo->named.median_ns, hi->named.median_ns);
 	json_object *g;
 
 	if (p->npoints < 2)
@@ -461,12 +440,12 @@ static int report_growth(struct place *p, struct report *r)
 		return -ENOMEM;
 	if (report_put_u64(g, "from", lo->pdevs) ||
 	    report_put_u64(g, "to", hi->pdevs) ||
-	    report_put_double(g, "flat_max_ratio", PLACE_FLAT_RATIO) ||
+	    report_put_double(g, "flat_max_ratio", BENCH_FLAT_RATIO) ||
 	    report_put_double(g, "place_ratio", cr) ||
-	    report_put_str(g, "place", verdict(cr)) ||
+	    report_put_str(g, "place", bench_flat(cr)) ||
 	    report_put_double(g, "place_p99_ratio", pr) ||
 	    report_put_double(g, "named_ratio", nr) ||
-	    report_put_str(g, "named", verdict(nr)))
+	    report_put_str(g, "named", bench_flat(nr)))
 		return -ENOMEM;
 	return report_line(r,
 			   "growth from %" PRIu32 " to %" PRIu32
@@ -474,8 +453,8 @@ static int report_growth(struct place *p, struct report *r)
 			   "  place median %.2fx  %s\n"
 			   "  place p99    %.2fx\n"
 			   "  named median %.2fx  %s (slice-new on %s)",
-			   lo->pdevs, hi->pdevs, PLACE_FLAT_RATIO, cr,
-			   verdict(cr), pr, nr, verdict(nr), p->named_dev);
+			   lo->pdevs, hi->pdevs, BENCH_FLAT_RATIO, cr,
+			   bench_flat(cr), pr, nr, bench_flat(nr), p->named_dev);
 }
 
 static int build_report(struct place *p, struct report *r, uint32_t after,
@@ -496,7 +475,7 @@ static int build_report(struct place *p, struct report *r, uint32_t after,
 	if (report_put_u64(params, "iterations", p->iterations) ||
 	    report_put_u64(params, "mem_bytes", p->params.mem_bytes) ||
 	    report_put_u64(params, "dev_mem_bytes", p->dev_mem) ||
-	    report_put_str(params, "placement", placement_name(p->placement)) ||
+	    report_put_str(params, "placement", zsv_placement_name(p->placement)) ||
 	    report_put_str(params, "named_dev", p->named_dev))
 		return -ENOMEM;
 
@@ -520,7 +499,7 @@ static int build_report(struct place *p, struct report *r, uint32_t after,
 	err = report_title(r,
 			   "zsv-bench place (%s): %" PRIu32
 			   " placements of a %s reserved slice per pdev count, and as many slice-new on a named pdev",
-			   placement_name(p->placement), p->iterations, mem);
+			   zsv_placement_name(p->placement), p->iterations, mem);
 	if (!err)
 		err = report_growth(p, r);
 	if (!err)
