@@ -302,7 +302,7 @@ TEST_F(group, delete_is_all_or_none_and_force_revokes)
 
 TEST_F(group, names_and_counts_are_checked)
 {
-	char longname[64];
+	char longname[72];
 	struct nl_msg *msg;
 
 	EXPECT_EQ(-EINVAL, XFER(group_msg(&self->nl, "T-bad", 2, GiB)));
@@ -339,6 +339,36 @@ TEST_F(group, names_and_counts_are_checked)
 	nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, GiB);
 	EXPECT_EQ(-EINVAL, XFER(msg));
 	EXPECT_STREQ("count is required", self->r->extack);
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_GROUP_NEW, 0);
+	nla_put_u32(msg, ZSV_A_SLICE_COUNT, 1);
+	nla_put_u64(msg, ZSV_A_SLICE_MEM_BYTES, GiB);
+	EXPECT_EQ(-EINVAL, XFER(msg));
+	EXPECT_STREQ("a group name is required", self->r->extack);
+	msg = zsv_nl_msg(&self->nl, ZSV_CMD_GROUP_NEW, 0);
+	nla_put_string(msg, ZSV_A_SLICE_GROUP, "t-y");
+	nla_put_u32(msg, ZSV_A_SLICE_COUNT, 1);
+	EXPECT_EQ(-EINVAL, XFER(msg));
+	EXPECT_STREQ("mem-bytes is required", self->r->extack);
+	msg = group_msg(&self->nl, "t-y", 1, GiB);
+	nla_put_u32(msg, ZSV_A_SLICE_PLACEMENT, 2);
+	EXPECT_EQ(-EINVAL, XFER(msg));
+	EXPECT_STREQ("placement 2 is not 0 (spread) or 1 (binpack)",
+		     self->r->extack);
+	memset(longname, 'a', sizeof(longname));
+	longname[sizeof(longname) - 1] = 0;
+	msg = group_msg(&self->nl, "t-y", 1, GiB);
+	nla_put_string(msg, ZSV_A_SLICE_BACKEND, longname);
+	EXPECT_EQ(-EINVAL, XFER(msg));
+	EXPECT_STREQ("name is longer than 63 bytes", self->r->extack);
+	EXPECT_EQ(-EINVAL, XFER(group_msg(&self->nl, longname, 1, GiB)));
+	EXPECT_STREQ("name is longer than 63 bytes", self->r->extack);
+	/* group-del: a name, not too long, that some slice carries. */
+	EXPECT_EQ(-EINVAL, XFER(zsv_nl_msg(&self->nl, ZSV_CMD_GROUP_DEL, 0)));
+	EXPECT_STREQ("a group name is required", self->r->extack);
+	EXPECT_EQ(-EINVAL, XFER(group_del_msg(&self->nl, longname, true)));
+	EXPECT_STREQ("name is longer than 63 bytes", self->r->extack);
+	EXPECT_EQ(-ENOENT, XFER(group_del_msg(&self->nl, "t-x", true)));
+
 	/* A device is not something group-new takes. */
 	msg = group_msg(&self->nl, "t-y", 1, GiB);
 	nla_put_string(msg, ZSV_A_SLICE_DEV_NAME, "zsv0");
