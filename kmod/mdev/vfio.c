@@ -1345,7 +1345,23 @@ static ssize_t zsv_vdev_attr_show(struct device *dev,
 	return ret;
 }
 
-/* A write applies live, as slice-set; a refusal is logged with its why. */
+/* Apply @cfg live, as slice-set does; a refusal is logged with its why. */
+static int zsv_vdev_slice_set(struct device *dev, struct zsv_vdev *v,
+			      const struct zsv_slice_config *cfg)
+{
+	struct netlink_ext_ack extack = {};
+	int err;
+
+	mutex_lock(&zsv_lock);
+	err = v->slice->dead ? -ENODEV :
+			       zsv_slice_set_locked(v->slice, cfg, &extack);
+	mutex_unlock(&zsv_lock);
+	if (err && extack._msg)
+		dev_info(dev, "%s\n", extack._msg);
+	return err;
+}
+
+/* A write applies live, as slice-set. */
 static ssize_t zsv_vdev_attr_store(struct device *dev,
 				   struct device_attribute *attr,
 				   const char *buf, size_t count)
@@ -1353,7 +1369,6 @@ static ssize_t zsv_vdev_attr_store(struct device *dev,
 	struct zsv_vdev *v = dev_get_drvdata(dev);
 	u32 id = zsv_vdev_attr_id(attr);
 	struct zsv_slice_config cfg = { .set = BIT_ULL(id) };
-	struct netlink_ext_ack extack = {};
 	int err;
 
 	if (id == ZSV_A_SLICE_TIMESLICE_NS)
@@ -1364,14 +1379,7 @@ static ssize_t zsv_vdev_attr_store(struct device *dev,
 		err = kstrtou32(buf, 0, &cfg.cap_pct);
 	if (err)
 		return err;
-
-	mutex_lock(&zsv_lock);
-	err = v->slice->dead ? -ENODEV :
-			       zsv_slice_set_locked(v->slice, &cfg, &extack);
-	mutex_unlock(&zsv_lock);
-	if (err && extack._msg)
-		dev_info(dev, "%s\n", extack._msg);
-	return err ?: count;
+	return zsv_vdev_slice_set(dev, v, &cfg) ?: count;
 }
 
 /*
@@ -1403,23 +1411,14 @@ static ssize_t tenant_store(struct device *dev, struct device_attribute *attr,
 {
 	struct zsv_slice_config cfg = { .set = BIT_ULL(ZSV_A_SLICE_TENANT) };
 	struct zsv_vdev *v = dev_get_drvdata(dev);
-	struct netlink_ext_ack extack = {};
 	size_t len = count;
-	int err;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
 	if (len >= sizeof(cfg.tenant) || memchr(buf, '\0', len))
 		return -EINVAL;
 	memcpy(cfg.tenant, buf, len);
-
-	mutex_lock(&zsv_lock);
-	err = v->slice->dead ? -ENODEV :
-			       zsv_slice_set_locked(v->slice, &cfg, &extack);
-	mutex_unlock(&zsv_lock);
-	if (err && extack._msg)
-		dev_info(dev, "%s\n", extack._msg);
-	return err ?: count;
+	return zsv_vdev_slice_set(dev, v, &cfg) ?: count;
 }
 static DEVICE_ATTR_RW(tenant);
 
