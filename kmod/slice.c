@@ -845,7 +845,9 @@ int zsv_group_new_locked(const struct zsv_slice_config *tmpl,
 				   ZSV_GROUP_MAX, count);
 		return -ERANGE;
 	}
-	if (strlen(group) + 1 + (count > 10 ? 2 : 1) > ZSV_NAME_MAX) {
+	/* Its last slice, <group>-<count - 1>, must be a slice name too. */
+	if (strlen(group) + 1 + snprintf(NULL, 0, "%u", count - 1) >
+	    ZSV_NAME_MAX) {
 		NL_SET_ERR_MSG_FMT(extack,
 				   "group name '%.20s...' leaves no room in %u bytes for '-%u'",
 				   group, ZSV_NAME_MAX, count - 1);

@@ -934,7 +934,8 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 			fail_because(v, "count out of range");
 			break;
 		}
-		if (strlen(g) + 1 + (count > 10 ? 2 : 1) > ZSV_NAME_MAX) {
+		if (strlen(g) + 1 + (size_t)snprintf(NULL, 0, "%u", count - 1) >
+		    ZSV_NAME_MAX) {
 			fail_because(v, "no room in a name for <group>-<n>");
 			break;
 		}
