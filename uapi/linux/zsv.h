@@ -165,12 +165,20 @@
  *     ZSV_A_TENANT_MEM_MAX: u64       bytes (default ZSV_LIMIT_NONE)
  *     ZSV_A_TENANT_SLICES_MAX: u64    slices (default ZSV_LIMIT_NONE)
  *     ZSV_A_TENANT_COMPUTE_MAX: u64   cap_pct x engines (default none)
+ *     ZSV_A_TENANT_WEIGHT: u32        ZSV_WEIGHT_MIN to ZSV_WEIGHT_MAX
+ *                                     (default ZSV_WEIGHT_DEFAULT): under
+ *                                     the weighted policy, a pdev's busy
+ *                                     tenants share its engine time by
+ *                                     this weight, then each tenant's busy
+ *                                     slices share the tenant's time by
+ *                                     theirs; a slice without a tenant is
+ *                                     a tenant of its own, of its weight
  *   Reply: the new tenant, as for ZSV_CMD_TENANT_GET; at most
  *     ZSV_TENANTS_MAX tenants exist (ENOSPC)
  *
  * ZSV_CMD_TENANT_SET (do; CAP_NET_ADMIN)
  *   Request: ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME, and any of the
- *     limits, live
+ *     limits and ZSV_A_TENANT_WEIGHT, live
  *
  * ZSV_CMD_TENANT_DEL (do; CAP_NET_ADMIN)
  *   Request: ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME; EBUSY while the
@@ -180,7 +188,8 @@
  *   Request (do): ZSV_A_TENANT_ID and/or ZSV_A_TENANT_NAME
  *   Request (dump): no attributes
  *   Reply: one message per tenant, carrying ZSV_A_TENANT_ID,
- *     ZSV_A_TENANT_NAME, the three limits, and its usage:
+ *     ZSV_A_TENANT_NAME, the three limits, ZSV_A_TENANT_WEIGHT, and its
+ *     usage:
  *     ZSV_A_TENANT_MEM: u64          sum of its slices' partitions
  *     ZSV_A_TENANT_SLICES: u64       its slices
  *     ZSV_A_TENANT_COMPUTE: u64      sum of cap_pct x engines
@@ -328,6 +337,7 @@ enum zsv_tenant_attrs {
 	ZSV_A_TENANT_MEM_USED,
 	ZSV_A_TENANT_BUSY_NS,
 	ZSV_A_TENANT_QUOTA_HITS,
+	ZSV_A_TENANT_WEIGHT,
 
 	/* private: */
 	__ZSV_A_TENANT_MAX
