@@ -3,28 +3,35 @@
  * DOC: scheduler
  *
  * Each pdev has one scheduler that hands its engines to the jobs of its
- * slices. A slice with queued jobs is an entity in a red-black tree; an
- * idle engine takes the job at the head of the leftmost entity's queue
+ * slices. A slice with queued jobs is an entity in its tenant's red-black
+ * tree, and a tenant with such an entity is in the pdev's tree (a slice
+ * without a tenant, or any slice under a policy other than weighted, is
+ * alone in a tenant of its own). An idle engine takes the job at the head
+ * of the queue of the leftmost entity of the leftmost tenant
  * and runs it for one quantum (the slice's timeslice, else the pdev's),
  * then the backend hands the engine back through zsv_engine_done(). A job
  * that is not finished goes back to the head of its slice's queue, so a
  * long job is preempted at every quantum boundary and competes again.
- * Every decision is one tree lookup plus one re-insertion: O(log n) in
- * the number of runnable slices, independent of how many are idle.
+ * Every decision is two tree lookups plus re-insertions: O(log n) in the
+ * number of runnable slices, independent of how many are idle.
  *
  * The tree's order depends on the pdev's policy:
  *
  * weighted
- *	The key is the slice's virtual runtime: engine time used, scaled by
- *	ZSV_WEIGHT_DEFAULT / weight, as CFS does. The slice that has used
- *	least for its weight runs next, so busy slices share engine time in
- *	proportion to their weights; an idle slice's time goes to the busy
- *	ones (work-conserving). A slice that becomes busy starts at the
- *	smallest virtual runtime of the tree, so idling earns no credit.
- *	Several engines are served from one tree: a dispatch charges the
- *	whole quantum in advance and the charge is corrected to the time
- *	actually used when the engine comes back, so one slice cannot take
- *	every engine at once just because its key has not moved yet.
+ *	Two levels, as CFS does for task groups. The key of a tenant is its
+ *	virtual runtime: the engine time its slices used, scaled by
+ *	ZSV_WEIGHT_DEFAULT / tenant weight; within a tenant, the key of a
+ *	slice is its own, scaled by its weight. The tenant that has used
+ *	least for its weight runs next, and in it the slice that has, so
+ *	busy tenants share engine time in proportion to their weights and a
+ *	tenant's busy slices share its part in proportion to theirs; idle
+ *	time goes to the busy (work-conserving). A tenant or slice that
+ *	becomes busy starts at the smallest virtual runtime of its tree, so
+ *	idling earns no credit. Several engines are served from one tree: a
+ *	dispatch charges the whole quantum in advance, to the slice and its
+ *	tenant, and the charges are corrected to the time actually used when
+ *	the engine comes back, so one slice cannot take every engine at once
+ *	just because its key has not moved yet.
  *
  * fixed
  *	As weighted, but each slice may use at most weight / (sum of the
@@ -52,10 +59,11 @@
  * dispatch to zsv_engine_done(), and split at period boundaries. At each
  * boundary the scheduler records each slice's delivered share (engine
  * time used / engines x period) and promised share (what the policy
- * entitles it to given the slices that had work in the period: weights
- * with caps water-filled for weighted, an equal split with caps for
- * best-effort, the fixed share for fixed). The period timer runs only
- * while there is work.
+ * entitles it to given the slices that had work in the period: for
+ * weighted, tenant weights water-filled under the sums of their slices'
+ * caps, then slice weights under the caps within each tenant; an equal
+ * split with caps for best-effort; the fixed share for fixed). The
+ * period timer runs only while there is work.
  *
  * Guarantees: with every slice saturating, each slice's engine time per
  * period is its promised share to within one quantum per engine (plus
@@ -67,9 +75,12 @@
  * Changes of weight, cap and timeslice apply from the next dispatch;
  * policy and period changes from the next period boundary at the latest.
  *
- * Locking: the scheduler's lock (bottom halves off) covers the tree, the
- * entities, the engines and the statistics; a context's job_lock nests
- * inside it. The backend's run() is called under the lock and must not
+ * Locking: the scheduler's lock (bottom halves off) covers the trees,
+ * the entities, the tenants, the engines and the statistics; a context's
+ * job_lock nests inside it. A pdev's shared tenants are made and freed,
+ * and their list changed, under zsv_lock as well (so it may be walked
+ * under either), when the first slice of a tenant joins the pdev and
+ * when the last leaves it. The backend's run() is called under the lock and must not
  * sleep; zsv_engine_done() is called by the backend in process context.
  * Jobs are retired (BOs unpinned, waiters woken) outside the lock.
  */
