@@ -224,4 +224,93 @@ TEST(rand_is_a_fixed_sequence_without_zero)
 	}
 }
 
+/* Two levels: tenants by tenant weight, then their slices by weight. */
+TEST(tenants_split_first_then_their_slices)
+{
+	uint32_t weight[9], cap[9], tw[2] = { 100, 100 };
+	bool busy[9];
+	int tenant[9];
+	double s[9];
+	size_t i;
+
+	/* One tenant with 1 slice, one with 8: 50/50, not 11/89. */
+	for (i = 0; i < 9; i++) {
+		weight[i] = 100;
+		cap[i] = 100;
+		busy[i] = true;
+		tenant[i] = i ? 1 : 0;
+	}
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 9, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0.5, s[0]);
+	for (i = 1; i < 9; i++)
+		EXPECT_SHARE(0.0625, s[i]);
+
+	/* Without tenants, it is the flat split. */
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 9, weight, cap, busy,
+			       NULL, tw, s);
+	for (i = 0; i < 9; i++)
+		EXPECT_SHARE(1.0 / 9, s[i]);
+}
+
+TEST(tenant_weights_and_a_slice_of_no_tenant)
+{
+	uint32_t weight[5] = { 100, 100, 100, 300, 100 };
+	uint32_t cap[5] = { 100, 100, 100, 100, 100 };
+	bool busy[5] = { true, true, true, true, true };
+	int tenant[5] = { 0, 0, 1, 1, -1 };
+	uint32_t tw[2] = { 300, 100 };
+	double s[5];
+
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 5, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0.30, s[0]);
+	EXPECT_SHARE(0.30, s[1]);
+	EXPECT_SHARE(0.05, s[2]);
+	EXPECT_SHARE(0.15, s[3]);
+	EXPECT_SHARE(0.20, s[4]);
+
+	/* An idle tenant's time goes to the busy ones, by their weights. */
+	busy[0] = false;
+	busy[1] = false;
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 5, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0, s[0]);
+	EXPECT_SHARE(0.125, s[2]);
+	EXPECT_SHARE(0.375, s[3]);
+	EXPECT_SHARE(0.5, s[4]);
+}
+
+TEST(caps_hold_at_both_levels)
+{
+	uint32_t weight[3] = { 100, 100, 100 };
+	uint32_t cap[3] = { 10, 100, 100 };
+	bool busy[3] = { true, true, true };
+	int tenant[3] = { 0, 0, 1 };
+	uint32_t tw[2] = { 100, 100 };
+	double s[3];
+
+	/* The capped slice's leftover stays with its tenant. */
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 3, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0.10, s[0]);
+	EXPECT_SHARE(0.40, s[1]);
+	EXPECT_SHARE(0.50, s[2]);
+
+	/* A tenant whose busy slices are all capped gets their sum. */
+	cap[1] = 20;
+	share_promised_tenants(ZSV_POLICY_WEIGHTED, 3, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0.10, s[0]);
+	EXPECT_SHARE(0.20, s[1]);
+	EXPECT_SHARE(0.70, s[2]);
+
+	/* Other policies ignore tenants. */
+	share_promised_tenants(ZSV_POLICY_BEST_EFFORT, 3, weight, cap, busy,
+			       tenant, tw, s);
+	EXPECT_SHARE(0.10, s[0]);
+	EXPECT_SHARE(0.45, s[1]);
+	EXPECT_SHARE(0.45, s[2]);
+}
+
 TEST_HARNESS_MAIN

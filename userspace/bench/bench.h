@@ -320,6 +320,7 @@ struct tb_slice {
  * @engines: its engines
  * @period_ns: its accounting period
  * @slices: ours, @count of them
+ * @tenants: how many tenants we made: <prefix>-t<index>
  */
 struct testbed {
 	struct bench *b;
@@ -332,6 +333,7 @@ struct testbed {
 	struct tb_slice *slices;
 	size_t count;
 	size_t size;
+	size_t tenants;
 };
 
 /*
@@ -358,6 +360,19 @@ int tb_set_policy(struct testbed *tb, enum zsv_policy policy);
  */
 int tb_add_slice(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
 		 uint32_t cap_pct);
+
+/*
+ * One more tenant, <prefix>-t<index>, of @weight and no limits; an exit
+ * status.  tb_clear() deletes it after the slices.
+ */
+int tb_add_tenant(struct testbed *tb, uint32_t weight);
+
+/*
+ * As tb_add_slice(), in our tenant of index @tenant (from
+ * tb_add_tenant()), or in none when it is negative.
+ */
+int tb_add_slice_in(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
+		    uint32_t cap_pct, int tenant);
 
 /* Change a slice's weight and cap, live; an exit status. */
 int tb_set_slice(struct testbed *tb, struct tb_slice *s, uint32_t weight,
@@ -439,6 +454,19 @@ int load_run(struct load *l, struct bench *b, uint64_t until_ns);
  */
 void share_promised(enum zsv_policy policy, size_t n, const uint32_t *weight,
 		    const uint32_t *cap_pct, const bool *busy, double *share);
+
+/*
+ * As share_promised(), with tenants: slice @i is in tenant @tenant[i]
+ * (an index into @tenant_weight), or in none when it is negative.  Under
+ * the weighted policy the busy tenants split the pdev by tenant weight,
+ * then each tenant's part goes to its busy slices by slice weight, caps
+ * holding at both levels; a slice without a tenant is a tenant of its
+ * own, of its weight.  A NULL @tenant is share_promised().
+ */
+void share_promised_tenants(enum zsv_policy policy, size_t n,
+			    const uint32_t *weight, const uint32_t *cap_pct,
+			    const bool *busy, const int *tenant,
+			    const uint32_t *tenant_weight, double *share);
 
 /* ------------------------------------------------------------------ */
 /* Busy time (busy.c): slices' busy_ns, sampled by a slice dump */

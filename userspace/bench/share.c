@@ -48,6 +48,9 @@ enum share_case_id {
 	CASE_FIXED,
 	CASE_BEST_EFFORT,
 	CASE_REWEIGHT,
+	CASE_T1V8,
+	CASE_TMIX,
+	CASE_TCAP,
 };
 
 struct share_case {
@@ -56,36 +59,57 @@ struct share_case {
 	const char *what;
 	enum zsv_policy policy;
 	uint32_t slices;
+	uint32_t tenants;
 };
 
 /* Append only: JSON consumers may key on the names. */
 static const struct share_case share_cases[] = {
 	{ CASE_W2, "w2", "weighted, 2 slices, weights 3:1", ZSV_POLICY_WEIGHTED,
-	  2 },
+	  2, 0 },
 	{ CASE_W8, "w8", "weighted, 8 slices, weights 100, 200, ... 800",
-	  ZSV_POLICY_WEIGHTED, 8 },
+	  ZSV_POLICY_WEIGHTED, 8, 0 },
 	{ CASE_W64, "w64", "weighted, 64 slices, weights 100 ... 800 (8 each)",
-	  ZSV_POLICY_WEIGHTED, 64 },
+	  ZSV_POLICY_WEIGHTED, 64, 0 },
 	{ CASE_CAP, "cap", "weighted, 2 slices 1:1, one capped at 25%",
-	  ZSV_POLICY_WEIGHTED, 2 },
+	  ZSV_POLICY_WEIGHTED, 2, 0 },
 	{ CASE_FIXED, "fixed", "fixed, 4 slices 1:1:1:1, 2 of them idle",
-	  ZSV_POLICY_FIXED, 4 },
+	  ZSV_POLICY_FIXED, 4, 0 },
 	{ CASE_BEST_EFFORT, "be",
 	  "best-effort, 3 slices, weights 1:2:3 (ignored)",
-	  ZSV_POLICY_BEST_EFFORT, 3 },
+	  ZSV_POLICY_BEST_EFFORT, 3, 0 },
 	{ CASE_REWEIGHT, "reweight",
 	  "weighted, 2 slices 1:1, then 3:1 (twice the duration)",
-	  ZSV_POLICY_WEIGHTED, 2 },
+	  ZSV_POLICY_WEIGHTED, 2, 0 },
+	{ CASE_T1V8, "t1v8",
+	  "weighted, tenants 1:1, one with 1 slice, one with 8",
+	  ZSV_POLICY_WEIGHTED, 9, 2 },
+	{ CASE_TMIX, "tmix",
+	  "weighted, tenants 3:1 (slices 1:1, 1:3), a slice of none",
+	  ZSV_POLICY_WEIGHTED, 5, 2 },
+	{ CASE_TCAP, "tcap",
+	  "weighted, tenants 1:1, one with 2 slices, one capped at 10%",
+	  ZSV_POLICY_WEIGHTED, 3, 2 },
 };
 
 #define SHARE_NCASES (sizeof(share_cases) / sizeof(share_cases[0]))
 
-/* Weight, cap and whether slice @i of @sc is busy, in @phase 0 or 1. */
+/* The weight of tenant @t of @sc. */
+static uint32_t case_tenant_weight(const struct share_case *sc, uint32_t t)
+{
+	return sc->id == CASE_TMIX && !t ? 300 : 100;
+}
+
+/*
+ * Weight, cap, tenant (-1 for none) and whether slice @i of @sc is busy,
+ * in @phase 0 or 1.
+ */
 static void case_slice(const struct share_case *sc, uint32_t i, int phase,
-		       uint32_t *weight, uint32_t *cap, bool *busy)
+		       uint32_t *weight, uint32_t *cap, int *tenant,
+		       bool *busy)
 {
 	*weight = 100;
 	*cap = 100;
+	*tenant = -1;
 	*busy = true;
 	switch (sc->id) {
 	case CASE_W2:
@@ -108,6 +132,19 @@ static void case_slice(const struct share_case *sc, uint32_t i, int phase,
 		break;
 	case CASE_REWEIGHT:
 		*weight = phase && !i ? 300 : 100;
+		break;
+	case CASE_T1V8:
+		*tenant = i ? 1 : 0;
+		break;
+	case CASE_TMIX:
+		/* Tenant 0: slices 0 and 1; tenant 1: slices 2 and 3. */
+		*tenant = i < 4 ? (int)i / 2 : -1;
+		*weight = i == 3 ? 300 : 100;
+		break;
+	case CASE_TCAP:
+		/* The capped slice's leftover goes to its sibling. */
+		*tenant = i < 2 ? 0 : 1;
+		*cap = i ? 100 : 10;
 		break;
 	}
 }
@@ -140,6 +177,8 @@ struct share_run {
 	size_t n;
 	uint32_t *weight[2];
 	uint32_t *cap[2];
+	int *tenant; /* per slice, -1 for none */
+	uint32_t *tenant_weight;
 	bool *busy;
 	double *promised[2]; /* fractions of engines x wall */
 	uint32_t *ids; /* the slices' ids, for the dumps */
@@ -365,6 +404,8 @@ static void run_free(struct share_run *run)
 		free(run->promised[i]);
 	}
 	free(run->busy);
+	free(run->tenant);
+	free(run->tenant_weight);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -377,8 +418,13 @@ static int run_alloc(struct share_run *run, const struct share_case *sc)
 	run->sc = sc;
 	run->n = n;
 	run->busy = calloc(n, sizeof(*run->busy));
-	if (!run->busy)
+	run->tenant = calloc(n, sizeof(*run->tenant));
+	run->tenant_weight = calloc(sc->tenants + 1,
+				    sizeof(*run->tenant_weight));
+	if (!run->busy || !run->tenant || !run->tenant_weight)
 		return -ENOMEM;
+	for (i = 0; i < sc->tenants; i++)
+		run->tenant_weight[i] = case_tenant_weight(sc, (uint32_t)i);
 	for (phase = 0; phase < 2; phase++) {
 		run->weight[phase] = calloc(n, sizeof(uint32_t));
 		run->cap[phase] = calloc(n, sizeof(uint32_t));
@@ -389,10 +435,12 @@ static int run_alloc(struct share_run *run, const struct share_case *sc)
 		for (i = 0; i < n; i++)
 			case_slice(sc, (uint32_t)i, phase,
 				   &run->weight[phase][i], &run->cap[phase][i],
-				   &run->busy[i]);
-		share_promised(sc->policy, n, run->weight[phase],
-			       run->cap[phase], run->busy,
-			       run->promised[phase]);
+				   &run->tenant[i], &run->busy[i]);
+		share_promised_tenants(sc->policy, n, run->weight[phase],
+				       run->cap[phase], run->busy,
+				       sc->tenants ? run->tenant : NULL,
+				       run->tenant_weight,
+				       run->promised[phase]);
 	}
 	return 0;
 }
@@ -455,9 +503,12 @@ static int run_case(struct share *sh, struct share_run *run)
 	int ret;
 
 	ret = tb_set_policy(&sh->tb, sc->policy);
+	for (i = 0; !ret && i < sc->tenants; i++)
+		ret = tb_add_tenant(&sh->tb, run->tenant_weight[i]);
 	for (i = 0; !ret && i < run->n && !bench_stop; i++)
-		ret = tb_add_slice(&sh->tb, SHARE_SLICE_MEM, run->weight[0][i],
-				   run->cap[0][i]);
+		ret = tb_add_slice_in(&sh->tb, SHARE_SLICE_MEM,
+				      run->weight[0][i], run->cap[0][i],
+				      run->tenant[i]);
 	if (ret || bench_stop)
 		return ret;
 	for (i = 0; !ret && i < run->n; i++)
@@ -892,7 +943,7 @@ static int report_case_line(const struct share_run *run,
 	size_t len, i;
 	int phase = run->change ? 1 : 0;
 
-	if (run->n > 8 || !cr->last_phase_windows)
+	if (run->n > 9 || !cr->last_phase_windows)
 		return 0;
 	if (!*said_head && report_line(r, "promised/delivered %% per slice:"))
 		return -ENOMEM;

@@ -31,8 +31,8 @@ static double cap_of(const uint32_t *cap_pct, size_t i)
  * it leaves is split again among the others, until no part is above its
  * cap.  Each round fixes at least one slice, so it ends within @n rounds.
  */
-static void water_fill(size_t n, const uint32_t *weight,
-		       const uint32_t *cap_pct, const bool *busy, double *share)
+static void fill(size_t n, const uint32_t *weight, const double *cap,
+		 const bool *busy, double *share)
 {
 	bool *fixed = calloc(n ? n : 1, sizeof(*fixed));
 	double left = 1.0;
@@ -62,10 +62,9 @@ static void water_fill(size_t n, const uint32_t *weight,
 		if (sum <= 0 || left <= 0)
 			break;
 		for (i = 0; i < n; i++) {
-			if (fixed[i] ||
-			    left * weight[i] / sum <= cap_of(cap_pct, i))
+			if (fixed[i] || left * weight[i] / sum <= cap[i])
 				continue;
-			share[i] = cap_of(cap_pct, i);
+			share[i] = cap[i];
 			fixed[i] = true;
 			capped = true;
 		}
@@ -82,6 +81,117 @@ static void water_fill(size_t n, const uint32_t *weight,
 		break;
 	}
 	free(fixed);
+}
+
+static void water_fill(size_t n, const uint32_t *weight,
+		       const uint32_t *cap_pct, const bool *busy, double *share)
+{
+	double *cap = calloc(n ? n : 1, sizeof(*cap));
+	size_t i;
+
+	if (!cap) {
+		/* Without it, no caps: still a fair answer. */
+		double sum = 0;
+
+		for (i = 0; i < n; i++)
+			sum += busy[i] ? weight[i] : 0;
+		for (i = 0; i < n; i++)
+			share[i] = busy[i] && sum ? weight[i] / sum : 0;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cap[i] = cap_of(cap_pct, i);
+	fill(n, weight, cap, busy, share);
+	free(cap);
+}
+
+/*
+ * The weighted policy's two levels: the busy tenants split the pdev by
+ * tenant weight, none above the sum of its busy slices' caps; each
+ * tenant's part is split among its busy slices by slice weight, none
+ * above its cap.  A slice without a tenant (@tenant[i] < 0) is a tenant
+ * of its own, of its weight.  Water-filling at each level, in shares of
+ * the tenant's part.
+ */
+static int two_levels(size_t n, const uint32_t *weight, const uint32_t *cap_pct,
+		      const bool *busy, const int *tenant,
+		      const uint32_t *tenant_weight, double *share)
+{
+	uint32_t *gw = calloc(n ? n : 1, sizeof(*gw));
+	double *gcap = calloc(n ? n : 1, sizeof(*gcap));
+	double *icap = calloc(n ? n : 1, sizeof(*icap));
+	double *gshare = calloc(n ? n : 1, sizeof(*gshare));
+	double *ishare = calloc(n ? n : 1, sizeof(*ishare));
+	bool *gbusy = calloc(n ? n : 1, sizeof(*gbusy));
+	bool *ibusy = calloc(n ? n : 1, sizeof(*ibusy));
+	size_t *group = calloc(n ? n : 1, sizeof(*group));
+	size_t ng = 0, g, i, j;
+	int err = -1;
+
+	if (!gw || !gcap || !icap || !gshare || !ishare || !gbusy || !ibusy ||
+	    !group)
+		goto out;
+	/* Group g: a tenant (the group of its first slice), or a lone slice. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; tenant[i] >= 0 && j < i; j++) {
+			if (tenant[j] == tenant[i]) {
+				group[i] = group[j];
+				break;
+			}
+		}
+		if (tenant[i] < 0 || j == i) {
+			group[i] = ng++;
+			gw[group[i]] = tenant[i] >= 0 ? tenant_weight[tenant[i]] :
+							weight[i];
+		}
+		if (!busy[i])
+			continue;
+		g = group[i];
+		gbusy[g] = true;
+		gcap[g] += cap_of(cap_pct, i);
+	}
+	for (g = 0; g < ng; g++)
+		gcap[g] = gcap[g] < 1 ? gcap[g] : 1;
+	fill(ng, gw, gcap, gbusy, gshare);
+	for (g = 0; g < ng; g++) {
+		if (!(gshare[g] > 0))
+			continue;
+		/* Caps as shares of the tenant's part. */
+		for (i = 0; i < n; i++) {
+			ibusy[i] = busy[i] && group[i] == g;
+			icap[i] = cap_of(cap_pct, i) / gshare[g];
+		}
+		fill(n, weight, icap, ibusy, ishare);
+		for (i = 0; i < n; i++)
+			if (ibusy[i])
+				share[i] = ishare[i] * gshare[g];
+	}
+	err = 0;
+out:
+	free(gw);
+	free(gcap);
+	free(icap);
+	free(gshare);
+	free(ishare);
+	free(gbusy);
+	free(ibusy);
+	free(group);
+	return err;
+}
+
+void share_promised_tenants(enum zsv_policy policy, size_t n,
+			    const uint32_t *weight, const uint32_t *cap_pct,
+			    const bool *busy, const int *tenant,
+			    const uint32_t *tenant_weight, double *share)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		share[i] = 0;
+	if (policy == ZSV_POLICY_WEIGHTED && tenant &&
+	    !two_levels(n, weight, cap_pct, busy, tenant, tenant_weight, share))
+		return;
+	share_promised(policy, n, weight, cap_pct, busy, share);
 }
 
 void share_promised(enum zsv_policy policy, size_t n, const uint32_t *weight,

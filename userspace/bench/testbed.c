@@ -110,9 +110,40 @@ int tb_set_policy(struct testbed *tb, enum zsv_policy policy)
 	return BENCH_EXIT_OK;
 }
 
+static void tb_tenant_name(const struct testbed *tb, size_t i, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, "%s-t%zu", tb->prefix, i);
+}
+
+int tb_add_tenant(struct testbed *tb, uint32_t weight)
+{
+	struct zsv_tenant_params p = {
+		.mask = ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT),
+		.weight = weight,
+	};
+	char name[ZSV_NAME_MAX + 1];
+	int err;
+
+	tb_tenant_name(tb, tb->tenants, name, sizeof(name));
+	err = zsv_tenant_new(tb->b->zh, name, &p, NULL);
+	if (err)
+		return bench_fail(tb->b, err, "cannot create tenant '%s'",
+				  name);
+	tb->tenants++;
+	return BENCH_EXIT_OK;
+}
+
 int tb_add_slice(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
 		 uint32_t cap_pct)
 {
+	return tb_add_slice_in(tb, mem_bytes, weight, cap_pct, -1);
+}
+
+int tb_add_slice_in(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
+		    uint32_t cap_pct, int tenant)
+{
+	char tname[ZSV_NAME_MAX + 1];
 	struct zsv_slice_params p = {
 		.mask = ZSV_ATTR_BIT(ZSV_A_SLICE_MEM_BYTES) |
 			ZSV_ATTR_BIT(ZSV_A_SLICE_WEIGHT) |
@@ -133,6 +164,11 @@ int tb_add_slice(struct testbed *tb, uint64_t mem_bytes, uint32_t weight,
 			return bench_fail(tb->b, -ENOMEM, "slices");
 		tb->slices = s;
 		tb->size = size;
+	}
+	if (tenant >= 0) {
+		tb_tenant_name(tb, (size_t)tenant, tname, sizeof(tname));
+		p.mask |= ZSV_ATTR_BIT(ZSV_A_SLICE_TENANT);
+		p.tenant = tname;
 	}
 	s = &tb->slices[tb->count];
 	memset(s, 0, sizeof(*s));
@@ -198,6 +234,16 @@ int tb_clear(struct testbed *tb)
 			ret = bench_fail(tb->b, err, "cleanup: slice '%s'",
 					 s->name);
 		tb->count--;
+	}
+	while (tb->tenants) {
+		char name[ZSV_NAME_MAX + 1];
+
+		tb_tenant_name(tb, tb->tenants - 1, name, sizeof(name));
+		err = zsv_tenant_del(tb->b->zh, name);
+		if (err && err != -ENOENT)
+			ret = bench_fail(tb->b, err, "cleanup: tenant '%s'",
+					 name);
+		tb->tenants--;
 	}
 	return ret;
 }
