@@ -1653,19 +1653,23 @@ static void *load(void *arg)
 
 /*
  * Load each of the N slices NAMES (contexts in L) for WARM_MS, then measure
- * their BUSY_NS over WINDOW_MS: BUSY gets the deltas, the return value is
+ * their BUSY_NS over WINDOW_MS: BUSY gets the deltas, PROMISED (unless NULL)
+ * the kernel's promised shares while all are loaded, the return value is
  * the window's length in ns.
  */
-static int64_t measure(struct __test_metadata *_metadata, struct zsv_nl *nl,
-		       const char *const *names, struct loader *l, int n,
-		       unsigned int warm_ms, unsigned int window_ms,
-		       uint64_t *busy)
+static int64_t measure_promised(struct __test_metadata *_metadata,
+				struct zsv_nl *nl, const char *const *names,
+				struct loader *l, int n, unsigned int warm_ms,
+				unsigned int window_ms, uint64_t *busy,
+				uint64_t *promised)
 {
 	pthread_t t[4];
 	int64_t t0, t1;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		l[i].stop = false;
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, load, &l[i]));
+	}
 	sleep_ms(warm_ms);
 	t0 = now_ns();
 	for (int i = 0; i < n; i++)
@@ -1675,6 +1679,9 @@ static int64_t measure(struct __test_metadata *_metadata, struct zsv_nl *nl,
 		busy[i] = slice_stat(nl, names[i], ZSV_A_SLICE_BUSY_NS) -
 			  busy[i];
 	t1 = now_ns();
+	for (int i = 0; promised && i < n; i++)
+		promised[i] = slice_stat(nl, names[i],
+					 ZSV_A_SLICE_SHARE_PROMISED_PPM);
 	for (int i = 0; i < n; i++) {
 		TH_LOG("%s: busy %llu ms of %lld ms, %llu jobs, delivered %llu ppm, "
 		       "promised %llu ppm, throttled %llu ms", names[i],
@@ -1694,6 +1701,15 @@ static int64_t measure(struct __test_metadata *_metadata, struct zsv_nl *nl,
 		EXPECT_EQ(0, l[i].err) TH_LOG("loader of %s", names[i]);
 	}
 	return t1 - t0;
+}
+
+static int64_t measure(struct __test_metadata *_metadata, struct zsv_nl *nl,
+		       const char *const *names, struct loader *l, int n,
+		       unsigned int warm_ms, unsigned int window_ms,
+		       uint64_t *busy)
+{
+	return measure_promised(_metadata, nl, names, l, n, warm_ms, window_ms,
+				busy, NULL);
 }
 
 /* Open contexts of slices NAMES on the scheduling pdev, with WEIGHTS and CAPS. */
@@ -1797,6 +1813,124 @@ TEST_F(job, best_effort_ignores_weights)
 	EXPECT_GE(2.0, ratio);
 	close(l[0].fd);
 	close(l[1].fd);
+}
+
+/* A loaded slice NAME on the scheduling pdev, in TENANT ("" for none). */
+static int tenant_slice(struct zsv_nl *nl, const char *name, const char *tenant,
+			struct loader *l)
+{
+	struct nl_msg *msg = zsv_slice_new_msg(nl, name, SCHED_DEV, 16 * MiB);
+
+	if (tenant[0])
+		nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
+	l->fd = slice_new_open(nl, msg, name);
+	l->inflight = 8;
+	l->ns = 5 * MS;
+	l->stop = false;
+	return l->fd;
+}
+
+static int slice_set_tenant(struct zsv_nl *nl, const char *name,
+			    const char *tenant)
+{
+	struct nl_msg *msg = zsv_nl_msg(nl, ZSV_CMD_SLICE_SET, 0);
+
+	nla_put_string(msg, ZSV_A_SLICE_NAME, name);
+	nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
+	return xfer(nl, msg, ZSV_A_SLICE_MAX);
+}
+
+static int tenant_set_weight(struct zsv_nl *nl, const char *name,
+			     uint32_t weight)
+{
+	struct nl_msg *msg = tenant_msg(nl, ZSV_CMD_TENANT_SET, name);
+
+	nla_put_u32(msg, ZSV_A_TENANT_WEIGHT, weight);
+	return xfer(nl, msg, ZSV_A_TENANT_MAX);
+}
+
+/* The kernel's figure, to within its rounding. */
+#define EXPECT_PPM(want, got)                    \
+	do {                                     \
+		EXPECT_LE((want) - 1, (got));    \
+		EXPECT_GE((want) + 1, (got));    \
+	} while (0)
+
+/*
+ * Weighted, two levels: tenants split the pdev by tenant weight, then
+ * each tenant's slices split its part. A tenant with one slice against
+ * a tenant with three gets half, not a quarter; a tenant weight of 300
+ * gets three quarters; a slice taken out of its tenant is a tenant of
+ * its own.
+ */
+TEST_F(job, tenants_share_the_pdev_before_their_slices)
+{
+	const char *const names[] = { "t-a1", "t-b1", "t-b2", "t-b3" };
+	struct loader l[4] = {};
+	uint64_t busy[4], p[4], b;
+	double ratio;
+
+	delete_test_tenants(&self->nl);
+	ASSERT_EQ(0, dev_set_u32(&self->nl, SCHED_DEV, ZSV_A_DEV_POLICY,
+				 ZSV_POLICY_WEIGHTED));
+	ASSERT_EQ(0, tenant_new(&self->nl, "t-ta", ZSV_LIMIT_NONE,
+				ZSV_LIMIT_NONE, ZSV_LIMIT_NONE));
+	ASSERT_EQ(0, tenant_new(&self->nl, "t-tb", ZSV_LIMIT_NONE,
+				ZSV_LIMIT_NONE, ZSV_LIMIT_NONE));
+	EXPECT_EQ((uint64_t)ZSV_WEIGHT_DEFAULT,
+		  tenant_stat(&self->nl, "t-ta", ZSV_A_TENANT_WEIGHT));
+	ASSERT_LE(0, tenant_slice(&self->nl, names[0], "t-ta", &l[0]));
+	for (int i = 1; i < 4; i++)
+		ASSERT_LE(0, tenant_slice(&self->nl, names[i], "t-tb", &l[i]));
+
+	measure_promised(_metadata, &self->nl, names, l, 4, 300, 3000, busy, p);
+	EXPECT_PPM(500000ULL, p[0]);
+	for (int i = 1; i < 4; i++) {
+		EXPECT_PPM(166666ULL, p[i]);
+	}
+	b = busy[1] + busy[2] + busy[3];
+	ASSERT_LT(0ULL, b);
+	ratio = (double)busy[0] / b;
+	TH_LOG("tenants 1:1, ratio %.2f (a flat split would be 0.33)", ratio);
+	EXPECT_LE(0.7, ratio);
+	EXPECT_GE(1.4, ratio);
+
+	/* Out of range changes nothing. */
+	EXPECT_EQ(-EINVAL, tenant_set_weight(&self->nl, "t-ta", 0));
+	EXPECT_EQ(-EINVAL, tenant_set_weight(&self->nl, "t-ta",
+					    ZSV_WEIGHT_MAX + 1));
+	EXPECT_EQ((uint64_t)ZSV_WEIGHT_DEFAULT,
+		  tenant_stat(&self->nl, "t-ta", ZSV_A_TENANT_WEIGHT));
+
+	/* Live: tenant A's weight to 300. */
+	ASSERT_EQ(0, tenant_set_weight(&self->nl, "t-ta", 300));
+	EXPECT_EQ(300ULL, tenant_stat(&self->nl, "t-ta", ZSV_A_TENANT_WEIGHT));
+	measure_promised(_metadata, &self->nl, names, l, 4, 300, 3000, busy, p);
+	EXPECT_PPM(750000ULL, p[0]);
+	for (int i = 1; i < 4; i++) {
+		EXPECT_PPM(83333ULL, p[i]);
+	}
+	b = busy[1] + busy[2] + busy[3];
+	ASSERT_LT(0ULL, b);
+	ratio = (double)busy[0] / b;
+	TH_LOG("tenants 3:1, ratio %.2f", ratio);
+	EXPECT_LE(2.0, ratio);
+	EXPECT_GE(4.0, ratio);
+
+	/* t-b3 leaves its tenant: 300:100:100 among A, B and itself. */
+	ASSERT_EQ(0, slice_set_tenant(&self->nl, "t-b3", ""));
+	measure_promised(_metadata, &self->nl, names, l, 4, 300, 1000, busy, p);
+	EXPECT_PPM(600000ULL, p[0]);
+	EXPECT_PPM(100000ULL, p[1]);
+	EXPECT_PPM(100000ULL, p[2]);
+	EXPECT_PPM(200000ULL, p[3]);
+
+	for (int i = 0; i < 4; i++) {
+		close(l[i].fd);
+		EXPECT_EQ(0, slice_del(&self->nl, names[i], false));
+	}
+	EXPECT_EQ(0, tenant_del(&self->nl, "t-ta"));
+	EXPECT_EQ(0, tenant_del(&self->nl, "t-tb"));
 }
 
 TEST_HARNESS_MAIN

@@ -62,6 +62,20 @@ bad=$(json "[name for name, ok in [
 [[ $(zsvctl -j dev show zsv1 | json "(j['policy'], j['slice_count'])") == "('best-effort', 0)" ]] ||
 	die "zsv1 not as found: $(zsvctl -j dev show zsv1)"
 
+# Tenants: the two-level cases promise by tenant first, the kernel agrees,
+# and the bench's tenants go with its slices.
+out=$("$bench" -j share -d zsv1 --prefix $prefix -c t1v8,tcap -t 1s -i 500ms) ||
+	die "share -j t1v8,tcap failed: $out"
+bad=$(json "[name for name, ok in [
+	('promised shares', [[round(s['promised_pct'], 2) for s in r['slices_detail']] for r in j['results']]
+		== [[50.0] + [6.25] * 8, [10.0, 40.0, 50.0]]),
+	('kernel promised', [[round(s['kernel_promised_pct'], 2) for s in r['slices_detail']] for r in j['results']]
+		== [[50.0] + [6.25] * 8, [10.0, 40.0, 50.0]]),
+] if not ok]" <<<"$out")
+[[ $bad == '[]' ]] || die "share -j t1v8,tcap: $bad: $out"
+[[ $(zsvctl -j tenant show | json "[t['name'] for t in j if t['name'].startswith('$prefix')]") == '[]' ]] ||
+	die "tenants left behind: $(zsvctl -j tenant show)"
+
 # A case it does not know is a usage error, and changes nothing.
 "$bench" share -c nope >/dev/null 2>&1
 [[ $? == 2 ]] || die "unknown case not a usage error"
