@@ -483,6 +483,9 @@ int zsv_group_destroy(struct zsv_handle *h, const char *group, bool force);
  * @mem_used_bytes: bytes backing its slices' live buffers
  * @busy_ns: engine time charged to its live slices
  * @quota_hits: admissions its limits refused
+ * @weight: (since libzsv 0.6) its share of a pdev's engine time under
+ *	the weighted policy, ZSV_WEIGHT_MIN to ZSV_WEIGHT_MAX;
+ *	ZSV_WEIGHT_DEFAULT when the kernel did not send it
  *
  * Allocated by the library; free with zsv_tenant_info_free().
  */
@@ -499,6 +502,8 @@ struct zsv_tenant_info {
 	uint64_t mem_used_bytes;
 	uint64_t busy_ns;
 	uint64_t quota_hits;
+	/* Since libzsv 0.6: */
+	uint32_t weight;
 };
 
 static inline bool zsv_tenant_has(const struct zsv_tenant_info *tenant,
@@ -508,14 +513,18 @@ static inline bool zsv_tenant_has(const struct zsv_tenant_info *tenant,
 }
 
 /**
- * struct zsv_tenant_params - the limits to send to tenant-new or
- *	tenant-set
- * @mask: bit ZSV_ATTR_BIT(ZSV_A_TENANT_x_MAX) is set for each member
- *	to send; tenant-new gives the others ZSV_LIMIT_NONE, tenant-set
- *	leaves them as they are
+ * struct zsv_tenant_params - the limits and the weight to send to
+ *	tenant-new or tenant-set
+ * @mask: bit ZSV_ATTR_BIT(ZSV_A_TENANT_x) is set for each member to
+ *	send; tenant-new gives the others their defaults (ZSV_LIMIT_NONE,
+ *	ZSV_WEIGHT_DEFAULT), tenant-set leaves them as they are
  * @mem_max_bytes: bytes, or ZSV_LIMIT_NONE
  * @slices_max: slices, or ZSV_LIMIT_NONE
  * @compute_max: cap_pct x engines, or ZSV_LIMIT_NONE
+ * @weight: (since libzsv 0.6) ZSV_WEIGHT_MIN to ZSV_WEIGHT_MAX, bit
+ *	ZSV_A_TENANT_WEIGHT: the tenant's share of a pdev's engine time
+ *	under the weighted policy, which its busy slices then share by
+ *	their own weights
  *
  * The caller owns this struct; it grows like struct zsv_dev_params.
  */
@@ -524,12 +533,16 @@ struct zsv_tenant_params {
 	uint64_t mem_max_bytes;
 	uint64_t slices_max;
 	uint64_t compute_max;
+	/* Since libzsv 0.6: */
+	uint32_t weight;
 };
 
 /*
  * zsv_tenant_new() - create the tenant @name (CAP_NET_ADMIN) with the
- * limits of @p (NULL: none).  @p->mask may hold MEM_MAX, SLICES_MAX and
- * COMPUTE_MAX; any other bit is -EINVAL without asking the kernel.
+ * limits and weight of @p (NULL: none).  @p->mask may hold MEM_MAX,
+ * SLICES_MAX, COMPUTE_MAX and WEIGHT; any other bit is -EINVAL without
+ * asking the kernel.  A weight outside ZSV_WEIGHT_MIN..ZSV_WEIGHT_MAX is
+ * the kernel's -EINVAL, with its message.
  * When @tenant is not NULL, *tenant is the new tenant as the kernel
  * reports it; free it with zsv_tenant_info_free().  -EEXIST for a name
  * in use, -ENOSPC past ZSV_TENANTS_MAX tenants.
@@ -539,8 +552,8 @@ int zsv_tenant_new(struct zsv_handle *h, const char *name,
 		   struct zsv_tenant_info **tenant);
 
 /*
- * zsv_tenant_set() - change the limits of the tenant @name, live
- * (CAP_NET_ADMIN).  @p->mask as for zsv_tenant_new(), and not empty.
+ * zsv_tenant_set() - change the limits or the weight of the tenant @name,
+ * live (CAP_NET_ADMIN).  @p->mask as for zsv_tenant_new(), and not empty.
  */
 int zsv_tenant_set(struct zsv_handle *h, const char *name,
 		   const struct zsv_tenant_params *p);

@@ -28,15 +28,17 @@ static const struct nla_policy tenant_policy[ZSV_A_TENANT_MAX + 1] = {
 	[ZSV_A_TENANT_MEM_USED] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_BUSY_NS] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_QUOTA_HITS] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_WEIGHT] = { .type = NLA_U32 },
 };
 
 _Static_assert(ZSV_A_TENANT_MAX < 64, "zsv_tenant_info.present has 64 bits");
 
 /* What tenant-new and tenant-set take from struct zsv_tenant_params. */
-#define TENANT_LIMIT_ATTRS                       \
-	(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) |    \
-	 ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX) | \
-	 ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX))
+#define TENANT_PARAM_ATTRS                        \
+	(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) |     \
+	 ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX) |  \
+	 ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX) | \
+	 ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT))
 
 static uint64_t get_u64(struct nlattr **tb, int attr)
 {
@@ -84,6 +86,10 @@ int zsv_tenant_info_parse(struct nlmsghdr *nlh, struct zsv_tenant_info **out)
 	tenant->mem_used_bytes = get_u64(tb, ZSV_A_TENANT_MEM_USED);
 	tenant->busy_ns = get_u64(tb, ZSV_A_TENANT_BUSY_NS);
 	tenant->quota_hits = get_u64(tb, ZSV_A_TENANT_QUOTA_HITS);
+	/* A kernel before tenant weights gives every tenant the default. */
+	tenant->weight = tb[ZSV_A_TENANT_WEIGHT] ?
+				 nla_get_u32(tb[ZSV_A_TENANT_WEIGHT]) :
+				 ZSV_WEIGHT_DEFAULT;
 	*out = tenant;
 	return 0;
 }
@@ -249,7 +255,7 @@ int zsv_tenant_get_by_name(struct zsv_handle *h, const char *name,
 /* ------------------------------------------------------------------ */
 /* Changes */
 
-/* Add the limits of @p that its mask names; 0 or -ENOMEM. */
+/* Add the limits and weight of @p that its mask names; 0 or -ENOMEM. */
 static int tenant_params_put(struct nl_msg *msg,
 			     const struct zsv_tenant_params *p)
 {
@@ -260,7 +266,9 @@ static int tenant_params_put(struct nl_msg *msg,
 	    ((m & ZSV_ATTR_BIT(ZSV_A_TENANT_SLICES_MAX)) &&
 	     nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, p->slices_max) < 0) ||
 	    ((m & ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX)) &&
-	     nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, p->compute_max) < 0))
+	     nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, p->compute_max) < 0) ||
+	    ((m & ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT)) &&
+	     nla_put_u32(msg, ZSV_A_TENANT_WEIGHT, p->weight) < 0))
 		return -ENOMEM;
 	return 0;
 }
@@ -271,7 +279,7 @@ int zsv_tenant_new(struct zsv_handle *h, const char *name,
 {
 	struct nl_msg *msg;
 
-	if (!name || (p && (p->mask & ~TENANT_LIMIT_ATTRS)))
+	if (!name || (p && (p->mask & ~TENANT_PARAM_ATTRS)))
 		return -EINVAL;
 	msg = tenant_msg(h, ZSV_CMD_TENANT_NEW, name);
 	if (!msg)
@@ -288,7 +296,7 @@ int zsv_tenant_set(struct zsv_handle *h, const char *name,
 {
 	struct nl_msg *msg;
 
-	if (!name || !p || !p->mask || (p->mask & ~TENANT_LIMIT_ATTRS))
+	if (!name || !p || !p->mask || (p->mask & ~TENANT_PARAM_ATTRS))
 		return -EINVAL;
 	msg = tenant_msg(h, ZSV_CMD_TENANT_SET, name);
 	if (!msg)
