@@ -124,19 +124,21 @@ static const struct nla_policy zsv_slice_get_policy[ZSV_A_SLICE_DEV_NAME + 1] = 
 	[ZSV_A_SLICE_DEV_NAME] = { .type = NLA_NUL_STRING },
 };
 
-static const struct nla_policy zsv_tenant_new_policy[ZSV_A_TENANT_COMPUTE_MAX + 1] = {
+static const struct nla_policy zsv_tenant_new_policy[ZSV_A_TENANT_WEIGHT + 1] = {
 	[ZSV_A_TENANT_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_TENANT_MEM_MAX] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_SLICES_MAX] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_COMPUTE_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_WEIGHT] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy zsv_tenant_set_policy[ZSV_A_TENANT_COMPUTE_MAX + 1] = {
+static const struct nla_policy zsv_tenant_set_policy[ZSV_A_TENANT_WEIGHT + 1] = {
 	[ZSV_A_TENANT_ID] = { .type = NLA_U32 },
 	[ZSV_A_TENANT_NAME] = { .type = NLA_NUL_STRING },
 	[ZSV_A_TENANT_MEM_MAX] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_SLICES_MAX] = { .type = NLA_U64 },
 	[ZSV_A_TENANT_COMPUTE_MAX] = { .type = NLA_U64 },
+	[ZSV_A_TENANT_WEIGHT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy zsv_tenant_get_policy[ZSV_A_TENANT_NAME + 1] = {
@@ -304,7 +306,8 @@ static int zsv_nl_fill_tenant(struct sk_buff *skb, struct zsv_tenant *tenant,
 	    nla_put_u64_64bit(skb, ZSV_A_TENANT_BUSY_NS, busy_ns,
 			      ZSV_A_TENANT_PAD) ||
 	    nla_put_u64_64bit(skb, ZSV_A_TENANT_QUOTA_HITS, tenant->quota_hits,
-			      ZSV_A_TENANT_PAD)) {
+			      ZSV_A_TENANT_PAD) ||
+	    nla_put_u32(skb, ZSV_A_TENANT_WEIGHT, tenant->weight)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -1147,6 +1150,10 @@ static void zsv_nl_tenant_config(struct genl_info *info,
 	if (attrs[ZSV_A_TENANT_COMPUTE_MAX]) {
 		cfg->set |= BIT_ULL(ZSV_A_TENANT_COMPUTE_MAX);
 		cfg->compute_max = nla_get_u64(attrs[ZSV_A_TENANT_COMPUTE_MAX]);
+	}
+	if (attrs[ZSV_A_TENANT_WEIGHT]) {
+		cfg->set |= BIT_ULL(ZSV_A_TENANT_WEIGHT);
+		cfg->weight = nla_get_u32(attrs[ZSV_A_TENANT_WEIGHT]);
 	}
 }
 

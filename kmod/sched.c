@@ -117,35 +117,94 @@ static u64 zsv_sched_limit(const struct zsv_sched *s,
 	return limit;
 }
 
+static bool zsv_st_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct zsv_sched_tenant, node)->key <
+	       rb_entry(b, struct zsv_sched_tenant, node)->key;
+}
+
 static bool zsv_se_less(struct rb_node *a, const struct rb_node *b)
 {
-	return rb_entry(a, struct zsv_sched_entity, node)->key <
-	       rb_entry(b, struct zsv_sched_entity, node)->key;
+	return rb_entry(a, struct zsv_sched_entity, node)->vruntime <
+	       rb_entry(b, struct zsv_sched_entity, node)->vruntime;
 }
 
-static void zsv_se_enqueue(struct zsv_sched *s, struct zsv_sched_entity *se)
+static void zsv_st_enqueue(struct zsv_sched *s, struct zsv_sched_tenant *st)
 {
-	se->key = s->policy == ZSV_POLICY_BEST_EFFORT ? ++s->ticket :
-							 se->vruntime;
-	rb_add_cached(&se->node, &s->runnable, zsv_se_less);
-	se->on_rq = true;
+	st->key = s->policy == ZSV_POLICY_BEST_EFFORT ? ++s->ticket :
+							 st->vruntime;
+	rb_add_cached(&st->node, &s->runnable, zsv_st_less);
+	st->on_rq = true;
 }
 
-static void zsv_se_dequeue(struct zsv_sched *s, struct zsv_sched_entity *se)
+static void zsv_st_dequeue(struct zsv_sched *s, struct zsv_sched_tenant *st)
 {
-	if (se->on_rq) {
-		rb_erase_cached(&se->node, &s->runnable);
-		se->on_rq = false;
+	if (st->on_rq) {
+		rb_erase_cached(&st->node, &s->runnable);
+		st->on_rq = false;
 	}
 }
 
-/* Put @se in the tree if it has work and may run. */
+/* Move @st's virtual runtime by @add - @sub, keeping its place right. */
+static void zsv_st_adjust(struct zsv_sched *s, struct zsv_sched_tenant *st,
+			  u64 add, u64 sub)
+{
+	bool queued = st->on_rq;
+
+	zsv_st_dequeue(s, st);
+	st->vruntime = st->vruntime + add - sub;
+	if (queued)
+		zsv_st_enqueue(s, st);
+}
+
+/* Put @se in its tenant's tree, and the tenant in the scheduler's. */
+static void zsv_se_enqueue(struct zsv_sched *s, struct zsv_sched_entity *se)
+{
+	struct zsv_sched_tenant *st = se->st;
+
+	rb_add_cached(&se->node, &st->runnable, zsv_se_less);
+	se->on_rq = true;
+	if (!st->on_rq)
+		zsv_st_enqueue(s, st);
+}
+
+/* Undo zsv_se_enqueue(): a tenant with no entity left leaves the tree. */
+static void zsv_se_dequeue(struct zsv_sched *s, struct zsv_sched_entity *se)
+{
+	struct zsv_sched_tenant *st = se->st;
+
+	if (!se->on_rq)
+		return;
+	rb_erase_cached(&se->node, &st->runnable);
+	se->on_rq = false;
+	if (RB_EMPTY_ROOT(&st->runnable.rb_root))
+		zsv_st_dequeue(s, st);
+}
+
+/*
+ * Put @se in the tree if it has work and may run. Neither it nor its
+ * tenant keeps credit for the time it was idle: each starts no lower
+ * than the smallest virtual runtime of the tree it joins.
+ */
 static void zsv_se_wake(struct zsv_sched *s, struct zsv_sched_entity *se)
 {
+	struct zsv_sched_tenant *st = se->st;
+
 	if (se->on_rq || se->throttled || se->dead || !se->nr_queued)
 		return;
-	se->vruntime = max(se->vruntime, s->min_vruntime);
+	se->vruntime = max(se->vruntime, st->min_vruntime);
+	if (!st->on_rq)
+		st->vruntime = max(st->vruntime, s->min_vruntime);
 	zsv_se_enqueue(s, se);
+}
+
+/* The tenant @se is scheduled in under the scheduler's policy. */
+static struct zsv_sched_tenant *zsv_se_tenant(const struct zsv_sched *s,
+					      struct zsv_sched_entity *se)
+{
+	if (s->policy == ZSV_POLICY_WEIGHTED && se->shared)
+		return se->shared;
+	return &se->own;
 }
 
 static void zsv_se_throttle(struct zsv_sched *s, struct zsv_sched_entity *se,
@@ -222,6 +281,7 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 	lockdep_assert_held(&s->lock);
 	while (!s->stopped && s->busy_engines < s->nr_engines) {
 		struct rb_node *leftmost = rb_first_cached(&s->runnable);
+		struct zsv_sched_tenant *st;
 		struct zsv_sched_entity *se;
 		struct zsv_engine *eng;
 		struct zsv_job *job;
@@ -230,7 +290,9 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 
 		if (!leftmost)
 			break;
-		se = rb_entry(leftmost, struct zsv_sched_entity, node);
+		st = rb_entry(leftmost, struct zsv_sched_tenant, node);
+		se = rb_entry(rb_first_cached(&st->runnable),
+			      struct zsv_sched_entity, node);
 		if (!now)
 			now = ktime_get_ns();
 
@@ -264,12 +326,22 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 		eng->charged_ns = now;
 		eng->budget_ns = budget;
 
+		/*
+		 * The quantum is charged in advance at both levels, to the
+		 * slice in its tenant and to the tenant in the pdev, and
+		 * corrected when the engine comes back.
+		 */
 		zsv_se_dequeue(s, se);
 		eng->vcharge = 0;
+		eng->tvcharge = 0;
+		eng->st = st;
 		if (s->policy != ZSV_POLICY_BEST_EFFORT) {
-			s->min_vruntime = max(s->min_vruntime, se->vruntime);
+			s->min_vruntime = max(s->min_vruntime, st->vruntime);
+			st->min_vruntime = max(st->min_vruntime, se->vruntime);
 			eng->vcharge = zsv_sched_vtime(budget, se->weight);
 			se->vruntime += eng->vcharge;
+			eng->tvcharge = zsv_sched_vtime(budget, st->weight);
+			zsv_st_adjust(s, st, eng->tvcharge, 0);
 		}
 		if (se->nr_queued)
 			zsv_se_enqueue(s, se);
@@ -312,14 +384,21 @@ void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 	se->reserved_ns -= eng->budget_ns;
 	se->nr_running--;
 	if (eng->vcharge) {
+		u64 used = now - eng->dispatched_ns;
 		bool queued = se->on_rq;
 
 		zsv_se_dequeue(s, se);
-		se->vruntime += zsv_sched_vtime(now - eng->dispatched_ns,
-						se->weight) - eng->vcharge;
+		se->vruntime += zsv_sched_vtime(used, se->weight) -
+				eng->vcharge;
 		if (queued)
 			zsv_se_enqueue(s, se);
+		/* Unless the slice changed tenant since, or the tenant went. */
+		if (eng->st == se->st)
+			zsv_st_adjust(s, se->st,
+				      zsv_sched_vtime(used, se->st->weight),
+				      eng->tvcharge);
 	}
+	eng->st = NULL;
 	eng->job = NULL;
 	s->busy_engines--;
 
@@ -443,19 +522,70 @@ static int zsv_sched_cmp_ceiling(const void *a, const void *b)
 	return l < r ? -1 : l > r;
 }
 
+/* Entities by tenant, then for water-filling within it. */
+static int zsv_sched_cmp_tenant(const void *a, const void *b)
+{
+	const struct zsv_sched_entity *x = *(struct zsv_sched_entity * const *)a;
+	const struct zsv_sched_entity *y = *(struct zsv_sched_entity * const *)b;
+
+	if (x->st != y->st)
+		return (unsigned long)x->st < (unsigned long)y->st ? -1 : 1;
+	return zsv_sched_cmp_ceiling(a, b);
+}
+
+static int zsv_sched_cmp_tenant_ceiling(const void *a, const void *b)
+{
+	const struct zsv_sched_tenant *x = *(struct zsv_sched_tenant * const *)a;
+	const struct zsv_sched_tenant *y = *(struct zsv_sched_tenant * const *)b;
+	u64 l = x->ceiling_ppm * y->weight, r = y->ceiling_ppm * x->weight;
+
+	return l < r ? -1 : l > r;
+}
+
+/*
+ * Split @left ppm among @n entities by weight (all 1 when @equal), none
+ * above its cap: those whose fair part is above their cap get the cap,
+ * the rest is split among the others. @order is sorted by ascending cap
+ * per unit of weight, so each entity's part is final when it is reached.
+ */
+static void zsv_sched_fill(struct zsv_sched_entity **order, u32 n, u64 left,
+			   bool equal)
+{
+	u64 wsum = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		wsum += equal ? 1 : order[i]->weight;
+	for (i = 0; i < n; i++) {
+		struct zsv_sched_entity *se = order[i];
+		u32 w = equal ? 1 : se->weight;
+		u64 share = div64_u64(left * w, wsum);
+
+		share = min_t(u64, share, se->cap_pct * (ZSV_PPM / 100));
+		se->promised_ppm = share;
+		left -= share;
+		wsum -= w;
+	}
+}
+
 /*
  * Record each entity's delivered and promised share of the period that
- * lasted @elapsed ns. Promised shares of weighted and best-effort are
- * weights (all 1 for best-effort) water-filled under the caps: slices
- * whose fair share is above their cap get the cap, the rest is split
- * among the others by weight.
+ * lasted @elapsed ns. Under the weighted policy the promise has two
+ * levels, as the time is handed out: the tenants with active slices
+ * split the pdev by tenant weight, none above the sum of its active
+ * slices' caps; then each tenant's part is split among its active slices
+ * by slice weight, none above its cap. A slice without a tenant is a
+ * tenant of its own, so without tenants this is one water-filling of the
+ * slices' weights under their caps. Best-effort splits equally under the
+ * caps; fixed promises each slice its fixed share.
  */
 static void zsv_sched_shares(struct zsv_sched *s, u64 elapsed)
 {
-	u64 total = s->nr_engines * elapsed, wsum = 0, left = ZSV_PPM;
+	u64 total = s->nr_engines * elapsed, left = ZSV_PPM, wsum = 0;
 	bool be = s->policy == ZSV_POLICY_BEST_EFFORT;
 	struct zsv_sched_entity *se;
-	u32 n = 0, i;
+	struct zsv_sched_tenant *st;
+	u32 n = 0, m = 0, i, j;
 
 	if (!total)
 		return;
@@ -466,6 +596,7 @@ static void zsv_sched_shares(struct zsv_sched *s, u64 elapsed)
 					  div64_u64(se->period_used_ns * ZSV_PPM,
 						    total));
 		se->promised_ppm = 0;
+		se->st->nr_active = 0;
 		if (s->policy == ZSV_POLICY_FIXED) {
 			se->promised_ppm = min(cap, div64_u64((u64)se->weight * ZSV_PPM,
 							      s->weight_sum));
@@ -474,22 +605,46 @@ static void zsv_sched_shares(struct zsv_sched *s, u64 elapsed)
 		if (!se->active || WARN_ON_ONCE(n >= s->order_cap))
 			continue;
 		s->order[n++] = se;
-		wsum += be ? 1 : se->weight;
 	}
-	if (!be)
-		sort(s->order, n, sizeof(*s->order), zsv_sched_cmp_ceiling,
-		     NULL);
-	for (i = 0; i < n; i++) {
-		u32 w;
-		u64 share;
+	if (be) {
+		zsv_sched_fill(s->order, n, ZSV_PPM, true);
+		return;
+	}
 
+	/* The tenants of the active slices, with their weights and caps. */
+	for (i = 0; i < n; i++) {
 		se = s->order[i];
-		w = be ? 1 : se->weight;
-		share = div64_u64(left * w, wsum);
-		share = min_t(u64, share, se->cap_pct * (ZSV_PPM / 100));
-		se->promised_ppm = share;
-		left -= share;
-		wsum -= w;
+		st = se->st;
+		if (!st->nr_active++) {
+			st->active_weight = 0;
+			st->ceiling_ppm = 0;
+			s->torder[m++] = st;
+		}
+		st->active_weight += se->weight;
+		st->ceiling_ppm += se->cap_pct * (ZSV_PPM / 100);
+	}
+	for (i = 0; i < m; i++) {
+		st = s->torder[i];
+		st->ceiling_ppm = min_t(u64, st->ceiling_ppm, ZSV_PPM);
+		wsum += st->weight;
+	}
+	sort(s->torder, m, sizeof(*s->torder), zsv_sched_cmp_tenant_ceiling,
+	     NULL);
+	for (i = 0; i < m; i++) {
+		st = s->torder[i];
+		st->share_ppm = min(div64_u64(left * st->weight, wsum),
+				    st->ceiling_ppm);
+		left -= st->share_ppm;
+		wsum -= st->weight;
+	}
+
+	/* Each tenant's part among its slices. */
+	sort(s->order, n, sizeof(*s->order), zsv_sched_cmp_tenant, NULL);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && s->order[j]->st == s->order[i]->st; j++)
+			;
+		zsv_sched_fill(s->order + i, j - i, s->order[i]->st->share_ppm,
+			       false);
 	}
 }
 
@@ -554,6 +709,7 @@ int zsv_sched_pdev_init(struct zsv_pdev *pdev)
 		return -ENOMEM;
 	spin_lock_init(&s->lock);
 	s->runnable = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&s->tenants);
 	INIT_LIST_HEAD(&s->throttled);
 	INIT_LIST_HEAD(&s->entities);
 	s->nr_engines = pdev->engines;
@@ -598,6 +754,8 @@ void zsv_sched_pdev_stop(struct zsv_pdev *pdev)
 
 void zsv_sched_pdev_free(struct zsv_pdev *pdev)
 {
+	WARN_ON(!list_empty(&pdev->sched.tenants));
+	kvfree(pdev->sched.torder);
 	kvfree(pdev->sched.order);
 	kfree(pdev->sched.engine);
 }
@@ -616,23 +774,116 @@ void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev)
 		s->policy = pdev->policy;
 		list_for_each_entry(se, &s->entities, link)
 			zsv_se_dequeue(s, se);
-		list_for_each_entry(se, &s->entities, link)
+		list_for_each_entry(se, &s->entities, link) {
+			se->st = zsv_se_tenant(s, se);
 			zsv_se_wake(s, se);
+		}
 		zsv_sched_dispatch(s);
 	}
 	spin_unlock_bh(&s->lock);
 }
 
+static void zsv_st_init(struct zsv_sched_tenant *st, u32 weight, u64 vruntime)
+{
+	RB_CLEAR_NODE(&st->node);
+	INIT_LIST_HEAD(&st->link);
+	st->runnable = RB_ROOT_CACHED;
+	st->weight = weight;
+	st->vruntime = vruntime;
+}
+
+/**
+ * zsv_sched_tenant_get_locked() - a tenant's share of a pdev, for a slice
+ * @pdev: the pdev the slice is on
+ * @tenant: the slice's tenant, or NULL
+ *
+ * Finds the pdev's scheduler tenant for @tenant, or makes it, and takes
+ * a reference for the slice that is joining it. Give it to
+ * zsv_sched_slice_add_locked() or zsv_sched_slice_config_locked(), or
+ * back with zsv_sched_tenant_put_locked().
+ * Return: the tenant, NULL for a NULL @tenant, or ERR_PTR(-ENOMEM).
+ */
+struct zsv_sched_tenant *zsv_sched_tenant_get_locked(struct zsv_pdev *pdev,
+						     const struct zsv_tenant *tenant)
+{
+	struct zsv_sched *s = &pdev->sched;
+	struct zsv_sched_tenant *st;
+
+	lockdep_assert_held(&zsv_lock);
+	if (!tenant)
+		return NULL;
+	/* The list changes only under zsv_lock, which is held. */
+	list_for_each_entry(st, &s->tenants, link) {
+		if (st->tenant_id == tenant->id) {
+			st->refs++;
+			return st;
+		}
+	}
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_bh(&s->lock);
+	zsv_st_init(st, tenant->weight, s->min_vruntime);
+	st->tenant_id = tenant->id;
+	st->refs = 1;
+	list_add_tail(&st->link, &s->tenants);
+	spin_unlock_bh(&s->lock);
+	return st;
+}
+
+/* Drop a reference zsv_sched_tenant_get_locked() took; NULL is none. */
+void zsv_sched_tenant_put_locked(struct zsv_pdev *pdev,
+				 struct zsv_sched_tenant *st)
+{
+	struct zsv_sched *s = &pdev->sched;
+	u32 i;
+
+	lockdep_assert_held(&zsv_lock);
+	if (!st || --st->refs)
+		return;
+	spin_lock_bh(&s->lock);
+	WARN_ON(st->on_rq);
+	list_del(&st->link);
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].st == st)
+			s->engine[i].st = NULL;
+	spin_unlock_bh(&s->lock);
+	kfree(st);
+}
+
+/**
+ * zsv_sched_tenant_weight_locked() - a tenant's weight changed
+ * @tenant: the tenant, with its new weight
+ *
+ * Applies from the next dispatch on every pdev it has slices on.
+ */
+void zsv_sched_tenant_weight_locked(const struct zsv_tenant *tenant)
+{
+	struct zsv_slice *slice;
+
+	lockdep_assert_held(&zsv_lock);
+	list_for_each_entry(slice, &tenant->slices_list, tenant_link) {
+		struct zsv_sched *s = &slice->pdev->sched;
+
+		spin_lock_bh(&s->lock);
+		slice->se.shared->weight = tenant->weight;
+		spin_unlock_bh(&s->lock);
+	}
+}
+
 /**
  * zsv_sched_slice_add_locked() - make a new slice known to its scheduler
  * @slice: the slice, with its weight, cap and timeslice set
+ * @tenant: the tenant it will be in, or NULL
  *
  * Return: 0 or -ENOMEM, with nothing changed.
  */
-int zsv_sched_slice_add_locked(struct zsv_slice *slice)
+int zsv_sched_slice_add_locked(struct zsv_slice *slice,
+			       const struct zsv_tenant *tenant)
 {
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se, **order = NULL, **old;
+	struct zsv_sched_tenant **torder = NULL, **told, *st;
 	u32 cap = 0;
 
 	lockdep_assert_held(&zsv_lock);
@@ -644,41 +895,82 @@ int zsv_sched_slice_add_locked(struct zsv_slice *slice)
 	if (s->nr_entities + 1 > s->order_cap) {
 		cap = max3(s->nr_entities + 1, 2 * s->order_cap, 16U);
 		order = kvmalloc_array(cap, sizeof(*order), GFP_KERNEL);
-		if (!order)
-			return -ENOMEM;
+		torder = kvmalloc_array(cap, sizeof(*torder), GFP_KERNEL);
+		if (!order || !torder)
+			goto err_free;
 	}
+	st = zsv_sched_tenant_get_locked(slice->pdev, tenant);
+	if (IS_ERR(st))
+		goto err_free;
 
 	spin_lock_bh(&s->lock);
 	old = NULL;
+	told = NULL;
 	if (order) {
 		old = s->order;
+		told = s->torder;
 		s->order = order;
+		s->torder = torder;
 		s->order_cap = cap;
 	}
 	se->weight = slice->weight;
 	se->cap_pct = slice->cap_pct;
 	se->timeslice_ns = slice->timeslice_ns;
 	se->vruntime = s->min_vruntime;
+	zsv_st_init(&se->own, slice->weight, s->min_vruntime);
+	se->shared = st;
+	if (st)
+		se->vruntime = st->min_vruntime;
+	se->st = zsv_se_tenant(s, se);
 	list_add_tail(&se->link, &s->entities);
 	s->nr_entities++;
 	s->weight_sum += se->weight;
 	spin_unlock_bh(&s->lock);
 	kvfree(old);
+	kvfree(told);
 	return 0;
+
+err_free:
+	kvfree(torder);
+	kvfree(order);
+	return -ENOMEM;
 }
 
-void zsv_sched_slice_config_locked(struct zsv_slice *slice)
+/**
+ * zsv_sched_slice_config_locked() - a slice's scheduling changed
+ * @slice: the slice, with its new weight, cap and timeslice
+ * @moved: it changed tenant
+ * @st: when @moved, its new tenant's, from zsv_sched_tenant_get_locked()
+ *
+ * A slice that moved competes in its new tenant from the next dispatch,
+ * without the credit or debt of the old one.
+ */
+void zsv_sched_slice_config_locked(struct zsv_slice *slice, bool moved,
+				   struct zsv_sched_tenant *st)
 {
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se;
+	struct zsv_sched_tenant *old = NULL;
+	bool queued;
 
 	lockdep_assert_held(&zsv_lock);
 	spin_lock_bh(&s->lock);
 	s->weight_sum = s->weight_sum - se->weight + slice->weight;
 	se->weight = slice->weight;
+	se->own.weight = slice->weight;
 	se->cap_pct = slice->cap_pct;
 	se->timeslice_ns = slice->timeslice_ns;
+	if (moved) {
+		queued = se->on_rq;
+		zsv_se_dequeue(s, se);
+		old = se->shared;
+		se->shared = st;
+		se->st = zsv_se_tenant(s, se);
+		if (queued)
+			zsv_se_wake(s, se);
+	}
 	spin_unlock_bh(&s->lock);
+	zsv_sched_tenant_put_locked(slice->pdev, old);
 }
 
 /**
@@ -694,6 +986,7 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 {
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se;
+	struct zsv_sched_tenant *st;
 	struct zsv_job *job;
 	struct zsv_ctx *ctx;
 	LIST_HEAD(cancelled);
@@ -708,6 +1001,9 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 	list_del(&se->link);
 	s->nr_entities--;
 	s->weight_sum -= se->weight;
+	st = se->shared;
+	se->shared = NULL;
+	se->st = &se->own;
 	list_for_each_entry(job, &se->queue, queue_link) {
 		job->exec.error = -ENODEV;
 		job->state = ZSV_JOB_FINISHED;
@@ -723,6 +1019,7 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 			WRITE_ONCE(job->exec.cancel, true);
 	}
 	spin_unlock_bh(&s->lock);
+	zsv_sched_tenant_put_locked(slice->pdev, st);
 
 	zsv_jobs_retire_later(&cancelled);
 	list_for_each_entry(ctx, &slice->contexts, slice_link)

@@ -559,7 +559,7 @@ struct zsv_slice *zsv_slice_new_locked(struct zsv_pdev *pdev,
 	if (err)
 		goto err_unhash;
 
-	err = zsv_sched_slice_add_locked(slice);
+	err = zsv_sched_slice_add_locked(slice, tenant);
 	if (err)
 		goto err_node;
 
@@ -608,12 +608,14 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 			      BIT_ULL(ZSV_A_SLICE_GID) |
 			      BIT_ULL(ZSV_A_SLICE_NODE_MODE);
 	struct zsv_tenant *tenant = slice->tenant;
+	struct zsv_sched_tenant *st = NULL;
 	u64 old_mem = slice->mem_bytes, new_mem = old_mem;
 	u32 new_cap = slice->cap_pct;
 	kuid_t old_uid = slice->uid;
 	kgid_t old_gid = slice->gid;
 	umode_t old_mode = slice->node_mode;
 	char used[24], asked[24];
+	bool moved;
 	int err;
 
 	lockdep_assert_held(&zsv_lock);
@@ -671,6 +673,14 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 	if (err)
 		return err;
 
+	/* Its share of the pdev in the new tenant, made before any change. */
+	moved = tenant != slice->tenant;
+	if (moved) {
+		st = zsv_sched_tenant_get_locked(slice->pdev, tenant);
+		if (IS_ERR(st))
+			return PTR_ERR(st);
+	}
+
 	if (cfg->set & node_bits) {
 		if (cfg->set & BIT_ULL(ZSV_A_SLICE_UID))
 			slice->uid = cfg->uid;
@@ -686,6 +696,7 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 						    old_mode);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot remake the device node");
+			zsv_sched_tenant_put_locked(slice->pdev, st);
 			return err;
 		}
 	}
@@ -704,7 +715,7 @@ int zsv_slice_set_locked(struct zsv_slice *slice,
 	zsv_tenant_attach_locked(slice, tenant);
 	if (cfg->set & BIT_ULL(ZSV_A_SLICE_TIMESLICE_NS))
 		WRITE_ONCE(slice->timeslice_ns, cfg->timeslice_ns);
-	zsv_sched_slice_config_locked(slice);
+	zsv_sched_slice_config_locked(slice, moved, st);
 
 	zsv_slice_status_update_locked(slice);
 	zsv_event_locked(ZSV_EVENT_SLICE_SET, slice);

@@ -231,9 +231,23 @@ void zsv_tenant_usage_locked(struct zsv_tenant *tenant, u64 *mem_used,
 	}
 }
 
+static int zsv_tenant_check_config(const struct zsv_tenant_config *cfg,
+				   struct netlink_ext_ack *extack)
+{
+	if ((cfg->set & BIT_ULL(ZSV_A_TENANT_WEIGHT)) &&
+	    (cfg->weight < ZSV_WEIGHT_MIN || cfg->weight > ZSV_WEIGHT_MAX)) {
+		NL_SET_ERR_MSG_FMT(extack, "tenant weight %u is not in %u..%u",
+				   cfg->weight, ZSV_WEIGHT_MIN, ZSV_WEIGHT_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void zsv_tenant_apply(struct zsv_tenant *tenant,
 			     const struct zsv_tenant_config *cfg)
 {
+	if (cfg->set & BIT_ULL(ZSV_A_TENANT_WEIGHT))
+		tenant->weight = cfg->weight;
 	if (cfg->set & BIT_ULL(ZSV_A_TENANT_MEM_MAX))
 		tenant->mem_max = cfg->mem_max;
 	if (cfg->set & BIT_ULL(ZSV_A_TENANT_SLICES_MAX))
@@ -265,6 +279,9 @@ struct zsv_tenant *zsv_tenant_new_locked(const struct zsv_tenant_config *cfg,
 				   cfg->name);
 		return ERR_PTR(-EINVAL);
 	}
+	err = zsv_tenant_check_config(cfg, extack);
+	if (err)
+		return ERR_PTR(err);
 	if (zsv_tenant_find_by_name_locked(cfg->name)) {
 		NL_SET_ERR_MSG_FMT(extack, "a tenant named '%.40s' exists",
 				   cfg->name);
@@ -284,6 +301,7 @@ struct zsv_tenant *zsv_tenant_new_locked(const struct zsv_tenant_config *cfg,
 	tenant->mem_max = ZSV_LIMIT_NONE;
 	tenant->slices_max = ZSV_LIMIT_NONE;
 	tenant->compute_max = ZSV_LIMIT_NONE;
+	tenant->weight = ZSV_WEIGHT_DEFAULT;
 	zsv_tenant_apply(tenant, cfg);
 
 	err = xa_alloc_cyclic(&zsv_tenants, &id, NULL,
@@ -312,21 +330,29 @@ err_free:
 }
 
 /**
- * zsv_tenant_set_locked() - change a tenant's limits, live
+ * zsv_tenant_set_locked() - change a tenant's limits or weight, live
  * @tenant: the tenant
- * @cfg: the limits to change
- * @extack: unused: any limit is accepted
+ * @cfg: what to change
+ * @extack: the reason for a refusal
  *
  * A limit below the usage is allowed and takes nothing away: later
- * growth is refused until the usage is under it again.
- * Return: 0.
+ * growth is refused until the usage is under it again. A new weight
+ * applies from the next dispatch on every pdev.
+ * Return: 0, or -EINVAL for a weight out of range, with nothing changed.
  */
 int zsv_tenant_set_locked(struct zsv_tenant *tenant,
 			  const struct zsv_tenant_config *cfg,
 			  struct netlink_ext_ack *extack)
 {
+	int err;
+
 	lockdep_assert_held(&zsv_lock);
+	err = zsv_tenant_check_config(cfg, extack);
+	if (err)
+		return err;
 	zsv_tenant_apply(tenant, cfg);
+	if (cfg->set & BIT_ULL(ZSV_A_TENANT_WEIGHT))
+		zsv_sched_tenant_weight_locked(tenant);
 	zsv_event_locked(ZSV_EVENT_TENANT_SET, tenant);
 	return 0;
 }

@@ -78,6 +78,9 @@ extern struct mutex zsv_lock;
  * @charged_ns: up to when @job's time has been charged to its slice
  * @budget_ns: how long @job may run this time
  * @vcharge: virtual time charged to the slice in advance, at dispatch
+ * @tvcharge: virtual time charged to @st in advance, at dispatch
+ * @st: the tenant @tvcharge was charged to; compared, never followed
+ *	(cleared when that tenant is freed)
  * @last_slice: id + 1 of the slice it last ran, 0 for none
  */
 struct zsv_engine {
@@ -86,20 +89,65 @@ struct zsv_engine {
 	u64 charged_ns;
 	u64 budget_ns;
 	u64 vcharge;
+	u64 tvcharge;
+	const struct zsv_sched_tenant *st;
 	u32 last_slice;
+};
+
+/**
+ * struct zsv_sched_tenant - a tenant as one pdev's scheduler sees it
+ * @node: in the scheduler's runnable tree, when @on_rq
+ * @link: in the scheduler's tenants list (a shared one only)
+ * @runnable: its entities with queued jobs that may run now, by vruntime
+ * @key: the scheduler tree's order: @vruntime, or a round-robin ticket
+ * @vruntime: engine time its slices used, scaled by
+ *	ZSV_WEIGHT_DEFAULT / @weight
+ * @min_vruntime: never decreases; its newly busy entities start here
+ * @weight: the tenant's weight; a slice's own tenant has the slice's
+ * @tenant_id: the tenant's id (a shared one only)
+ * @refs: slices of the pdev in the tenant (a shared one only); zsv_lock
+ * @on_rq: in the scheduler's runnable tree
+ * @nr_active: scratch for the share computation: its active entities
+ * @active_weight: see @nr_active: their weights, summed
+ * @ceiling_ppm: see @nr_active: their caps, summed, at most all
+ * @share_ppm: see @nr_active: the tenant's promised share
+ *
+ * The scheduler's lock covers all but @refs. A shared one is made when
+ * the first slice of its tenant joins the pdev and freed when the last
+ * leaves it; every slice also has one of its own, embedded in its
+ * entity, used when it has no tenant or the policy is not weighted.
+ */
+struct zsv_sched_tenant {
+	struct rb_node node;
+	struct list_head link;
+	struct rb_root_cached runnable;
+	u64 key;
+	u64 vruntime;
+	u64 min_vruntime;
+	u32 weight;
+	u32 tenant_id;
+	u32 refs;
+	bool on_rq;
+	u32 nr_active;
+	u64 active_weight;
+	u64 ceiling_ppm;
+	u64 share_ppm;
 };
 
 /**
  * struct zsv_sched - the scheduler of one pdev (sched.c)
  * @lock: protects everything here and every entity of the pdev's slices;
  *	taken with bottom halves off. Nests outside a context's job lock
- * @runnable: entities with queued jobs that may run now, by key
+ * @runnable: tenants with entities that may run now, by key
+ * @tenants: the shared tenants of the pdev's slices, by
+ *	zsv_sched_tenant.link
  * @throttled: entities with queued jobs held back until the next period
  * @entities: every slice of the pdev, by zsv_sched_entity.link
  * @nr_entities: entries in @entities
  * @order: scratch for the period's share computation, @order_cap entries
+ * @torder: likewise, for tenants
  * @order_cap: see @order; grown under zsv_lock before an entity is added
- * @min_vruntime: never decreases; newly busy entities start here
+ * @min_vruntime: never decreases; newly busy tenants start here
  * @ticket: round-robin order of best-effort entities
  * @weight_sum: weights of all entities (policy fixed)
  * @policy: enum zsv_policy, copied from the pdev
@@ -120,10 +168,12 @@ struct zsv_engine {
 struct zsv_sched {
 	spinlock_t lock; /* see above */
 	struct rb_root_cached runnable;
+	struct list_head tenants;
 	struct list_head throttled;
 	struct list_head entities;
 	u32 nr_entities;
 	struct zsv_sched_entity **order;
+	struct zsv_sched_tenant **torder;
 	u32 order_cap;
 	u64 min_vruntime;
 	u64 ticket;
@@ -146,10 +196,13 @@ struct zsv_sched {
 
 /**
  * struct zsv_sched_entity - a slice as its pdev's scheduler sees it
- * @node: in the scheduler's runnable tree, when @on_rq
+ * @node: in its tenant's runnable tree, when @on_rq
  * @link: in the scheduler's entities list, until the slice is deleted
  * @throttle_link: in the scheduler's throttled list, when @throttled
- * @key: the tree's order: @vruntime, or a round-robin ticket
+ * @st: the tenant it is scheduled in: @shared under the weighted policy,
+ *	else @own
+ * @shared: its tenant's on this pdev, or NULL for a slice without one
+ * @own: the tenant of its own
  * @vruntime: engine time used, scaled by ZSV_WEIGHT_DEFAULT / @weight
  * @queue: jobs waiting for an engine, oldest first
  * @nr_queued: entries in @queue
@@ -179,7 +232,9 @@ struct zsv_sched_entity {
 	struct rb_node node;
 	struct list_head link;
 	struct list_head throttle_link;
-	u64 key;
+	struct zsv_sched_tenant *st;
+	struct zsv_sched_tenant *shared;
+	struct zsv_sched_tenant own;
 	u64 vruntime;
 	struct list_head queue;
 	u32 nr_queued;
@@ -268,6 +323,7 @@ struct zsv_pdev {
  * @slices: its slices
  * @compute: its slices' cap_pct x engines, summed
  * @quota_hits: admissions refused by its limits
+ * @weight: its share of a pdev against the other tenants (weighted policy)
  * @slices_list: its slices, by zsv_slice.tenant_link
  *
  * All under zsv_lock. A limit of ZSV_LIMIT_NONE is no limit.
@@ -283,6 +339,7 @@ struct zsv_tenant {
 	u64 slices;
 	u64 compute;
 	u64 quota_hits;
+	u32 weight;
 	struct list_head slices_list;
 };
 
@@ -296,6 +353,7 @@ struct zsv_tenant_config {
 	u64 mem_max;
 	u64 slices_max;
 	u64 compute_max;
+	u32 weight;
 };
 
 /**
@@ -651,8 +709,15 @@ int zsv_sched_pdev_init(struct zsv_pdev *pdev);
 void zsv_sched_pdev_stop(struct zsv_pdev *pdev);
 void zsv_sched_pdev_free(struct zsv_pdev *pdev);
 void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev);
-int zsv_sched_slice_add_locked(struct zsv_slice *slice);
-void zsv_sched_slice_config_locked(struct zsv_slice *slice);
+struct zsv_sched_tenant *zsv_sched_tenant_get_locked(struct zsv_pdev *pdev,
+						     const struct zsv_tenant *tenant);
+void zsv_sched_tenant_put_locked(struct zsv_pdev *pdev,
+				 struct zsv_sched_tenant *st);
+void zsv_sched_tenant_weight_locked(const struct zsv_tenant *tenant);
+int zsv_sched_slice_add_locked(struct zsv_slice *slice,
+			       const struct zsv_tenant *tenant);
+void zsv_sched_slice_config_locked(struct zsv_slice *slice,
+				   bool moved, struct zsv_sched_tenant *st);
 void zsv_sched_slice_del_locked(struct zsv_slice *slice);
 int zsv_sched_submit(struct zsv_job *job, u64 *seqno);
 void zsv_sched_cancel_ctx(struct zsv_ctx *ctx, struct list_head *cancelled);
