@@ -799,7 +799,10 @@ static const char *const slice_attr_names[ZSV_A_SLICE_MAX + 1] = {
 	 */
 };
 
-/* A tenant's limits and usage; its id is cyclic, its busy time moves alone. */
+/*
+ * A tenant's limits, weight and usage; its id is cyclic, its busy time
+ * moves alone.
+ */
 static const char *const tenant_attr_names[ZSV_A_TENANT_MAX + 1] = {
 	[ZSV_A_TENANT_MEM_MAX] = "mem_max",
 	[ZSV_A_TENANT_SLICES_MAX] = "slices_max",
@@ -808,6 +811,7 @@ static const char *const tenant_attr_names[ZSV_A_TENANT_MAX + 1] = {
 	[ZSV_A_TENANT_COMPUTE] = "compute",
 	[ZSV_A_TENANT_MEM_USED] = "mem_used",
 	[ZSV_A_TENANT_QUOTA_HITS] = "quota_hits",
+	[ZSV_A_TENANT_WEIGHT] = "weight",
 };
 
 static bool is_string_attr(bool slice, int type)
@@ -1421,7 +1425,10 @@ static void need_slice_in_tenant(void)
 	CHECK(nl_slice_tenant(SLICE_A, TENANT_1));
 }
 
-/* tenant-set of every limit, one below the usage, with a slice in it */
+/*
+ * tenant-set of every limit, one below the usage, and of the weight, with
+ * a slice in it
+ */
 static void setup_tenant_set(void)
 {
 	need_slice_in_tenant();
@@ -1430,6 +1437,7 @@ static void setup_tenant_set(void)
 	req_u64(&fx.q, ZSV_A_TENANT_MEM_MAX, 32 * MiB);
 	req_u64(&fx.q, ZSV_A_TENANT_SLICES_MAX, 2);
 	req_u64(&fx.q, ZSV_A_TENANT_COMPUTE_MAX, ZSV_LIMIT_NONE);
+	req_u32(&fx.q, ZSV_A_TENANT_WEIGHT, 300);
 }
 
 static void setup_tenant_del(void)
@@ -2051,7 +2059,8 @@ static const struct op ops[] = {
 	  setup_slice_dump_dev, call_nl },
 	{ "tenant-new", "tenant-new with every limit", setup_tenant_new,
 	  call_nl },
-	{ "tenant-set", "tenant-set of every limit, below the usage",
+	{ "tenant-set",
+	  "tenant-set of every limit, below the usage, and of the weight",
 	  setup_tenant_set, call_nl },
 	{ "tenant-del", "tenant-del of a tenant without slices",
 	  setup_tenant_del, call_nl },

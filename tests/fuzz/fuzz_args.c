@@ -398,10 +398,10 @@ static char *limit_word(uint64_t v, bool size, const char *unit, char *buf)
 /* tenant add (@set false) or tenant set. */
 static void fuzz_tenant(bool set, int argc, char **argv, char *err, size_t len)
 {
-	char buf[3][ZSV_UNIT_STR_MAX], e2[ARGS_ERR_MAX];
-	const uint64_t allowed = BIT(ZSV_A_TENANT_MEM_MAX) |
-				 BIT(ZSV_A_TENANT_SLICES_MAX) |
-				 BIT(ZSV_A_TENANT_COMPUTE_MAX);
+	char buf[4][ZSV_UNIT_STR_MAX], e2[ARGS_ERR_MAX];
+	const uint64_t allowed =
+		BIT(ZSV_A_TENANT_MEM_MAX) | BIT(ZSV_A_TENANT_SLICES_MAX) |
+		BIT(ZSV_A_TENANT_COMPUTE_MAX) | BIT(ZSV_A_TENANT_WEIGHT);
 	int (*parse)(int, char **, struct tenant_args *, char *, size_t) =
 		set ? args_tenant_set : args_tenant_add;
 	struct tenant_args a, b;
@@ -430,6 +430,14 @@ static void fuzz_tenant(bool set, int argc, char **argv, char *err, size_t len)
 		w[n++] = "compute";
 		w[n++] = limit_word(p->compute_max, false, "%", buf[2]);
 	}
+	if (p->mask & BIT(ZSV_A_TENANT_WEIGHT)) {
+		/* Only what the kernel takes reaches it. */
+		CHECK(p->weight >= ZSV_WEIGHT_MIN &&
+		      p->weight <= ZSV_WEIGHT_MAX);
+		snprintf(buf[3], sizeof(buf[3]), "%" PRIu32, p->weight);
+		w[n++] = "weight";
+		w[n++] = buf[3];
+	}
 	ret = parse(n, w, &b, e2, sizeof(e2));
 	if (ret)
 		fprintf(stderr, "round trip: %s\n", e2);
@@ -440,6 +448,8 @@ static void fuzz_tenant(bool set, int argc, char **argv, char *err, size_t len)
 	      b.params.slices_max == p->slices_max);
 	CHECK(!(p->mask & BIT(ZSV_A_TENANT_COMPUTE_MAX)) ||
 	      b.params.compute_max == p->compute_max);
+	CHECK(!(p->mask & BIT(ZSV_A_TENANT_WEIGHT)) ||
+	      b.params.weight == p->weight);
 }
 
 static void fuzz_group_create(int argc, char **argv, char *err, size_t len)

@@ -47,9 +47,9 @@ static struct zsv_slice_info fixed_slices[3] = {
 
 static struct zsv_tenant_info fixed_tenants[2] = {
 	{ .name = "acme", .mem_max_bytes = 8 * GiB, .slices_max = 2,
-	  .compute_max = ZSV_LIMIT_NONE },
+	  .compute_max = ZSV_LIMIT_NONE, .weight = ZSV_WEIGHT_DEFAULT },
 	{ .name = "idle", .mem_max_bytes = ZSV_LIMIT_NONE,
-	  .slices_max = ZSV_LIMIT_NONE, .compute_max = 400 },
+	  .slices_max = ZSV_LIMIT_NONE, .compute_max = 400, .weight = 300 },
 };
 
 static void check_plan(const struct layout *want, const struct layout *live,
@@ -124,6 +124,7 @@ static void check_self_plan(const struct layout *want)
 			.mem_max_bytes = wt ? wt->mem_max_bytes : ZSV_LIMIT_NONE,
 			.slices_max = wt ? wt->slices_max : ZSV_LIMIT_NONE,
 			.compute_max = wt ? wt->compute_max : ZSV_LIMIT_NONE,
+			.weight = wt ? wt->weight : ZSV_WEIGHT_DEFAULT,
 		};
 		tnp[ntenants] = &tn[ntenants];
 		ntenants++;

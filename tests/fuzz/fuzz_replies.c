@@ -111,6 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      tenant->slices_max == ZSV_LIMIT_NONE);
 		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_COMPUTE_MAX) ||
 		      tenant->compute_max == ZSV_LIMIT_NONE);
+		/* No weight attribute: the default, as from an older kernel. */
+		CHECK(zsv_tenant_has(tenant, ZSV_A_TENANT_WEIGHT) ||
+		      tenant->weight == ZSV_WEIGHT_DEFAULT);
 		zsv_tenant_info_free(tenant);
 	}
 	free(nlh);

@@ -383,6 +383,11 @@ static bool tenants_consistent(const struct snapshot *s, char *why, size_t len,
 		if (!name_valid(tn->name))
 			snprintf(why, len, "tenant '%s' has a bad name",
 				 tn->name);
+		else if (v[ZSV_A_TENANT_WEIGHT] < ZSV_WEIGHT_MIN ||
+			 v[ZSV_A_TENANT_WEIGHT] > ZSV_WEIGHT_MAX)
+			snprintf(why, len, "tenant %s has weight %llu",
+				 tn->name,
+				 (unsigned long long)v[ZSV_A_TENANT_WEIGHT]);
 		else if (mem != v[ZSV_A_TENANT_MEM] ||
 			 slices != v[ZSV_A_TENANT_SLICES] ||
 			 compute != v[ZSV_A_TENANT_COMPUTE])

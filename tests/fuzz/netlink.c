@@ -99,6 +99,7 @@ static const uint8_t tenant_kind[ZSV_A_TENANT_MAX + 1] = {
 	[ZSV_A_TENANT_MEM_USED] = K_U64,
 	[ZSV_A_TENANT_BUSY_NS] = K_U64,
 	[ZSV_A_TENANT_QUOTA_HITS] = K_U64,
+	[ZSV_A_TENANT_WEIGHT] = K_U32,
 };
 /* clang-format on */
 

@@ -427,9 +427,17 @@ static void ga_tenant_selector(void)
 	}
 }
 
-/* Limits near what the fuzzer's slices ask for, so that they bite. */
+/*
+ * Limits near what the fuzzer's slices ask for, so that they bite, and a
+ * weight, in range or at and past its ends.
+ */
 static void ga_tenant_limits(unsigned int pct)
 {
+	if (chance(pct))
+		ga_u32(ZSV_A_TENANT_WEIGHT,
+		       chance(50) ? 1 + (uint32_t)rnd_below(ZSV_WEIGHT_MAX) :
+				    PICK(0u, 1u, ZSV_WEIGHT_MAX,
+					 ZSV_WEIGHT_MAX + 1, UINT32_MAX));
 	if (chance(pct))
 		ga_u64(ZSV_A_TENANT_MEM_MAX,
 		       chance(60) ? (1 + rnd_below(256)) << 20 :

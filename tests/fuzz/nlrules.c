@@ -78,19 +78,21 @@ const struct op_policy ops[ZSV_CMD_MAX + 1] = {
 		.dump = true,
 	},
 	[ZSV_CMD_TENANT_NEW] = {
-		ZSV_A_TENANT_COMPUTE_MAX,
+		ZSV_A_TENANT_WEIGHT,
 		{ [ZSV_A_TENANT_NAME] = P_NULSTR,
 		  [ZSV_A_TENANT_MEM_MAX] = P_U64,
 		  [ZSV_A_TENANT_SLICES_MAX] = P_U64,
-		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64 },
+		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64,
+		  [ZSV_A_TENANT_WEIGHT] = P_U32 },
 		.admin = true,
 	},
 	[ZSV_CMD_TENANT_SET] = {
-		ZSV_A_TENANT_COMPUTE_MAX,
+		ZSV_A_TENANT_WEIGHT,
 		{ [ZSV_A_TENANT_ID] = P_U32, [ZSV_A_TENANT_NAME] = P_NULSTR,
 		  [ZSV_A_TENANT_MEM_MAX] = P_U64,
 		  [ZSV_A_TENANT_SLICES_MAX] = P_U64,
-		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64 },
+		  [ZSV_A_TENANT_COMPUTE_MAX] = P_U64,
+		  [ZSV_A_TENANT_WEIGHT] = P_U32 },
 		.admin = true,
 	},
 	[ZSV_CMD_TENANT_DEL] = {
@@ -445,6 +447,19 @@ static enum expect admit(const struct obj *dev, uint32_t mode, uint64_t old,
 	if (cap < others || new > cap - others)
 		return fail_because(v, "shared quota past the pool");
 	return EXP_OK;
+}
+
+/* A tenant weight out of range; true (and the reason in @v) when it is. */
+static bool tenant_weight_bad(const struct req *q, struct verdict *v)
+{
+	if (q_has(q, ZSV_A_TENANT_WEIGHT) &&
+	    (q_u32(q, ZSV_A_TENANT_WEIGHT) < ZSV_WEIGHT_MIN ||
+	     q_u32(q, ZSV_A_TENANT_WEIGHT) > ZSV_WEIGHT_MAX)) {
+		fail_because(v, "tenant weight out of range");
+		v->err = -EINVAL;
+		return true;
+	}
+	return false;
 }
 
 /* The tenant named by an id, a name or both; NULL with the reason in @v. */
@@ -867,6 +882,9 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 			fail_because(v, "no tenant name");
 		} else if (!name_valid(name)) {
 			fail_because(v, "bad tenant name");
+		} else if (tenant_weight_bad(q, v)) {
+			/* The kernel checks it before the name is taken. */
+			break;
 		} else if (model_tenant_by_name(name)) {
 			fail_because(v, "the tenant name is taken");
 			v->err = -EEXIST;
@@ -883,9 +901,10 @@ static void judge_attrs(const struct req *q, struct verdict *v)
 			break;
 		if (!q_has(q, ZSV_A_TENANT_MEM_MAX) &&
 		    !q_has(q, ZSV_A_TENANT_SLICES_MAX) &&
-		    !q_has(q, ZSV_A_TENANT_COMPUTE_MAX))
+		    !q_has(q, ZSV_A_TENANT_COMPUTE_MAX) &&
+		    !q_has(q, ZSV_A_TENANT_WEIGHT))
 			fail_because(v, "nothing to set");
-		else
+		else if (!tenant_weight_bad(q, v))
 			v->exp = EXP_OK; /* any limit, below usage too */
 		break;
 	case ZSV_CMD_TENANT_DEL:
@@ -1404,6 +1423,10 @@ void check_change(const struct req *q, const struct verdict *v,
 			    LIMIT(ZSV_A_TENANT_SLICES_MAX) ||
 		    o->v[ZSV_A_TENANT_COMPUTE_MAX] !=
 			    LIMIT(ZSV_A_TENANT_COMPUTE_MAX) ||
+		    o->v[ZSV_A_TENANT_WEIGHT] !=
+			    (q_has(q, ZSV_A_TENANT_WEIGHT) ?
+				     q_u32(q, ZSV_A_TENANT_WEIGHT) :
+				     ZSV_WEIGHT_DEFAULT) ||
 		    o->v[ZSV_A_TENANT_MEM] || o->v[ZSV_A_TENANT_SLICES] ||
 		    o->v[ZSV_A_TENANT_COMPUTE] || o->v[ZSV_A_TENANT_MEM_USED] ||
 		    o->v[ZSV_A_TENANT_BUSY_NS] || o->v[ZSV_A_TENANT_QUOTA_HITS])
@@ -1413,6 +1436,7 @@ void check_change(const struct req *q, const struct verdict *v,
 		break;
 	case ZSV_CMD_TENANT_SET: {
 		const struct obj *old = v->tenant;
+		uint64_t weight;
 
 		o = old ? model_tenant_by_id(
 				  (uint32_t)old->v[ZSV_A_TENANT_ID]) :
@@ -1433,6 +1457,14 @@ void check_change(const struct req *q, const struct verdict *v,
 					o->name, t, (unsigned long long)o->v[t],
 					(unsigned long long)want);
 		}
+		weight = q_has(q, ZSV_A_TENANT_WEIGHT) ?
+				 q_u32(q, ZSV_A_TENANT_WEIGHT) :
+				 old->v[ZSV_A_TENANT_WEIGHT];
+		if (o->v[ZSV_A_TENANT_WEIGHT] != weight)
+			fz_fail("tenant-set of %s: weight is %llu, want %llu",
+				o->name,
+				(unsigned long long)o->v[ZSV_A_TENANT_WEIGHT],
+				(unsigned long long)weight);
 #undef LIMIT
 		break;
 	}

@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 # One process per batch: each costs seconds under TCG.
 $PY "$ynl" "${args[@]}" --output-json \
-	--multi tenant-new '{"name": "ynl-t", "slices-max": 2}' \
+	--multi tenant-new '{"name": "ynl-t", "slices-max": 2, "weight": 700}' \
 	--multi group-new '{"group": "ynl-g", "count": 2, "mem-bytes": 1048576, "tenant": "ynl-t"}' ||
 	die "tenant-new and group-new failed"
 [[ -e /dev/zsv/ynl-g-0 && -e /dev/zsv/ynl-g-1 ]] || die "no nodes for the group"
@@ -32,7 +32,7 @@ out=$($PY "$ynl" "${args[@]}" --output-json --multi tenant-get '{"name": "ynl-t"
 	--multi group-del '{"group": "ynl-g"}' --multi tenant-del '{"name": "ynl-t"}') ||
 	die "tenant-get, group-del and tenant-del failed: $out"
 echo "$out"
-[[ $(json "(j[0]['slices'], j[0]['mem'], j[0]['slices-max'])" <<<"$out") == "(2, 2097152, 2)" ]] ||
+[[ $(json "(j[0]['slices'], j[0]['mem'], j[0]['slices-max'], j[0]['weight'])" <<<"$out") == "(2, 2097152, 2, 700)" ]] ||
 	die "tenant usage: $out"
 [[ $(json "sorted((s['name'], s['group'], s['tenant'], s['dev-name'])
 	for s in j if s.get('group') == 'ynl-g')" <<<"$dump") == \

@@ -5,9 +5,10 @@
 # changes nothing; apply f restores the saved layout, assert f then exits
 # 0 and a second apply says "no changes"; save | apply - changes nothing.
 # Slices the file does not name stay, unless --prune.  Tenants: saved
-# with their limits, a slice's tenant with it; apply adds and sets them
-# before the slices, never deletes one it did not add, and a failed apply
-# deletes the tenant it added and puts the others' limits back.
+# with their limits and weight, a slice's tenant with it; apply adds and
+# sets them before the slices, never deletes one it did not add, and a
+# failed apply deletes the tenant it added and puts the others' limits and
+# weights back.
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 cleanup() {
@@ -20,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-zsvctl tenant add rt-acme mem 4G slices 2 compute 400% >/dev/null || die "add rt-acme"
+zsvctl tenant add rt-acme mem 4G slices 2 compute 400% weight 300 >/dev/null || die "add rt-acme"
 zsvctl tenant add rt-free >/dev/null || die "add rt-free"
 zsvctl slice create zsv0 name rt-a mem 2G weight 300 cap 50% timeslice 1ms \
 	owner 1000 group 100 perm 0660 tenant rt-acme >/dev/null || die "create rt-a"
@@ -48,13 +49,15 @@ grep -qzF '  "tenants": [
       "name": "rt-acme",
       "mem": "4G",
       "slices": 2,
-      "compute": "400%"
+      "compute": "400%",
+      "weight": 300
     },
     {
       "name": "rt-free",
       "mem": "none",
       "slices": "none",
-      "compute": "none"
+      "compute": "none",
+      "weight": 100
     }
   ],' "$tmp/f" || die "tenants not saved as added"
 grep -qzF '    {
@@ -73,7 +76,7 @@ zsvctl slice destroy rt-b || die "destroy rt-b"
 zsvctl slice create zsv0 name rt-extra mem 1G >/dev/null || die "create rt-extra"
 zsvctl dev set zsv1 timeslice 4ms || die "dev set zsv1"
 zsvctl slice set rt-a tenant none || die "rt-a out of rt-acme"
-zsvctl tenant set rt-acme mem 8G || die "set rt-acme"
+zsvctl tenant set rt-acme mem 8G weight 50 || die "set rt-acme"
 zsvctl tenant del rt-free || die "del rt-free"
 zsvctl save >"$tmp/drift" || die "save drift"
 
@@ -85,7 +88,8 @@ grep -qx "slice rt-a: mem is 3G, the file says 2G; weight is 7, the file says 30
 	die "assert misses rt-a"
 grep -qx "slice rt-b: missing (the file puts it on zsv1)" <<<"$out" || die "assert misses rt-b"
 grep -qx "device zsv1: timeslice is 4ms, the file says 2ms" <<<"$out" || die "assert misses zsv1"
-grep -qx "tenant rt-acme: mem is 8G, the file says 4G" <<<"$out" || die "assert misses rt-acme"
+grep -qx "tenant rt-acme: mem is 8G, the file says 4G; weight is 50, the file says 300" <<<"$out" ||
+	die "assert misses rt-acme"
 grep -qx "tenant rt-free: missing" <<<"$out" || die "assert misses rt-free"
 grep -q rt-extra <<<"$out" && die "assert without --prune counts rt-extra"
 zsvctl assert --prune "$tmp/f" | grep -qx "slice rt-extra: not in the file" ||
@@ -94,8 +98,8 @@ zsvctl assert --prune "$tmp/f" | grep -qx "slice rt-extra: not in the file" ||
 
 out=$(zsvctl apply --dry-run "$tmp/f") || die "dry run"
 echo "$out"
-[[ $out == "add tenant rt-free mem none slices none compute none
-set tenant rt-acme mem 4G (was mem 8G)
+[[ $out == "add tenant rt-free mem none slices none compute none weight 100
+set tenant rt-acme mem 4G weight 300 (was mem 8G weight 50)
 set device zsv1 timeslice 2ms (was timeslice 4ms)
 set slice rt-a mem 2G weight 300 tenant rt-acme (was mem 3G weight 7 tenant none)
 create slice rt-b on zsv1 mem 1G mode shared weight 100 cap 100% timeslice default owner 0 group 0 perm 0600" ]] ||
@@ -111,7 +115,7 @@ zsvctl save | cmp -s - "$tmp/f" && die "rt-extra is not in the save"
 zsvctl apply --prune "$tmp/f" || die "apply --prune"
 [[ $(zsvctl apply --prune "$tmp/f") == "no changes" ]] || die "second apply --prune"
 zsvctl save | cmp - "$tmp/f" || die "save after apply --prune differs from the file"
-[[ $(zsvctl -j tenant show rt-acme | json "(j['mem_max'], j['slices'])") == "(4294967296, 1)" ]] ||
+[[ $(zsvctl -j tenant show rt-acme | json "(j['mem_max'], j['slices'], j['weight'])") == "(4294967296, 1, 300)" ]] ||
 	die "rt-acme after apply: $(zsvctl -j tenant show rt-acme)"
 
 # A failed apply: rt-new is added, rt-acme raised, then rt-c is refused
@@ -121,6 +125,7 @@ $PY - "$tmp/f" >"$tmp/bad" <<'PYEOF'
 import json, sys
 f = json.load(open(sys.argv[1]))
 f["tenants"][0]["mem"] = "6G"
+f["tenants"][0]["weight"] = 900
 f["tenants"].append({"name": "rt-new", "mem": "1G"})
 f["slices"].append({"name": "rt-c", "dev": "zsv1", "mem": "2G", "tenant": "rt-new"})
 print(json.dumps(f))

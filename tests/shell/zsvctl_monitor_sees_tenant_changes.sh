@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # `zsvctl monitor` prints tenant-new, tenant-set and tenant-del as
-# "tenant ACTION NAME id N mem M slices S compute C usage mem M slices S
-# compute C", and a slice's tenant as its last pair; `zsvctl -j monitor`
+# "tenant ACTION NAME id N mem M slices S compute C weight W usage mem M
+# slices S compute C", and a slice's tenant as its last pair; `zsvctl -j monitor`
 # prints them as {"event": "tenant-...", "tenant": ...}, each the state
 # "tenant show -j" printed then (its last state, for tenant-del).
 . "$(dirname "$0")/../lib.sh"
@@ -29,11 +29,11 @@ done
 grep -q 'listening' "$dir/err" && grep -q 'listening' "$dir/jerr" || die "monitors never listened"
 
 engines=$(zsvctl -j dev show zsv0 | json "j['engines']")
-zsvctl -j tenant add mon-ten mem 1G slices 2 compute 400% >"$dir/1" || die "tenant add"
+zsvctl -j tenant add mon-ten mem 1G slices 2 compute 400% weight 300 >"$dir/1" || die "tenant add"
 tid=$(json "j['id']" <"$dir/1")
 sid=$(zsvctl -j slice create zsv0 name mon-ts mem 256M tenant mon-ten | json "j['id']") ||
 	die "slice create"
-zsvctl tenant set mon-ten mem none || die "tenant set"
+zsvctl tenant set mon-ten mem none weight 50 || die "tenant set"
 zsvctl -j tenant show mon-ten >"$dir/2"
 zsvctl slice destroy mon-ts || die "slice destroy"
 zsvctl -j tenant show mon-ten >"$dir/3"
@@ -50,11 +50,11 @@ jmon=
 cat "$dir/out" "$dir/jout"
 
 slice="mon-ts id $sid dev zsv0 mem 256M mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 node /dev/zsv/mon-ts tenant mon-ten"
-want="tenant new mon-ten id $tid mem 1G slices 2 compute 400% usage mem 0B slices 0 compute 0%
+want="tenant new mon-ten id $tid mem 1G slices 2 compute 400% weight 300 usage mem 0B slices 0 compute 0%
 slice new $slice
-tenant set mon-ten id $tid mem none slices 2 compute 400% usage mem 256M slices 1 compute $((100 * engines))%
+tenant set mon-ten id $tid mem none slices 2 compute 400% weight 50 usage mem 256M slices 1 compute $((100 * engines))%
 slice del $slice
-tenant del mon-ten id $tid mem none slices 2 compute 400% usage mem 0B slices 0 compute 0%"
+tenant del mon-ten id $tid mem none slices 2 compute 400% weight 50 usage mem 0B slices 0 compute 0%"
 [[ $(cat "$dir/out") == "$want" ]] || die "lines differ; want:
 $want"
 

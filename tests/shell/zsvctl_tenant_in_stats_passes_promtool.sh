@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # With two tenants, one limited and holding a slice under load, one with
 # no limits, "zsvctl stats" passes "promtool check metrics" and says what
-# "tenant show -j" says: limits (none for no limit), memory, slices and
-# compute in base units, busy seconds, quota hits, the _info series.
+# "tenant show -j" says: limits (none for no limit), weight, memory,
+# slices and compute in base units, busy seconds, quota hits, the _info
+# series.
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 cleanup() {
@@ -17,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 engines=$(zsvctl -j dev show zsv0 | json "j['engines']")
-zsvctl tenant add ts-acme mem 1G slices 4 compute 150% >/dev/null || die "add ts-acme"
+zsvctl tenant add ts-acme mem 1G slices 4 compute 150% weight 300 >/dev/null || die "add ts-acme"
 zsvctl tenant add ts-free >/dev/null || die "add ts-free"
 zsvctl slice create zsv0 name ts-a mem 64M cap 25% tenant ts-acme >/dev/null || die "create ts-a"
 # One refusal: a quota hit.
@@ -41,7 +42,7 @@ promtool check metrics <"$tmp/out" >"$tmp/lint" 2>&1 || die "promtool check metr
 
 # Every tenant family has HELP and TYPE.
 for fam in zsv_tenant_info zsv_tenant_memory_limit_bytes zsv_tenant_slices_limit \
-	zsv_tenant_compute_limit_engines zsv_tenant_memory_bytes zsv_tenant_slices \
+	zsv_tenant_compute_limit_engines zsv_tenant_weight zsv_tenant_memory_bytes zsv_tenant_slices \
 	zsv_tenant_compute_engines zsv_tenant_memory_used_bytes zsv_tenant_busy_seconds \
 	zsv_tenant_quota_hits_total; do
 	grep -q "^# HELP $fam " "$tmp/out" || die "no HELP for $fam"
@@ -55,6 +56,7 @@ sample() { grep -E "^$1\{tenant=\"$2\"\} " "$tmp/out" | cut -d' ' -f2; }
 [[ $(sample zsv_tenant_memory_limit_bytes ts-acme) == 1073741824 ]] || die "mem limit"
 [[ $(sample zsv_tenant_slices_limit ts-acme) == 4 ]] || die "slices limit"
 [[ $(sample zsv_tenant_compute_limit_engines ts-acme) == 1.5 ]] || die "compute limit"
+[[ $(sample zsv_tenant_weight ts-acme) == 300 ]] || die "weight"
 [[ $(sample zsv_tenant_memory_bytes ts-acme) == 67108864 ]] || die "mem"
 [[ $(sample zsv_tenant_slices ts-acme) == 1 ]] || die "slices"
 $PY -S -c "import sys; sys.exit(float('$(sample zsv_tenant_compute_engines ts-acme)') != $want_compute)" ||
@@ -68,4 +70,5 @@ $PY -S -c "import sys; sys.exit(not float('$(sample zsv_tenant_busy_seconds ts-a
 [[ -z $(sample zsv_tenant_slices_limit ts-free) ]] || die "ts-free has a slices limit sample"
 [[ -z $(sample zsv_tenant_compute_limit_engines ts-free) ]] || die "ts-free has a compute limit sample"
 [[ $(sample zsv_tenant_slices ts-free) == 0 ]] || die "ts-free slices"
+[[ $(sample zsv_tenant_weight ts-free) == 100 ]] || die "ts-free weight"
 echo ok

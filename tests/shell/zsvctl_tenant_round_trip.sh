@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # tenant add, set, show (text and -j) and del round trip with exact
-# values; slices join, move between and leave tenants; each limit (mem,
+# values; the weight: 100 by default, set, shown, refused outside
+# 1..10000 by zsvctl and by the kernel (with its message), kept by save
+# and apply; slices join, move between and leave tenants; each limit (mem,
 # slices, compute) refuses growth past it with the kernel's message,
 # changes nothing and counts a quota hit; lowering a limit below the
 # usage is allowed; del is refused while the tenant has slices; "none"
@@ -15,12 +17,22 @@ cleanup() {
 	for t in tr-acme tr-other; do
 		zsvctl tenant del $t >/dev/null 2>&1
 	done
+	rm -f "${layout:-}"
 	return 0
 }
 trap cleanup EXIT
 
 # tenant show -j NAME, an expression over it.
 tj() { zsvctl -j tenant show "$1" | json "$2"; }
+# usage_error EXPECTED_MESSAGE CMD...: exit status 2 and that first on stderr.
+usage_error() {
+	local want=$1 err status
+	shift
+	err=$("$@" 2>&1 >/dev/null)
+	status=$?
+	[[ $status == 2 ]] || die "$*: exit status $status ($err)"
+	[[ $(head -n1 <<<"$err") == "$want" ]] || die "$*: said '$err', not '$want'"
+}
 # refused EXPECTED_MESSAGE CMD...: exit status 1 and exactly that on stderr.
 refused() {
 	local want=$1 err status
@@ -40,19 +52,19 @@ engines1=$(zsvctl -j dev show zsv1 | json "j['engines']")
 # add: limits as asked, no usage; show says the same.
 out=$(zsvctl -j tenant add tr-acme mem 1G slices 2 compute 400%) || die "add failed"
 echo "$out"
-[[ $(json "(j['name'], j['mem_max'], j['slices_max'], j['compute_max'], j['mem'], j['slices'], j['compute'], j['mem_used'], j['busy_ns'], j['quota_hits'])" <<<"$out") == \
-	"('tr-acme', 1073741824, 2, 400, 0, 0, 0, 0, 0, 0)" ]] || die "add printed $out"
+[[ $(json "(j['name'], j['mem_max'], j['slices_max'], j['compute_max'], j['weight'], j['mem'], j['slices'], j['compute'], j['mem_used'], j['busy_ns'], j['quota_hits'])" <<<"$out") == \
+	"('tr-acme', 1073741824, 2, 400, 100, 0, 0, 0, 0, 0, 0)" ]] || die "add printed $out"
 [[ $(zsvctl -j tenant show tr-acme) == "$out" ]] || die "show differs from add"
-# No limit is null in JSON and "none" in text.
-zsvctl tenant add tr-other >/dev/null || die "add tr-other"
-[[ $(tj tr-other "(j['mem_max'], j['slices_max'], j['compute_max'])") == "(None, None, None)" ]] ||
+# No limit is null in JSON and "none" in text; a weight as asked.
+zsvctl tenant add tr-other weight 250 >/dev/null || die "add tr-other"
+[[ $(tj tr-other "(j['mem_max'], j['slices_max'], j['compute_max'], j['weight'])") == "(None, None, None, 250)" ]] ||
 	die "tr-other: $(zsvctl -j tenant show tr-other)"
 list=$(zsvctl tenant show) || die "show failed"
 echo "$list"
-head -n1 <<<"$list" | grep -qE '^NAME +ID +MEM +MEM_MAX +SLICES +SLICES_MAX +COMPUTE +COMPUTE_MAX +USED +BUSY +QUOTA_HITS$' ||
+head -n1 <<<"$list" | grep -qE '^NAME +ID +MEM +MEM_MAX +SLICES +SLICES_MAX +COMPUTE +COMPUTE_MAX +WEIGHT +USED +BUSY +QUOTA_HITS$' ||
 	die "table header"
-grep -qE '^tr-acme +[0-9]+ +0B +1G +0 +2 +0% +400% +0B +0ns +0$' <<<"$list" || die "tr-acme row"
-grep -qE '^tr-other +[0-9]+ +0B +none +0 +none +0% +none +0B +0ns +0$' <<<"$list" || die "tr-other row"
+grep -qE '^tr-acme +[0-9]+ +0B +1G +0 +2 +0% +400% +100 +0B +0ns +0$' <<<"$list" || die "tr-acme row"
+grep -qE '^tr-other +[0-9]+ +0B +none +0 +none +0% +none +250 +0B +0ns +0$' <<<"$list" || die "tr-other row"
 [[ $(zsvctl -j tenant show | json "[t['name'] for t in j]") == "['tr-acme', 'tr-other']" ]] ||
 	die "show -j: $(zsvctl -j tenant show)"
 
@@ -62,6 +74,49 @@ zsvctl tenant set tr-other mem 512M slices 3 || die "set tr-other"
 	die "after set: $(zsvctl -j tenant show tr-other)"
 zsvctl tenant set tr-other mem none || die "set mem none"
 [[ $(tj tr-other "(j['mem_max'], j['slices_max'])") == "(None, 3)" ]] || die "after set none"
+
+# The weight: set alone, both ends of the range; the limits stay.
+zsvctl tenant set tr-other weight 10000 || die "set weight 10000"
+[[ $(tj tr-other "(j['weight'], j['mem_max'], j['slices_max'])") == "(10000, None, 3)" ]] ||
+	die "after set weight: $(zsvctl -j tenant show tr-other)"
+zsvctl tenant set tr-other weight 1 slices 4 || die "set weight 1"
+[[ $(tj tr-other "(j['weight'], j['slices_max'])") == "(1, 4)" ]] || die "after set weight 1"
+# Out of range or not a number: zsvctl refuses it before asking.
+usage_error "zsvctl: weight '0': out of range (1 to 10000)" zsvctl tenant set tr-other weight 0
+usage_error "zsvctl: weight '10001': out of range (1 to 10000)" zsvctl tenant set tr-other weight 10001
+usage_error "zsvctl: weight 'abc': not a number" zsvctl tenant set tr-other weight abc
+usage_error "zsvctl: weight '0': out of range (1 to 10000)" zsvctl tenant add tr-zero weight 0
+zsvctl tenant show tr-zero >/dev/null 2>&1 && die "tr-zero exists"
+# The kernel refuses them too, with its message (sent by the YNL CLI,
+# which checks no range), and changes nothing.
+if [[ -z ${ZSV_DEBUG_TIER:-} ]]; then
+	ynl=(--spec "$ZSV_TOP/Documentation/netlink/specs/zsv.yaml" --schema "")
+	for w in 0 10001; do
+		err=$($PY "$ZSV_TOP/build/linux-source-6.12/tools/net/ynl/cli.py" "${ynl[@]}" \
+			--do tenant-set --json "{\"name\": \"tr-other\", \"weight\": $w}" 2>&1) &&
+			die "the kernel took weight $w"
+		grep -qF "tenant weight $w is not in 1..10000" <<<"$err" ||
+			die "weight $w: the kernel said $err"
+	done
+fi
+[[ $(tj tr-other "(j['weight'], j['slices_max'])") == "(1, 4)" ]] || die "a refused weight changed tr-other"
+
+# save keeps the weights and apply puts them back.
+layout=$(mktemp)
+zsvctl save >"$layout" || die "save"
+grep -qzF '"name": "tr-other",
+      "mem": "none",
+      "slices": 4,
+      "compute": "none",
+      "weight": 1' "$layout" || die "tr-other not saved with its weight: $(cat "$layout")"
+zsvctl tenant set tr-other weight 42 || die "set weight 42"
+zsvctl tenant set tr-acme weight 9000 || die "set weight 9000"
+out=$(zsvctl apply "$layout") || die "apply"
+echo "$out"
+grep -qx "set tenant tr-other weight 1 (was weight 42)" <<<"$out" || die "apply of tr-other"
+[[ $(tj tr-other "j['weight']") == 1 && $(tj tr-acme "j['weight']") == 100 ]] ||
+	die "weights after apply: $(zsvctl -j tenant show)"
+zsvctl tenant set tr-other weight 1 slices 3 || die "set slices 3"
 
 # A slice in a tenant: its tenant in JSON, text and the table; the
 # tenant counts it.

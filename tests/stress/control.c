@@ -214,6 +214,7 @@ static void parse_tenant(struct nlattr **tb, void *arg)
 	r->mem = attr_uint(tb[ZSV_A_TENANT_MEM]);
 	r->slices = attr_uint(tb[ZSV_A_TENANT_SLICES]);
 	r->compute = attr_uint(tb[ZSV_A_TENANT_COMPUTE]);
+	r->weight = attr_uint(tb[ZSV_A_TENANT_WEIGHT]);
 }
 
 static int ctl_dump_tenants(struct thr *t, struct tenant_rec *recs, int max,
@@ -738,12 +739,15 @@ void op_tenant_new(struct thr *t)
 	expect(t, K_TENANT_NEW, err, EEXIST, 0);
 }
 
-/* Limits up and down, below the usage too: nothing may be taken away. */
+/*
+ * Limits up and down, below the usage too: nothing may be taken away; and
+ * the weight, which the scheduler takes while the tenant's slices run.
+ */
 void op_tenant_set(struct thr *t)
 {
 	struct nl_msg *msg = msg_new(t, ZSV_CMD_TENANT_SET, 0);
 	char name[ZSV_NAME_MAX + 1];
-	int what = rnd(t) % 7, err;
+	int what = rnd(t) % 15, err;
 
 	snprintf(name, sizeof(name), STRESS_PREFIX "t%d",
 		 (int)(rnd(t) % TENANT_SLOTS));
@@ -754,6 +758,10 @@ void op_tenant_set(struct thr *t)
 		nla_put_u64(msg, ZSV_A_TENANT_SLICES_MAX, rnd_limit(t, 6));
 	if (what & 4)
 		nla_put_u64(msg, ZSV_A_TENANT_COMPUTE_MAX, rnd_limit(t, 1200));
+	if (what & 8)
+		nla_put_u32(msg, ZSV_A_TENANT_WEIGHT,
+			    ZSV_WEIGHT_MIN +
+				    (uint32_t)(rnd(t) % ZSV_WEIGHT_MAX));
 	err = xfer_simple(t, msg);
 	expect(t, K_TENANT_SET, err, ENOENT, 0);
 }
@@ -923,6 +931,12 @@ static bool check_tenants(struct thr *t, const struct slice_rec *recs, int ns,
 			     (unsigned long long)mem,
 			     (unsigned long long)slices,
 			     (unsigned long long)compute);
+			ok = false;
+		}
+		if (tn->weight < ZSV_WEIGHT_MIN ||
+		    tn->weight > ZSV_WEIGHT_MAX) {
+			fail(t, "check: tenant %s has weight %llu", tn->name,
+			     (unsigned long long)tn->weight);
 			ok = false;
 		}
 		if (fixed && (tn->mem > FIXED_MEM_MAX ||

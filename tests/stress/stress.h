@@ -159,6 +159,7 @@ struct tenant_rec {
 	char name[ZSV_NAME_MAX + 1];
 	uint64_t mem_max, slices_max, compute_max;
 	uint64_t mem, slices, compute;
+	uint64_t weight;
 };
 
 /* The pdevs this run made (dev-new), which are the only ones it changes. */

@@ -115,6 +115,45 @@ TEST(tenant_add_parses_every_limit)
 	EXPECT_EQ(0, a.params.mask);
 }
 
+TEST(tenant_weight_is_1_to_10000)
+{
+	struct tenant_args a;
+
+	ASSERT_EQ(0, parse(args_tenant_add, &a, "acme", "weight", "300",
+			   "mem", "1G"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_TENANT_WEIGHT) | BIT(ZSV_A_TENANT_MEM_MAX),
+		  a.params.mask);
+	EXPECT_EQ(300, a.params.weight);
+	/* set takes the weight alone, and both ends of the range. */
+	ASSERT_EQ(0, parse(args_tenant_set, &a, "acme", "weight", "1"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(BIT(ZSV_A_TENANT_WEIGHT), a.params.mask);
+	EXPECT_EQ(1, a.params.weight);
+	ASSERT_EQ(0, parse(args_tenant_set, &a, "acme", "weight", "10000"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(10000, a.params.weight);
+
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight", "0"));
+	EXPECT_STREQ("weight '0': out of range (1 to 10000)", err);
+	EXPECT_EQ(-EINVAL,
+		  parse(args_tenant_add, &a, "acme", "weight", "10001"));
+	EXPECT_STREQ("weight '10001': out of range (1 to 10000)", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight", "abc"));
+	EXPECT_STREQ("weight 'abc': not a number", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight",
+				 "99999999999"));
+	EXPECT_STREQ("weight '99999999999': out of range (1 to 10000)", err);
+	/* "none" is for limits; a weight always has a value. */
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight", "none"));
+	EXPECT_STREQ("weight 'none': not a number", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight"));
+	EXPECT_STREQ("'weight' needs a value: 1 to 10000", err);
+	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme", "weight", "2",
+				 "weight", "3"));
+	EXPECT_STREQ("'weight' is given twice", err);
+}
+
 TEST(tenant_limit_none_is_no_limit)
 {
 	struct tenant_args a;
@@ -135,7 +174,7 @@ TEST(tenant_set_needs_a_name_and_a_change)
 	struct tenant_args a;
 
 	EXPECT_EQ(-EINVAL, parse(args_tenant_set, &a, "acme"));
-	EXPECT_STREQ("tenant set needs something to change: mem, slices or compute",
+	EXPECT_STREQ("tenant set needs something to change: mem, slices, compute or weight",
 		     err);
 	EXPECT_EQ(-EINVAL, args_tenant_set(0, ARGV(NULL), &a, err, sizeof(err)));
 	EXPECT_STREQ("tenant set needs a NAME", err);
@@ -1146,6 +1185,7 @@ static struct zsv_tenant_info fake_tenant(void)
 		.mem_used_bytes = 4096,
 		.busy_ns = 1500000000,
 		.quota_hits = 3,
+		.weight = 250,
 	};
 
 	return t;
@@ -1158,7 +1198,7 @@ TEST(tenant_json_has_every_key_and_null_for_no_limit)
 
 	obj = tenant_to_json(&t);
 	ASSERT_NE(NULL, obj);
-	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":68719476736,\"slices_max\":null,\"compute_max\":400,\"mem\":1610612736,\"slices\":2,\"compute\":150,\"mem_used\":4096,\"busy_ns\":1500000000,\"quota_hits\":3}",
+	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":68719476736,\"slices_max\":null,\"compute_max\":400,\"weight\":250,\"mem\":1610612736,\"slices\":2,\"compute\":150,\"mem_used\":4096,\"busy_ns\":1500000000,\"quota_hits\":3}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
 	json_object_put(obj);
 	/* Usage the kernel left out is null too. */
@@ -1167,7 +1207,7 @@ TEST(tenant_json_has_every_key_and_null_for_no_limit)
 	t.mem_max_bytes = ZSV_LIMIT_NONE;
 	obj = tenant_to_json(&t);
 	ASSERT_NE(NULL, obj);
-	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":null,\"slices_max\":null,\"compute_max\":400,\"mem\":null,\"slices\":null,\"compute\":null,\"mem_used\":null,\"busy_ns\":null,\"quota_hits\":null}",
+	EXPECT_STREQ("{\"id\":4,\"name\":\"acme\",\"mem_max\":null,\"slices_max\":null,\"compute_max\":400,\"weight\":250,\"mem\":null,\"slices\":null,\"compute\":null,\"mem_used\":null,\"busy_ns\":null,\"quota_hits\":null}",
 		     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
 	json_object_put(obj);
 }
@@ -1189,13 +1229,14 @@ TEST(tenant_table_has_limits_and_usage)
 	b.name = "free";
 	b.mem_max_bytes = ZSV_LIMIT_NONE;
 	b.compute_max = ZSV_LIMIT_NONE;
+	b.weight = ZSV_WEIGHT_DEFAULT;
 	b.present = ZSV_ATTR_BIT(ZSV_A_TENANT_ID) |
 		    ZSV_ATTR_BIT(ZSV_A_TENANT_NAME);
 	out = print_line(tenant_table, tenants);
 	ASSERT_NE(NULL, out);
-	EXPECT_STREQ("NAME  ID   MEM  MEM_MAX  SLICES  SLICES_MAX  COMPUTE  COMPUTE_MAX  USED  BUSY  QUOTA_HITS\n"
-		     "acme   4  1.5G      64G       2        none     150%         400%    4K  1.5s           3\n"
-		     "free   5     -     none       -        none        -         none     -     -           -\n",
+	EXPECT_STREQ("NAME  ID   MEM  MEM_MAX  SLICES  SLICES_MAX  COMPUTE  COMPUTE_MAX  WEIGHT  USED  BUSY  QUOTA_HITS\n"
+		     "acme   4  1.5G      64G       2        none     150%         400%     250    4K  1.5s           3\n"
+		     "free   5     -     none       -        none        -         none     100     -     -           -\n",
 		     out);
 	free(out);
 }
@@ -1211,7 +1252,7 @@ TEST(tenant_event_line_has_limits_then_usage)
 	char *line = print_line(tenant_line, &t);
 
 	ASSERT_NE(NULL, line);
-	EXPECT_STREQ("acme id 4 mem 64G slices none compute 400% usage mem 1536M slices 2 compute 150%",
+	EXPECT_STREQ("acme id 4 mem 64G slices none compute 400% weight 250 usage mem 1536M slices 2 compute 150%",
 		     line);
 	free(line);
 }

@@ -515,9 +515,9 @@ TEST(plan_refuses_unknown_devices_mediated_slices_and_memory_in_use)
 
 static struct zsv_tenant_info live_tenants[2] = {
 	{ .name = "acme", .mem_max_bytes = 8 * GiB, .slices_max = 2,
-	  .compute_max = ZSV_LIMIT_NONE },
+	  .compute_max = ZSV_LIMIT_NONE, .weight = ZSV_WEIGHT_DEFAULT },
 	{ .name = "old", .mem_max_bytes = 1 * GiB, .slices_max = ZSV_LIMIT_NONE,
-	  .compute_max = 400 },
+	  .compute_max = 400, .weight = 300 },
 };
 
 static void slice_tenant(struct zsv_slice_info *s, const char *tenant)
@@ -548,8 +548,8 @@ TEST(layout_saves_tenants_and_reads_them_back)
 		     "{\"name\":\"zsv0\",\"policy\":\"weighted\",\"timeslice\":\"2ms\",\"period\":\"100ms\",\"oversub\":\"1\"},"
 		     "{\"name\":\"zsv1\",\"policy\":\"weighted\",\"timeslice\":\"2ms\",\"period\":\"100ms\",\"oversub\":\"1\"}],"
 		     "\"tenants\":["
-		     "{\"name\":\"acme\",\"mem\":\"8G\",\"slices\":2,\"compute\":\"none\"},"
-		     "{\"name\":\"old\",\"mem\":\"1G\",\"slices\":\"none\",\"compute\":\"400%\"}],"
+		     "{\"name\":\"acme\",\"mem\":\"8G\",\"slices\":2,\"compute\":\"none\",\"weight\":100},"
+		     "{\"name\":\"old\",\"mem\":\"1G\",\"slices\":\"none\",\"compute\":\"400%\",\"weight\":300}],"
 		     "\"slices\":["
 		     "{\"name\":\"a\",\"dev\":\"zsv0\",\"mem\":\"4G\",\"mode\":\"reserved\",\"weight\":100,\"cap\":\"100%\",\"timeslice\":\"default\",\"owner\":0,\"group\":0,\"perm\":\"0600\",\"tenant\":\"acme\"},"
 		     "{\"name\":\"b\",\"dev\":\"zsv1\",\"mem\":\"1G\",\"mode\":\"reserved\",\"weight\":100,\"cap\":\"100%\",\"timeslice\":\"default\",\"owner\":0,\"group\":0,\"perm\":\"0600\"}]}",
@@ -575,7 +575,13 @@ TEST(layout_rejects_bad_tenants_naming_the_place)
 		{ "{\"version\": 1, \"tenants\": [{\"mem\": \"1G\"}]}",
 		  "tenants[0]: needs \"name\"" },
 		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"cap\": \"1\"}]}",
-		  "tenants[0] (t): unknown key \"cap\" (a tenant has name, mem, slices and compute)" },
+		  "tenants[0] (t): unknown key \"cap\" (a tenant has name, mem, slices, compute and weight)" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"weight\": \"300\"}]}",
+		  "tenants[0] (t): \"weight\" must be an integer" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"weight\": 0}]}",
+		  "tenants[0] (t): weight '0': out of range (1 to 10000)" },
+		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"weight\": 10001}]}",
+		  "tenants[0] (t): weight '10001': out of range (1 to 10000)" },
 		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\"}, {\"name\": \"t\"}]}",
 		  "tenants[1] (t): tenant 't' is named twice (tenants[0])" },
 		{ "{\"version\": 1, \"tenants\": [{\"name\": \"t\", \"slices\": \"x\"}]}",
@@ -599,7 +605,8 @@ TEST(layout_rejects_bad_tenants_naming_the_place)
 
 #define FILE_TENANTS                                                          \
 	"{\"version\": 1,"                                                    \
-	" \"tenants\": [{\"name\": \"acme\", \"mem\": \"16G\", \"slices\": 2},"  \
+	" \"tenants\": [{\"name\": \"acme\", \"mem\": \"16G\", \"slices\": 2," \
+	"   \"weight\": 500},"                                                  \
 	"  {\"name\": \"new\", \"compute\": \"800%\"}],"                          \
 	" \"slices\": [{\"name\": \"a\", \"dev\": \"zsv0\", \"mem\": \"4G\", \"tenant\": \"new\"}," \
 	"  {\"name\": \"b\", \"dev\": \"zsv1\", \"mem\": \"1G\"},"              \
@@ -620,8 +627,8 @@ TEST(plan_adds_and_sets_tenants_before_the_slices_they_admit)
 	/* Tenants the file does not name ("old") stay, --prune or not. */
 	ASSERT_EQ(0, plan_for(&lv, FILE_TENANTS, LAYOUT_PRUNE, &p))
 		TH_LOG("%s", err);
-	EXPECT_STREQ("add tenant new mem none slices none compute 800%\n"
-		     "set tenant acme mem 16G (was mem 8G)\n"
+	EXPECT_STREQ("add tenant new mem none slices none compute 800% weight 100\n"
+		     "set tenant acme mem 16G weight 500 (was mem 8G weight 100)\n"
 		     "set slice b tenant none (was tenant old)\n"
 		     "set slice a tenant new (was tenant acme)\n"
 		     "create slice c on zsv1 mem 2G mode reserved weight 100 cap 100% timeslice default owner 0 group 0 perm 0600 tenant old\n",
@@ -630,11 +637,19 @@ TEST(plan_adds_and_sets_tenants_before_the_slices_they_admit)
 	EXPECT_EQ(PLAN_TENANT_CREATE, p.steps[0].op);
 	EXPECT_EQ(ZSV_LIMIT_NONE, p.steps[0].tenant.mem_max_bytes);
 	EXPECT_EQ(800, p.steps[0].tenant.compute_max);
+	/* A weight the file leaves out is the default, sent like the rest. */
+	EXPECT_TRUE(p.steps[0].tenant.mask & ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT));
+	EXPECT_EQ(ZSV_WEIGHT_DEFAULT, p.steps[0].tenant.weight);
 	EXPECT_STREQ("tenant new: missing", p.steps[0].diff);
 	EXPECT_EQ(PLAN_TENANT_SET, p.steps[1].op);
-	EXPECT_EQ(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX), p.steps[1].tenant.mask);
+	EXPECT_EQ(ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) |
+			  ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT),
+		  p.steps[1].tenant.mask);
 	EXPECT_EQ(8 * GiB, p.steps[1].tenant_undo.mem_max_bytes);
-	EXPECT_STREQ("tenant acme: mem is 8G, the file says 16G", p.steps[1].diff);
+	EXPECT_EQ(500, p.steps[1].tenant.weight);
+	EXPECT_EQ(ZSV_WEIGHT_DEFAULT, p.steps[1].tenant_undo.weight);
+	EXPECT_STREQ("tenant acme: mem is 8G, the file says 16G; weight is 100, the file says 500",
+		     p.steps[1].diff);
 	/* Leaving a tenant sends "", and its undo the old tenant. */
 	EXPECT_STREQ("", p.steps[2].slice.tenant);
 	EXPECT_STREQ("old", p.steps[2].slice_undo.tenant);

@@ -490,6 +490,7 @@ static struct zsv_tenant_info fake_tenant(const char *name, uint32_t id)
 		.mem_used_bytes = 4096,
 		.busy_ns = 1500000000,
 		.quota_hits = 3,
+		.weight = ZSV_WEIGHT_DEFAULT,
 	};
 
 	return t;
@@ -506,6 +507,8 @@ TEST(stats_writes_every_tenant_family_in_base_units)
 	b.mem_max_bytes = ZSV_LIMIT_NONE;
 	b.slices_max = ZSV_LIMIT_NONE;
 	b.compute_max = ZSV_LIMIT_NONE;
+	/* A weight always has a sample. */
+	b.weight = 2500;
 	text = render_tenants(tenants, 2);
 	ASSERT_NE(NULL, text);
 	EXPECT_STREQ(
@@ -522,6 +525,10 @@ TEST(stats_writes_every_tenant_family_in_base_units)
 		"# HELP zsv_tenant_compute_limit_engines Most compute the tenant's slices may sum to (caps times engines), in whole engines; no sample when unlimited.\n"
 		"# TYPE zsv_tenant_compute_limit_engines gauge\n"
 		"zsv_tenant_compute_limit_engines{tenant=\"acme\"} 4.5\n"
+		"# HELP zsv_tenant_weight Share of a device's engine time the tenant's busy slices get under the weighted policy, relative to the other busy tenants' weights.\n"
+		"# TYPE zsv_tenant_weight gauge\n"
+		"zsv_tenant_weight{tenant=\"acme\"} 100\n"
+		"zsv_tenant_weight{tenant=\"free\"} 2500\n"
 		"# HELP zsv_tenant_memory_bytes Size of the tenant's slices' partitions, summed (reserved sizes and shared quotas).\n"
 		"# TYPE zsv_tenant_memory_bytes gauge\n"
 		"zsv_tenant_memory_bytes{tenant=\"acme\"} 3221225472\n"
@@ -550,6 +557,7 @@ TEST(stats_writes_every_tenant_family_in_base_units)
 	free(text);
 }
 
+/* Also the weight of a kernel that does not report one. */
 TEST(stats_leaves_out_unlimited_limits_and_unreported_usage)
 {
 	struct zsv_tenant_info a = fake_tenant("a", 0);

@@ -712,11 +712,26 @@ static int tenant_compute_kw(const char *word, const char *value, void *ctx,
 	return 0;
 }
 
+/*
+ * The tenant's share of a pdev under the weighted policy, checked here
+ * like a slice's weight so that a typo is a usage error.
+ */
+static int tenant_weight_kw(const char *word, const char *value, void *ctx,
+			    char *err, size_t len)
+{
+	struct zsv_tenant_params *p = ctx;
+
+	p->mask |= ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT);
+	return parse_u32_range(word, value, ZSV_WEIGHT_MIN, ZSV_WEIGHT_MAX,
+			       &p->weight, err, len);
+}
+
 static const struct keyword tenant_kws[] = {
 	{ "mem", "a size such as 64G, or none", tenant_mem_kw },
 	{ "slices", "a number of slices, or none", tenant_slices_kw },
 	{ "compute", "a percentage such as 400% (four engines), or none",
 	  tenant_compute_kw },
+	{ "weight", "1 to 10000", tenant_weight_kw },
 };
 
 static int args_tenant(const char *cmd, int argc, char **argv,
@@ -748,7 +763,7 @@ int args_tenant_set(int argc, char **argv, struct tenant_args *a, char *err,
 	if (!a->params.mask)
 		return fail(
 			err, len,
-			"tenant set needs something to change: mem, slices or compute");
+			"tenant set needs something to change: mem, slices, compute or weight");
 	return 0;
 }
 

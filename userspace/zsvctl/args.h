@@ -98,8 +98,10 @@ int args_group_name(const char *word, uint32_t count, char *err, size_t len);
 #define ARGS_TENANT_NONE "none"
 
 /* tenant add NAME [mem SIZE|none] [slices N|none] [compute PCT|none]
+ *	[weight N]
  * tenant set NAME ... (the same, at least one): a limit "none" is
- *	ZSV_LIMIT_NONE; compute is percent of one engine ("400%": four) */
+ *	ZSV_LIMIT_NONE; compute is percent of one engine ("400%": four);
+ *	weight is ZSV_WEIGHT_MIN to ZSV_WEIGHT_MAX */
 struct tenant_args {
 	const char *name;
 	struct zsv_tenant_params params;

@@ -64,6 +64,7 @@ enum layout_tenant_key {
 	LAYOUT_TENANT_MEM,
 	LAYOUT_TENANT_SLICES,
 	LAYOUT_TENANT_COMPUTE,
+	LAYOUT_TENANT_WEIGHT,
 	LAYOUT_TENANT_KEYS
 };
 
@@ -71,12 +72,14 @@ static const char *const tenant_keys[LAYOUT_TENANT_KEYS] = {
 	[LAYOUT_TENANT_MEM] = "mem",
 	[LAYOUT_TENANT_SLICES] = "slices",
 	[LAYOUT_TENANT_COMPUTE] = "compute",
+	[LAYOUT_TENANT_WEIGHT] = "weight",
 };
 
 static const int tenant_attrs[LAYOUT_TENANT_KEYS] = {
 	[LAYOUT_TENANT_MEM] = ZSV_A_TENANT_MEM_MAX,
 	[LAYOUT_TENANT_SLICES] = ZSV_A_TENANT_SLICES_MAX,
 	[LAYOUT_TENANT_COMPUTE] = ZSV_A_TENANT_COMPUTE_MAX,
+	[LAYOUT_TENANT_WEIGHT] = ZSV_A_TENANT_WEIGHT,
 };
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -311,15 +314,19 @@ static void slice_params_all(struct zsv_slice_params *p,
 			slice_param_set(p, s, (enum layout_slice_key)k);
 }
 
-/* A tenant's limit as the file and tenant add write it. */
+static uint64_t tenant_value(const struct layout_tenant *t,
+			     enum layout_tenant_key k);
+
+/* A tenant's limit or weight as the file and tenant add write it. */
 static void tenant_value_str(const struct layout_tenant *t,
 			     enum layout_tenant_key k, char *buf, size_t len)
 {
-	uint64_t v = k == LAYOUT_TENANT_MEM    ? t->mem_max_bytes :
-		     k == LAYOUT_TENANT_SLICES ? t->slices_max :
-						 t->compute_max;
+	uint64_t v = tenant_value(t, k);
 
-	if (v == ZSV_LIMIT_NONE)
+	/* A weight is a number, never "none". */
+	if (k == LAYOUT_TENANT_WEIGHT)
+		snprintf(buf, len, "%" PRIu64, v);
+	else if (v == ZSV_LIMIT_NONE)
 		snprintf(buf, len, "none");
 	else if (k == LAYOUT_TENANT_MEM)
 		zsv_format_size_exact(v, buf, len);
@@ -336,6 +343,8 @@ static uint64_t tenant_value(const struct layout_tenant *t,
 		return t->mem_max_bytes;
 	case LAYOUT_TENANT_SLICES:
 		return t->slices_max;
+	case LAYOUT_TENANT_WEIGHT:
+		return t->weight;
 	default:
 		return t->compute_max;
 	}
@@ -352,6 +361,8 @@ static void tenant_param_set(struct zsv_tenant_params *p,
 		p->mem_max_bytes = v;
 	else if (k == LAYOUT_TENANT_SLICES)
 		p->slices_max = v;
+	else if (k == LAYOUT_TENANT_WEIGHT)
+		p->weight = (uint32_t)v;
 	else
 		p->compute_max = v;
 }
@@ -628,7 +639,7 @@ static long find_tenant_n(const struct layout_tenant *t, size_t n,
 static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
 			char *err, size_t len)
 {
-	char where[128], aerr[ARGS_ERR_MAX], num[24];
+	char where[128], aerr[ARGS_ERR_MAX], nums[LAYOUT_TENANT_KEYS][24];
 	const char *words[1 + 2 * LAYOUT_TENANT_KEYS], *name = NULL;
 	const char *unknown = NULL;
 	struct json_object *vals[LAYOUT_TENANT_KEYS] = { NULL };
@@ -665,7 +676,7 @@ static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
 	if (unknown)
 		return fail(
 			err, len,
-			"%s: unknown key \"%s\" (a tenant has name, mem, slices and compute)",
+			"%s: unknown key \"%s\" (a tenant has name, mem, slices, compute and weight)",
 			where, unknown);
 	dup = find_tenant_n(l->tenants, idx, name);
 	if (dup >= 0)
@@ -678,9 +689,12 @@ static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
 	for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
 		if (!vals[k])
 			continue;
+		/* slices may be an integer, weight must be one. */
 		ret = json_word(vals[k], where, tenant_keys[k],
-				k == LAYOUT_TENANT_SLICES, true, num,
-				sizeof(num), &words[argc + 1], err, len);
+				k == LAYOUT_TENANT_SLICES ||
+					k == LAYOUT_TENANT_WEIGHT,
+				k != LAYOUT_TENANT_WEIGHT, nums[k],
+				sizeof(nums[k]), &words[argc + 1], err, len);
 		if (ret)
 			return ret;
 		words[argc] = tenant_keys[k];
@@ -688,7 +702,10 @@ static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
 	}
 	if (args_tenant_add(argc, (char **)words, &a, aerr, sizeof(aerr)))
 		return fail(err, len, "%s: %s", where, aerr);
-	/* What the file leaves out is no limit, tenant add's default. */
+	/*
+	 * What the file leaves out is tenant add's default: no limit,
+	 * weight ZSV_WEIGHT_DEFAULT.
+	 */
 	m = a.params.mask;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->mem_max_bytes = m & ZSV_ATTR_BIT(ZSV_A_TENANT_MEM_MAX) ?
@@ -700,6 +717,8 @@ static int parse_tenant(struct json_object *obj, size_t idx, struct layout *l,
 	t->compute_max = m & ZSV_ATTR_BIT(ZSV_A_TENANT_COMPUTE_MAX) ?
 				 a.params.compute_max :
 				 ZSV_LIMIT_NONE;
+	t->weight = m & ZSV_ATTR_BIT(ZSV_A_TENANT_WEIGHT) ? a.params.weight :
+							    ZSV_WEIGHT_DEFAULT;
 	return 0;
 }
 
@@ -948,6 +967,7 @@ int layout_add_live_tenants(struct layout *l,
 		t->mem_max_bytes = tenants[i]->mem_max_bytes;
 		t->slices_max = tenants[i]->slices_max;
 		t->compute_max = tenants[i]->compute_max;
+		t->weight = tenants[i]->weight;
 	}
 	l->ntenants = n;
 	qsort(l->tenants, n, sizeof(*l->tenants), cmp_tenant_name);
@@ -1038,7 +1058,10 @@ fail:
 	return NULL;
 }
 
-/* slices is a JSON integer, as weight is; the others are words. */
+/*
+ * slices (when a limit) and weight are JSON integers, as a slice's weight
+ * is; the others are words.
+ */
 static struct json_object *tenant_to_file(const struct layout_tenant *t)
 {
 	struct json_object *obj = json_object_new_object();
@@ -1049,10 +1072,11 @@ static struct json_object *tenant_to_file(const struct layout_tenant *t)
 	if (!obj || !add_str(obj, "name", t->name))
 		goto fail;
 	for (k = 0; k < LAYOUT_TENANT_KEYS; k++) {
-		if (k == LAYOUT_TENANT_SLICES &&
-		    t->slices_max != ZSV_LIMIT_NONE) {
+		if ((k == LAYOUT_TENANT_SLICES &&
+		     t->slices_max != ZSV_LIMIT_NONE) ||
+		    k == LAYOUT_TENANT_WEIGHT) {
 			ok = add_int(obj, tenant_keys[k],
-				     (int64_t)t->slices_max);
+				     (int64_t)tenant_value(t, k));
 		} else {
 			tenant_value_str(t, (enum layout_tenant_key)k, buf,
 					 sizeof(buf));

@@ -14,7 +14,7 @@
  *                    "timeslice": "2ms", "period": "100ms",
  *                    "oversub": "1" } ],
  *     "tenants": [ { "name": "acme", "mem": "64G", "slices": 8,
- *                    "compute": "400%" } ],
+ *                    "compute": "400%", "weight": 100 } ],
  *     "slices":  [ { "name": "a", "dev": "zsv0", "mem": "4G",
  *                    "mode": "reserved", "weight": 100, "cap": "100%",
  *                    "timeslice": "default", "owner": 0, "group": 0,
@@ -24,8 +24,8 @@
  * take, parsed by the same functions (args.c); weight is a JSON integer,
  * owner and group an integer id or a name, slices an integer or "none".
  * A device key left out leaves that setting as it is; a tenant or slice
- * key left out is tenant add's or slice create's default (no limit, no
- * tenant).  "tenants" and a slice's "tenant" are saved only when there
+ * key left out is tenant add's or slice create's default (no limit,
+ * weight 100, no tenant).  "tenants" and a slice's "tenant" are saved only when there
  * is one.  Unknown keys, wrong types and duplicate names are errors.
  */
 #ifndef ZSVCTL_LAYOUT_H
@@ -90,16 +90,18 @@ enum layout_slice_key {
 };
 
 /**
- * struct layout_tenant - a tenant's limits
+ * struct layout_tenant - a tenant's limits and weight
  * @name: the tenant's name
  * @mem_max_bytes, @slices_max, @compute_max: as in struct
  *	zsv_tenant_params; ZSV_LIMIT_NONE for no limit
+ * @weight: as in struct zsv_tenant_params
  */
 struct layout_tenant {
 	char name[ZSV_NAME_MAX + 1];
 	uint64_t mem_max_bytes;
 	uint64_t slices_max;
 	uint64_t compute_max;
+	uint32_t weight;
 };
 
 /**

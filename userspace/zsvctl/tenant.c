@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zsvctl tenant: tenants, who pays; limits on the memory, the slices and
- * the compute of all their slices together, across every device.
+ * the compute of all their slices together, across every device, and a
+ * weight, their share of a device's engine time under the weighted policy.
  *
  *   zsvctl tenant add NAME [mem SIZE|none] [slices N|none]
- *	[compute PCT|none]
+ *	[compute PCT|none] [weight N]
  *   zsvctl tenant set NAME [mem SIZE|none] [slices N|none]
- *	[compute PCT|none]
+ *	[compute PCT|none] [weight N]
  *   zsvctl tenant del NAME
  *   zsvctl tenant [show [NAME]]
  *
@@ -34,10 +35,11 @@ static int tenant_help_main(struct zsvctl *ctl, int argc, char **argv);
 /* Append only: the order decides what an abbreviation means. */
 static const struct zsvctl_cmd tenant_cmds[] = {
 	{ "add", tenant_add_main, NULL, "create a tenant, with limits" },
-	{ "set", tenant_set_main, NULL, "change a tenant's limits, live" },
+	{ "set", tenant_set_main, NULL,
+	  "change a tenant's limits or weight, live" },
 	{ "del", tenant_del_main, NULL, "delete a tenant that has no slices" },
 	{ "show", tenant_show_main, NULL,
-	  "limits and usage of every tenant, or of one (the default)" },
+	  "limits, weight and usage of every tenant, or of one (the default)" },
 	{ "help", tenant_help_main, NULL, "this help" },
 	{ .name = NULL },
 };
@@ -45,8 +47,9 @@ static const struct zsvctl_cmd tenant_cmds[] = {
 void tenant_usage(FILE *f)
 {
 	fputs("Usage: zsvctl [OPTIONS] tenant add NAME [mem SIZE|none] [slices N|none]\n"
-	      "                      [compute PCT|none]\n"
+	      "                      [compute PCT|none] [weight N]\n"
 	      "       zsvctl tenant set NAME [mem SIZE|none] [slices N|none] [compute PCT|none]\n"
+	      "                      [weight N]\n"
 	      "       zsvctl tenant del NAME\n"
 	      "       zsvctl [OPTIONS] tenant [show [NAME]]\n"
 	      "       zsvctl tenant help\n"
@@ -61,8 +64,10 @@ void tenant_usage(FILE *f)
 	      "default, is no limit.  A slice joins a tenant with 'slice create ... tenant\n"
 	      "NAME' or 'slice set NAME tenant NAME|none'.  Past a limit, creating or growing\n"
 	      "a slice fails; lowering a limit below the usage takes nothing away.  del fails\n"
-	      "while the tenant has slices.  'none' names no tenant.  add, set and del need\n"
-	      "CAP_NET_ADMIN.\n",
+	      "while the tenant has slices.  'none' names no tenant.  weight (1 to 10000,\n"
+	      "default 100) is the tenant's share of a device's engine time under the\n"
+	      "weighted policy: busy tenants share the device by weight, then each tenant's\n"
+	      "busy slices share its time by theirs.  add, set and del need CAP_NET_ADMIN.\n",
 	      f);
 }
 
@@ -115,6 +120,7 @@ struct json_object *tenant_to_json(const struct zsv_tenant_info *tenant)
 	    json_add_limit(obj, "mem_max", tenant->mem_max_bytes) &&
 	    json_add_limit(obj, "slices_max", tenant->slices_max) &&
 	    json_add_limit(obj, "compute_max", tenant->compute_max) &&
+	    zsvctl_json_add_u64(obj, "weight", true, tenant->weight) &&
 	    json_add_usage(obj, tenant, "mem", ZSV_A_TENANT_MEM,
 			   tenant->mem_bytes) &&
 	    json_add_usage(obj, tenant, "slices", ZSV_A_TENANT_SLICES,
@@ -198,6 +204,7 @@ static const struct table_col tenant_cols[] = {
 	{ "SLICES_MAX", true },
 	{ "COMPUTE", true },
 	{ "COMPUTE_MAX", true },
+	{ "WEIGHT", true },
 	{ "USED", true },
 	{ "BUSY", true },
 	{ "QUOTA_HITS", true },
@@ -211,7 +218,8 @@ static int tenant_table_add(struct table *t,
 {
 	char id[16], mem[ZSV_UNIT_STR_MAX], mem_max[ZSV_UNIT_STR_MAX];
 	char slices[24], slices_max[24], compute[24], compute_max[24];
-	char used[ZSV_UNIT_STR_MAX], busy[ZSV_UNIT_STR_MAX], hits[24];
+	char weight[16], used[ZSV_UNIT_STR_MAX], busy[ZSV_UNIT_STR_MAX];
+	char hits[24];
 	const char *cells[TENANT_COLS];
 
 	snprintf(id, sizeof(id), "%" PRIu32, tenant->id);
@@ -229,10 +237,12 @@ static int tenant_table_add(struct table *t,
 			      "%", compute, sizeof(compute));
 	cells[7] = cell_count_limit(tenant->compute_max, "%", compute_max,
 				    sizeof(compute_max));
-	cells[8] = cell_size(tenant, ZSV_A_TENANT_MEM_USED,
+	snprintf(weight, sizeof(weight), "%" PRIu32, tenant->weight);
+	cells[8] = weight;
+	cells[9] = cell_size(tenant, ZSV_A_TENANT_MEM_USED,
 			     tenant->mem_used_bytes, used, sizeof(used));
-	cells[9] = cell_busy(tenant, busy, sizeof(busy));
-	cells[10] = cell_count(tenant, ZSV_A_TENANT_QUOTA_HITS,
+	cells[10] = cell_busy(tenant, busy, sizeof(busy));
+	cells[11] = cell_count(tenant, ZSV_A_TENANT_QUOTA_HITS,
 			       tenant->quota_hits, "", hits, sizeof(hits));
 	return table_add_row(t, cells);
 }
@@ -269,6 +279,7 @@ void tenant_print_line(FILE *f, const struct zsv_tenant_info *tenant)
 		cell_count_limit(tenant->slices_max, "", buf, sizeof(buf)));
 	fprintf(f, " compute %s",
 		cell_count_limit(tenant->compute_max, "%", buf, sizeof(buf)));
+	fprintf(f, " weight %" PRIu32, tenant->weight);
 	fputs(" usage", f);
 	if (zsv_tenant_has(tenant, ZSV_A_TENANT_MEM) &&
 	    !zsv_format_size_exact(tenant->mem_bytes, buf, sizeof(buf)))
