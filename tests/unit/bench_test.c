@@ -243,14 +243,16 @@ TEST(tenants_split_first_then_their_slices)
 	share_promised_tenants(ZSV_POLICY_WEIGHTED, 9, weight, cap, busy,
 			       tenant, tw, s);
 	EXPECT_SHARE(0.5, s[0]);
-	for (i = 1; i < 9; i++)
+	for (i = 1; i < 9; i++) {
 		EXPECT_SHARE(0.0625, s[i]);
+	}
 
 	/* Without tenants, it is the flat split. */
 	share_promised_tenants(ZSV_POLICY_WEIGHTED, 9, weight, cap, busy,
 			       NULL, tw, s);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 9; i++) {
 		EXPECT_SHARE(1.0 / 9, s[i]);
+	}
 }
 
 TEST(tenant_weights_and_a_slice_of_no_tenant)
@@ -305,7 +307,8 @@ TEST(caps_hold_at_both_levels)
 	EXPECT_SHARE(0.20, s[1]);
 	EXPECT_SHARE(0.70, s[2]);
 
-	/* Other policies ignore tenants. */
+	/* Other policies ignore tenants: an equal split under the caps. */
+	cap[1] = 100;
 	share_promised_tenants(ZSV_POLICY_BEST_EFFORT, 3, weight, cap, busy,
 			       tenant, tw, s);
 	EXPECT_SHARE(0.10, s[0]);
