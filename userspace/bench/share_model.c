@@ -25,6 +25,19 @@ static double cap_of(const uint32_t *cap_pct, size_t i)
 	return pct && pct < 100 ? pct / 100.0 : 1.0;
 }
 
+/* The busy slices by weight alone, caps left out. */
+static void by_weight(size_t n, const uint32_t *weight, const bool *busy,
+		      double *share)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += busy[i] ? weight[i] : 0;
+	for (i = 0; i < n; i++)
+		share[i] = busy[i] && sum ? weight[i] / sum : 0;
+}
+
 /*
  * Water-filling: the busy slices split the whole pdev in proportion to
  * @weight; a slice whose part comes above its cap gets the cap, and what
@@ -40,12 +53,7 @@ static void fill(size_t n, const uint32_t *weight, const double *cap,
 
 	if (!fixed) {
 		/* Without the scratch array, no caps: still a fair answer. */
-		double sum = 0;
-
-		for (i = 0; i < n; i++)
-			sum += busy[i] ? weight[i] : 0;
-		for (i = 0; i < n; i++)
-			share[i] = busy[i] && sum ? weight[i] / sum : 0;
+		by_weight(n, weight, busy, share);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -90,13 +98,7 @@ static void water_fill(size_t n, const uint32_t *weight,
 	size_t i;
 
 	if (!cap) {
-		/* Without it, no caps: still a fair answer. */
-		double sum = 0;
-
-		for (i = 0; i < n; i++)
-			sum += busy[i] ? weight[i] : 0;
-		for (i = 0; i < n; i++)
-			share[i] = busy[i] && sum ? weight[i] / sum : 0;
+		by_weight(n, weight, busy, share);
 		return;
 	}
 	for (i = 0; i < n; i++)
