@@ -249,13 +249,14 @@ err_free:
 /* Mark @job retired and free the jobs the completed seqno moves past. */
 static void zsv_job_retire(struct zsv_job *job)
 {
+	unsigned long flags;
 	struct zsv_ctx *ctx = job->ctx;
 	struct zsv_job *j, *tmp;
 	LIST_HEAD(done);
 
 	zsv_job_unpin(job);
 
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	job->retired = true;
 	if (job->exec.error && job->seqno > ctx->error_seqno) {
 		ctx->error_seqno = job->seqno;
@@ -271,7 +272,7 @@ static void zsv_job_retire(struct zsv_job *job)
 	}
 	if (!list_empty(&done) && ctx->retired)
 		ctx->retired(ctx);
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 
 	if (list_empty(&done))
 		return;
@@ -347,13 +348,14 @@ void zsv_ctx_cancel_jobs(struct zsv_ctx *ctx)
 /* Whether @ctx has no job left; if so it takes new ones again. */
 static bool zsv_ctx_reopen_if_idle(struct zsv_ctx *ctx)
 {
+	unsigned long flags;
 	bool idle;
 
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	idle = list_empty(&ctx->jobs);
 	if (idle)
 		ctx->closed = false;
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	return idle;
 }
 
@@ -375,17 +377,19 @@ EXPORT_SYMBOL_GPL(zsv_ctx_quiesce);
 
 static bool zsv_ctx_retired(struct zsv_ctx *ctx, u64 seqno)
 {
+	unsigned long flags;
 	bool retired;
 
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	retired = ctx->completed_seqno >= seqno;
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	return retired;
 }
 
 long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 		    unsigned int usize)
 {
+	unsigned long flags;
 	struct zsv_slice *slice = ctx->slice;
 	struct zsv_wait args;
 	DEFINE_WAIT(wait);
@@ -397,9 +401,9 @@ long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 		return err;
 	if (args.flags || args.pad)
 		return -EINVAL;
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	err = args.seqno > ctx->last_seqno ? -EINVAL : 0;
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	if (err)
 		return err;
 
@@ -430,7 +434,7 @@ long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 	if (err && err != -ETIME)
 		return err;
 
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	args.completed_seqno = ctx->completed_seqno;
 	/*
 	 * The job may have retired since the deadline was seen: the answer
@@ -442,7 +446,7 @@ long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 	args.error_seqno = ctx->error_seqno;
 	args.error = -ctx->error;
 	ctx->seen_seqno = max(ctx->seen_seqno, ctx->completed_seqno);
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	args.pad2 = 0;
 	if (copy_to_user(uarg, &args, min_t(size_t, usize, sizeof(args))))
 		return -EFAULT;
@@ -452,15 +456,16 @@ long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 __poll_t zsv_ctx_poll(struct zsv_ctx *ctx, struct file *file,
 		      struct poll_table_struct *wait)
 {
+	unsigned long flags;
 	__poll_t mask = 0;
 
 	poll_wait(file, &ctx->wq, wait);
 	if (READ_ONCE(ctx->slice->dead))
 		return EPOLLERR | EPOLLHUP;
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	if (ctx->completed_seqno > ctx->seen_seqno)
 		mask = EPOLLIN | EPOLLRDNORM;
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	return mask;
 }
 

@@ -206,13 +206,14 @@ static void zsv_vdev_retired(struct zsv_ctx *ctx)
 
 static void zsv_vdev_advance(struct zsv_vdev *v)
 {
+	unsigned long flags;
 	struct zsv_ctx *ctx = v->ctx;
 
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	spin_lock(&v->ring_lock);
 	zsv_vdev_advance_locked(v, ctx);
 	spin_unlock(&v->ring_lock);
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 }
 
 static bool zsv_range_in(u64 offset, u64 length, u64 size)
@@ -468,15 +469,16 @@ static void zsv_vdev_ring_clear(struct zsv_vdev *v)
 /* Cancel every entry, free the memory, clear the ring (close); @lock held. */
 static void zsv_vdev_stop(struct zsv_vdev *v)
 {
+	unsigned long flags;
 	struct zsv_ctx *ctx = v->ctx;
 	struct zsv_bo *bo = v->bo;
 
 	lockdep_assert_held(&v->lock);
 	if (!ctx)
 		return;
-	spin_lock(&ctx->job_lock);
+	spin_lock_irqsave(&ctx->job_lock, flags);
 	ctx->retired = NULL;
-	spin_unlock(&ctx->job_lock);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
 
 	down_write(&v->map_sem);
 	v->ctx = NULL;
