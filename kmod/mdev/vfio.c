@@ -331,10 +331,10 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 
 	lockdep_assert_held(&v->lock);
 	for (;;) {
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		v->stalled = false;
 		if (v->head == v->tail) {
-			spin_unlock(&v->ring_lock);
+			spin_unlock_irq(&v->ring_lock);
 			break;
 		}
 		slot = v->head % ZSV_RING_ENTRIES;
@@ -344,11 +344,11 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 		     e.op == ZSV_RING_OP_DMA_WRITE ||
 		     e.flags == ZSV_RING_FLAG_FENCE) && v->done != v->head) {
 			v->stalled = true;
-			spin_unlock(&v->ring_lock);
+			spin_unlock_irq(&v->ring_lock);
 			zsv_vdev_advance(v);
 			break;
 		}
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 
 		seqno = 0;
 		if ((e.flags & ~ZSV_RING_FLAG_FENCE) || e.pad ||
@@ -360,12 +360,12 @@ static void zsv_vdev_fetch(struct zsv_vdev *v)
 		else
 			status = -zsv_vdev_submit(v, &e, &seqno);
 
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		v->seq[slot] = status ? 0 : seqno;
 		v->status[slot] = status;
 		v->flags[slot] = e.flags;
 		v->head++;
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		zsv_vdev_advance(v);
 	}
 }
@@ -385,7 +385,7 @@ static void zsv_vdev_doorbell(struct zsv_vdev *v, u32 tail)
 {
 	bool ok;
 
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	/* TAIL never moves back, nor more than the ring past DONE. */
 	ok = tail - v->done <= ZSV_RING_ENTRIES &&
 	     (s32)(tail - v->tail) >= 0;
@@ -396,7 +396,7 @@ static void zsv_vdev_doorbell(struct zsv_vdev *v, u32 tail)
 		v->errors++;
 		zsv_vdev_irq_locked(v, ZSV_IRQ_ERROR);
 	}
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 	if (ok)
 		zsv_vdev_fetch(v);
 }
@@ -449,7 +449,7 @@ static void zsv_vdev_zap(struct zsv_vdev *v)
 /* Clear the ring and its registers; @lock held, no entry in flight. */
 static void zsv_vdev_ring_clear(struct zsv_vdev *v)
 {
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	/* In place: mappings of the ring page see the zeroes at once. */
 	memset(v->ring, 0, PAGE_SIZE);
 	memset(v->flags, 0, sizeof(v->flags));
@@ -463,7 +463,7 @@ static void zsv_vdev_ring_clear(struct zsv_vdev *v)
 	v->irq_status = 0;
 	v->irq_mask = 0;
 	v->stalled = false;
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 }
 
 /* Cancel every entry, free the memory, clear the ring (close); @lock held. */
@@ -546,14 +546,14 @@ static void zsv_vdev_close_device(struct vfio_device *vdev)
 	mutex_lock(&v->lock);
 	zsv_vdev_stop(v);
 	WRITE_ONCE(v->mapping, NULL);
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	trigger[0] = v->intx;
 	trigger[1] = v->msi;
 	trigger[2] = v->req;
 	v->intx = NULL;
 	v->msi = NULL;
 	v->req = NULL;
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 	mutex_unlock(&v->lock);
 	cancel_work_sync(&v->ring_work);
 	for (i = 0; i < ARRAY_SIZE(trigger); i++)
@@ -576,10 +576,10 @@ static void zsv_vdev_close_device(struct vfio_device *vdev)
 void zsv_vdev_slice_gone_locked(struct zsv_vdev *v)
 {
 	lockdep_assert_held(&zsv_lock);
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	if (v->req)
 		zsv_eventfd_signal(v->req);
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 	zsv_vdev_zap(v);
 }
 
@@ -646,19 +646,19 @@ static void zsv_reg_write32(struct zsv_vdev *v, u32 off, u32 val)
 		zsv_vdev_doorbell(v, val);
 		break;
 	case ZSV_REG_IRQ_STATUS:
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		v->irq_status &= ~val;
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		break;
 	case ZSV_REG_IRQ_MASK:
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		/* Unmasking what is pending signals it. */
 		pending = v->irq_status & v->irq_mask;
 		v->irq_mask = val & (ZSV_IRQ_DONE | ZSV_IRQ_ERROR);
 		pending &= ~v->irq_mask;
 		if (pending)
 			zsv_vdev_irq_locked(v, pending);
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		break;
 	case ZSV_REG_CONTROL:
 		if (val & ZSV_CONTROL_RESET)
@@ -695,13 +695,13 @@ static ssize_t zsv_bar0_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 			mutex_unlock(&v->lock);
 			return count;
 		}
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		if (count == 4)
 			val = zsv_reg_read32(v, off);
 		else if (count == 8 && zsv_reg_is64(off))
 			val = zsv_reg_read32(v, off) |
 			      (u64)zsv_reg_read32(v, off + 4) << 32;
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		return copy_to_user(buf, &val, count) ? -EFAULT : count;
 	}
 
@@ -713,12 +713,12 @@ static ssize_t zsv_bar0_rw(struct zsv_vdev *v, char __user *buf, size_t count,
 		chunk = min_t(size_t, count - done, sizeof(bounce));
 		if (write && copy_from_user(bounce, buf + done, chunk))
 			return done ?: -EFAULT;
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		if (write)
 			memcpy((u8 *)v->ring + off + done, bounce, chunk);
 		else
 			memcpy(bounce, (u8 *)v->ring + off + done, chunk);
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		if (!write && copy_to_user(buf + done, bounce, chunk))
 			return done ?: -EFAULT;
 		done += chunk;
@@ -1006,10 +1006,10 @@ static long zsv_vdev_set_irqs(struct zsv_vdev *v, unsigned long arg)
 		} else if (fd != -1) {
 			return -EINVAL;
 		}
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		old = *slot;
 		*slot = new;
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		if (old)
 			eventfd_ctx_put(old);
 		return 0;
@@ -1019,10 +1019,10 @@ static long zsv_vdev_set_irqs(struct zsv_vdev *v, unsigned long arg)
 		/* DATA_NONE with no count: tear the trigger down. */
 		if (!(hdr.flags & VFIO_IRQ_SET_DATA_NONE))
 			return -EINVAL;
-		spin_lock(&v->ring_lock);
+		spin_lock_irq(&v->ring_lock);
 		old = *slot;
 		*slot = NULL;
-		spin_unlock(&v->ring_lock);
+		spin_unlock_irq(&v->ring_lock);
 		if (old)
 			eventfd_ctx_put(old);
 		return 0;
@@ -1036,10 +1036,10 @@ static long zsv_vdev_set_irqs(struct zsv_vdev *v, unsigned long arg)
 		if (!fire)
 			return 0;
 	}
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	if (*slot)
 		zsv_eventfd_signal(*slot);
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 	return 0;
 }
 
@@ -1177,12 +1177,12 @@ static void zsv_vdev_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct zsv_vdev *v = to_zsv_vdev(vdev);
 
-	spin_lock(&v->ring_lock);
+	spin_lock_irq(&v->ring_lock);
 	if (v->req)
 		zsv_eventfd_signal(v->req);
 	else if (!count)
 		dev_notice(vdev->dev, "no request IRQ: waiting for the VFIO user to close the device\n");
-	spin_unlock(&v->ring_lock);
+	spin_unlock_irq(&v->ring_lock);
 }
 
 /*
