@@ -302,14 +302,20 @@ void zsv_jobs_retire(struct list_head *jobs)
 static DEFINE_SPINLOCK(zsv_retire_lock);
 static LIST_HEAD(zsv_retire_jobs);
 
-static void zsv_retire_fn(struct work_struct *work)
+/* Retire the jobs zsv_jobs_retire_later() left. Process context. */
+static void zsv_jobs_retire_pending(void)
 {
 	LIST_HEAD(jobs);
 
-	spin_lock(&zsv_retire_lock);
+	spin_lock_irq(&zsv_retire_lock);
 	list_splice_init(&zsv_retire_jobs, &jobs);
-	spin_unlock(&zsv_retire_lock);
+	spin_unlock_irq(&zsv_retire_lock);
 	zsv_jobs_retire(&jobs);
+}
+
+static void zsv_retire_fn(struct work_struct *work)
+{
+	zsv_jobs_retire_pending();
 }
 
 static DECLARE_WORK(zsv_retire_work, zsv_retire_fn);
@@ -318,16 +324,28 @@ static DECLARE_WORK(zsv_retire_work, zsv_retire_fn);
  * zsv_jobs_retire_later() - retire finished jobs from a work item
  * @jobs: the jobs, linked by queue_link; the list is emptied
  *
- * For callers that hold zsv_lock.
+ * For callers that hold zsv_lock or run in interrupt context (any
+ * context will do). The jobs' waiters are woken at once: a waiter retires
+ * what is pending itself (zsv_ioctl_wait()), which spares a round trip
+ * the work item's scheduling.
  */
 void zsv_jobs_retire_later(struct list_head *jobs)
 {
+	struct zsv_job *job;
+	unsigned long flags;
+
 	if (list_empty(jobs))
 		return;
-	spin_lock(&zsv_retire_lock);
+	/*
+	 * Under the lock a waiter must take to retire them, so that it
+	 * finds them and none is freed while its context is woken.
+	 */
+	spin_lock_irqsave(&zsv_retire_lock, flags);
+	list_for_each_entry(job, jobs, queue_link)
+		wake_up_all(&job->ctx->wq);
 	list_splice_tail_init(jobs, &zsv_retire_jobs);
-	spin_unlock(&zsv_retire_lock);
-	schedule_work(&zsv_retire_work);
+	spin_unlock_irqrestore(&zsv_retire_lock, flags);
+	queue_work(system_highpri_wq, &zsv_retire_work);
 }
 
 /**
@@ -409,6 +427,8 @@ long zsv_ioctl_wait(struct zsv_ctx *ctx, void __user *uarg,
 
 	expires = ns_to_ktime(max_t(s64, args.timeout_ns, 0));
 	for (;;) {
+		/* Jobs that finished in interrupt context retire here first. */
+		zsv_jobs_retire_pending();
 		prepare_to_wait(&ctx->wq, &wait, TASK_INTERRUPTIBLE);
 		if (READ_ONCE(slice->dead)) {
 			err = -ENODEV;

@@ -75,7 +75,8 @@
  * Changes of weight, cap and timeslice apply from the next dispatch;
  * policy and period changes from the next period boundary at the latest.
  *
- * Locking: the scheduler's lock (bottom halves off) covers the trees,
+ * Locking: the scheduler's lock (interrupts off, since a backend may
+ * give an engine back from its interrupt handler) covers the trees,
  * the entities, the tenants, the engines and the statistics; a context's
  * job_lock nests inside it. A pdev's shared tenants are made and freed,
  * and their list changed, under zsv_lock as well (so it may be walked
@@ -367,12 +368,17 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
  * @pdev: the pdev
  * @engine: the engine, which zsv_backend_ops.run() gave a job
  *
- * Charges the job's engine time to its slice, retires the job if it is
- * finished (or requeues it at the head of its slice's queue if not), and
- * gives the engine its next job. Process context; may sleep.
+ * Charges the job's engine time to its slice, finishes the job if it is
+ * done (or requeues it at the head of its slice's queue if not), and
+ * gives the engine its next job at once, through the backend's run().
+ * Any context: hard IRQ (a device's completion interrupt, an hrtimer),
+ * softirq, or process context. A finished job is retired (its BOs
+ * unpinned, its waiters woken) right here in process context, which may
+ * then sleep, and from a work item otherwise.
  */
 void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 	struct zsv_sched_entity *se;
 	struct zsv_engine *eng;
@@ -382,11 +388,11 @@ void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 
 	if (WARN_ON_ONCE(engine >= s->nr_engines))
 		return;
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	eng = &s->engine[engine];
 	job = eng->job;
 	if (WARN_ON_ONCE(!job)) {
-		spin_unlock_bh(&s->lock);
+		spin_unlock_irqrestore(&s->lock, flags);
 		return;
 	}
 	se = job->se;
@@ -432,9 +438,12 @@ void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 	zsv_sched_dispatch(s);
 	if (!s->busy_engines)
 		wake_up_all(&s->idle_wq);
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 
-	zsv_jobs_retire(&retire);
+	if (in_task())
+		zsv_jobs_retire(&retire);
+	else
+		zsv_jobs_retire_later(&retire);
 }
 EXPORT_SYMBOL_GPL(zsv_engine_done);
 
@@ -450,12 +459,13 @@ EXPORT_SYMBOL_GPL(zsv_engine_done);
  */
 int zsv_sched_submit(struct zsv_job *job, u64 *seqno)
 {
+	unsigned long flags;
 	struct zsv_sched_entity *se = job->se;
 	struct zsv_sched *s = &zsv_se_slice(se)->pdev->sched;
 	struct zsv_ctx *ctx = job->ctx;
 	int err = 0;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	if (se->dead || s->stopped) {
 		err = -ENODEV;
 		goto out;
@@ -482,7 +492,7 @@ int zsv_sched_submit(struct zsv_job *job, u64 *seqno)
 	zsv_sched_arm(s);
 	zsv_sched_dispatch(s);
 out:
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	return err;
 }
 
@@ -496,11 +506,12 @@ out:
  */
 void zsv_sched_cancel_ctx(struct zsv_ctx *ctx, struct list_head *cancelled)
 {
+	unsigned long flags;
 	struct zsv_sched_entity *se = &ctx->slice->se;
 	struct zsv_sched *s = &ctx->slice->pdev->sched;
 	struct zsv_job *job;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	spin_lock(&ctx->job_lock);
 	ctx->closed = true;
 	list_for_each_entry(job, &ctx->jobs, ctx_link) {
@@ -520,7 +531,7 @@ void zsv_sched_cancel_ctx(struct zsv_ctx *ctx, struct list_head *cancelled)
 	spin_unlock(&ctx->job_lock);
 	if (!se->nr_queued)
 		zsv_se_dequeue(s, se);
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 /* Order for water-filling: ascending ceiling per unit of weight. */
@@ -661,13 +672,14 @@ static void zsv_sched_shares(struct zsv_sched *s, u64 elapsed)
 
 static void zsv_sched_tick(struct work_struct *work)
 {
+	unsigned long flags;
 	struct zsv_sched *s = container_of(work, struct zsv_sched, tick);
 	struct zsv_sched_entity *se, *tmp;
 	bool busy = false;
 	u64 now;
 	u32 i;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].job)
@@ -699,7 +711,7 @@ static void zsv_sched_tick(struct work_struct *work)
 	else
 		s->timer_armed = false;
 	zsv_sched_dispatch(s);
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 static enum hrtimer_restart zsv_sched_timer(struct hrtimer *timer)
@@ -736,11 +748,12 @@ int zsv_sched_pdev_init(struct zsv_pdev *pdev)
 
 static bool zsv_sched_idle(struct zsv_sched *s)
 {
+	unsigned long flags;
 	bool idle;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	idle = !s->busy_engines;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	return idle;
 }
 
@@ -753,11 +766,12 @@ static bool zsv_sched_idle(struct zsv_sched *s)
  */
 void zsv_sched_pdev_stop(struct zsv_pdev *pdev)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	s->stopped = true;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	wait_event(s->idle_wq, zsv_sched_idle(s));
 	hrtimer_cancel(&s->period_timer);
 	cancel_work_sync(&s->tick);
@@ -773,11 +787,12 @@ void zsv_sched_pdev_free(struct zsv_pdev *pdev)
 
 void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 	struct zsv_sched_entity *se;
 
 	lockdep_assert_held(&zsv_lock);
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	s->timeslice_ns = pdev->timeslice_ns;
 	s->period_ns = pdev->period_ns;
 	if (s->policy != pdev->policy) {
@@ -791,7 +806,7 @@ void zsv_sched_pdev_config_locked(struct zsv_pdev *pdev)
 		}
 		zsv_sched_dispatch(s);
 	}
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 static void zsv_st_init(struct zsv_sched_tenant *st, u32 weight, u64 vruntime)
@@ -817,6 +832,7 @@ static void zsv_st_init(struct zsv_sched_tenant *st, u32 weight, u64 vruntime)
 struct zsv_sched_tenant *zsv_sched_tenant_get_locked(struct zsv_pdev *pdev,
 						     const struct zsv_tenant *tenant)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 	struct zsv_sched_tenant *st;
 
@@ -833,12 +849,12 @@ struct zsv_sched_tenant *zsv_sched_tenant_get_locked(struct zsv_pdev *pdev,
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return ERR_PTR(-ENOMEM);
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	zsv_st_init(st, tenant->weight, s->min_vruntime);
 	st->tenant_id = tenant->id;
 	st->refs = 1;
 	list_add_tail(&st->link, &s->tenants);
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	return st;
 }
 
@@ -846,19 +862,20 @@ struct zsv_sched_tenant *zsv_sched_tenant_get_locked(struct zsv_pdev *pdev,
 void zsv_sched_tenant_put_locked(struct zsv_pdev *pdev,
 				 struct zsv_sched_tenant *st)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 	u32 i;
 
 	lockdep_assert_held(&zsv_lock);
 	if (!st || --st->refs)
 		return;
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	WARN_ON(st->on_rq);
 	list_del(&st->link);
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].st == st)
 			s->engine[i].st = NULL;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	kfree(st);
 }
 
@@ -870,15 +887,16 @@ void zsv_sched_tenant_put_locked(struct zsv_pdev *pdev,
  */
 void zsv_sched_tenant_weight_locked(const struct zsv_tenant *tenant)
 {
+	unsigned long flags;
 	struct zsv_slice *slice;
 
 	lockdep_assert_held(&zsv_lock);
 	list_for_each_entry(slice, &tenant->slices_list, tenant_link) {
 		struct zsv_sched *s = &slice->pdev->sched;
 
-		spin_lock_bh(&s->lock);
+		spin_lock_irqsave(&s->lock, flags);
 		slice->se.shared->weight = tenant->weight;
-		spin_unlock_bh(&s->lock);
+		spin_unlock_irqrestore(&s->lock, flags);
 	}
 }
 
@@ -892,6 +910,7 @@ void zsv_sched_tenant_weight_locked(const struct zsv_tenant *tenant)
 int zsv_sched_slice_add_locked(struct zsv_slice *slice,
 			       const struct zsv_tenant *tenant)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se, **order = NULL, **old;
 	struct zsv_sched_tenant **torder = NULL, **told, *st;
@@ -914,7 +933,7 @@ int zsv_sched_slice_add_locked(struct zsv_slice *slice,
 	if (IS_ERR(st))
 		goto err_free;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	old = NULL;
 	told = NULL;
 	if (order) {
@@ -936,7 +955,7 @@ int zsv_sched_slice_add_locked(struct zsv_slice *slice,
 	list_add_tail(&se->link, &s->entities);
 	s->nr_entities++;
 	s->weight_sum += se->weight;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	kvfree(old);
 	kvfree(told);
 	return 0;
@@ -959,13 +978,14 @@ err_free:
 void zsv_sched_slice_config_locked(struct zsv_slice *slice, bool moved,
 				   struct zsv_sched_tenant *st)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se;
 	struct zsv_sched_tenant *old = NULL;
 	bool queued;
 
 	lockdep_assert_held(&zsv_lock);
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	s->weight_sum = s->weight_sum - se->weight + slice->weight;
 	se->weight = slice->weight;
 	se->own.weight = slice->weight;
@@ -980,7 +1000,7 @@ void zsv_sched_slice_config_locked(struct zsv_slice *slice, bool moved,
 		if (queued)
 			zsv_se_wake(s, se);
 	}
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	zsv_sched_tenant_put_locked(slice->pdev, old);
 }
 
@@ -995,6 +1015,7 @@ void zsv_sched_slice_config_locked(struct zsv_slice *slice, bool moved,
  */
 void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se;
 	struct zsv_sched_tenant *st;
@@ -1004,7 +1025,7 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 	u32 i;
 
 	lockdep_assert_held(&zsv_lock);
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	se->dead = true;
 	zsv_se_dequeue(s, se);
 	if (se->throttled)
@@ -1029,7 +1050,7 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 		if (job && job->se == se)
 			WRITE_ONCE(job->exec.cancel, true);
 	}
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 	zsv_sched_tenant_put_locked(slice->pdev, st);
 
 	zsv_jobs_retire_later(&cancelled);
@@ -1040,12 +1061,13 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 void zsv_sched_slice_stats(struct zsv_slice *slice,
 			   struct zsv_slice_stats *st)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &slice->pdev->sched;
 	struct zsv_sched_entity *se = &slice->se;
 	u64 now;
 	u32 i;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
 	st->busy_ns = se->busy_ns;
 	for (i = 0; i < s->nr_engines; i++) {
@@ -1063,22 +1085,23 @@ void zsv_sched_slice_stats(struct zsv_slice *slice,
 	st->ctx_switches = se->ctx_switches;
 	st->promised_ppm = se->promised_ppm;
 	st->delivered_ppm = se->delivered_ppm;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 void zsv_sched_pdev_stats(struct zsv_pdev *pdev, u64 *busy_ns,
 			  u64 *jobs_completed)
 {
+	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
 	u64 now;
 	u32 i;
 
-	spin_lock_bh(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
 	*busy_ns = s->busy_ns;
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].job)
 			*busy_ns += now - s->engine[i].charged_ns;
 	*jobs_completed = s->jobs_completed;
-	spin_unlock_bh(&s->lock);
+	spin_unlock_irqrestore(&s->lock, flags);
 }

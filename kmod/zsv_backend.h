@@ -30,10 +30,22 @@ struct zsv_pdev_desc;
  * @run: run @exec on engine @engine of @pdev for at most @budget_ns of
  *	engine time, from where it stopped (@exec->cmd and @exec->done), then
  *	call zsv_engine_done(). Required. Called with the pdev's scheduler
- *	lock held and bottom halves off: it must not sleep, only start the
- *	work (the sim backend queues it). The engine is the core's from the
- *	call until zsv_engine_done(); the core never gives a busy engine a
- *	second job.
+ *	lock held and interrupts off, in any context (often from within
+ *	zsv_engine_done(), so possibly from the backend's own interrupt
+ *	handler): it must not sleep, only start the work (write the job to
+ *	the device and ring its doorbell; the sim backend starts a timer or
+ *	queues a work item). It must not call zsv_engine_done() itself. The
+ *	engine is the core's from the call until zsv_engine_done(); the core
+ *	never gives a busy engine a second job.
+ *
+ * zsv_engine_done() gives an engine back. It may be called from any
+ * context: hard IRQ (a completion interrupt, an hrtimer), softirq or
+ * process context, without the backend holding any lock that run() takes.
+ * It dispatches the engine's next job at once, through @run; finished
+ * jobs are retired (BOs unpinned, waiters woken) outside interrupt
+ * context: inline when it is called from process context, where it may
+ * then sleep (so the caller must not be atomic there), from a work item
+ * otherwise.
  *
  * The core calls @dev_new and @dev_del without zsv_lock and holding a
  * reference on the backend's module.

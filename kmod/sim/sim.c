@@ -17,14 +17,18 @@
  * front, so a sim pdev may be larger than the machine it runs on (but a
  * tenant that touches its memory uses the host's).
  *
- * Each engine runs the jobs the core's scheduler gives it from a work
- * item: FILL, COPY and CHECKSUM do real memory work on the BOs' pages, a
- * page at a time, checking the budget between pages; COMPUTE holds the
- * engine for its time with an hrtimer, without using a CPU, so that
- * contention between slices can be measured on a small machine. An
- * engine stops when its budget (the quantum the scheduler gave) is spent,
- * at the next page or at the end of the timer, and hands the engine back
- * with zsv_engine_done().
+ * Each engine runs the jobs the core's scheduler gives it. COMPUTE holds
+ * the engine for its time with an hrtimer, without using a CPU, so that
+ * contention between slices can be measured on a small machine; it is
+ * started right from run() and from the timer itself, as a device's
+ * interrupt would. FILL, COPY and CHECKSUM do real memory work on the
+ * BOs' pages from a work item (they may allocate pages), a page at a
+ * time, checking the budget between pages. An engine stops when its
+ * budget (the quantum the scheduler gave) is spent, at the next page or
+ * at the end of the timer (a late timer's extra time counts as COMPUTE
+ * done, as the engine was held), and hands the engine back with
+ * zsv_engine_done(): from the timer (hard IRQ) when the job ends on a
+ * COMPUTE, from the work item otherwise.
  */
 #include <linux/crc32.h>
 #include <linux/ctype.h>
@@ -65,12 +69,16 @@ MODULE_PARM_DESC(engines, "Engines of each sim pdev (1-64, default 4)");
  * @exec: the job it runs, from run() to zsv_engine_done()
  * @deadline_ns: when the job's budget runs out
  * @compute_ns: the COMPUTE time the armed @timer stands for, 0 if none
+ * @started_ns: when @timer was armed
  * @work: runs the job
  * @timer: ends a COMPUTE stretch
  *
- * The fields are the work item's while a job runs: run() sets them before
- * queueing it, and the core gives the engine no other job until the work
- * item has called zsv_engine_done().
+ * The fields belong to whichever of run(), the work item and the timer
+ * runs the job at the time: exactly one does, since each hands over to
+ * the next (run() starts the timer or queues the work; the work starts
+ * the timer and returns; the timer restarts itself, queues the work or
+ * gives the engine back), and the core gives the engine no other job
+ * until zsv_engine_done().
  */
 struct zsv_sim_engine {
 	struct zsv_pdev *pdev;
@@ -78,6 +86,7 @@ struct zsv_sim_engine {
 	struct zsv_job_exec *exec;
 	u64 deadline_ns;
 	u64 compute_ns;
+	u64 started_ns;
 	struct work_struct work;
 	struct hrtimer timer;
 };
@@ -234,20 +243,38 @@ static int zsv_sim_checksum_step(const struct zsv_cmd *cmd,
 	return 0;
 }
 
+/* Whether @e's job has a command to run now, within its budget. */
+static bool zsv_sim_more(struct zsv_sim_engine *e, u64 now)
+{
+	struct zsv_job_exec *exec = e->exec;
+
+	return exec->cmd < exec->ncmds && !exec->error &&
+	       !READ_ONCE(exec->cancel) && now < e->deadline_ns;
+}
+
+/*
+ * If @e's job goes on with a COMPUTE now, set the stretch its timer
+ * stands for and return true: the caller starts the timer.
+ */
+static bool zsv_sim_compute(struct zsv_sim_engine *e)
+{
+	struct zsv_job_exec *exec = e->exec;
+	u64 now = ktime_get_ns();
+
+	if (!zsv_sim_more(e, now) ||
+	    exec->cmds[exec->cmd].op != ZSV_OP_COMPUTE)
+		return false;
+	e->compute_ns = min(exec->cmds[exec->cmd].arg - exec->done,
+			    e->deadline_ns - now);
+	e->started_ns = now;
+	return true;
+}
+
 static void zsv_sim_engine_work(struct work_struct *work)
 {
 	struct zsv_sim_engine *e = container_of(work, struct zsv_sim_engine,
 						work);
 	struct zsv_job_exec *exec = e->exec;
-
-	if (e->compute_ns) {
-		exec->done += e->compute_ns;
-		e->compute_ns = 0;
-		if (exec->done >= exec->cmds[exec->cmd].arg) {
-			exec->cmd++;
-			exec->done = 0;
-		}
-	}
 
 	while (exec->cmd < exec->ncmds && !exec->error &&
 	       !READ_ONCE(exec->cancel)) {
@@ -259,10 +286,10 @@ static void zsv_sim_engine_work(struct work_struct *work)
 			break;
 		switch (cmd->op) {
 		case ZSV_OP_COMPUTE:
-			e->compute_ns = min(cmd->arg - exec->done,
-					    e->deadline_ns - now);
+			if (!zsv_sim_compute(e))
+				continue;
 			hrtimer_start(&e->timer, ns_to_ktime(e->compute_ns),
-				      HRTIMER_MODE_REL);
+				      HRTIMER_MODE_REL_HARD);
 			return;
 		case ZSV_OP_FILL:
 			err = zsv_sim_fill_step(cmd, exec->done, &len);
@@ -292,16 +319,43 @@ static void zsv_sim_engine_work(struct work_struct *work)
 	zsv_engine_done(e->pdev, e->index);
 }
 
+/*
+ * A COMPUTE stretch ended, in hard IRQ context: go on with the next one,
+ * hand memory work to the work item, or give the engine back, which may
+ * start this timer again for the engine's next job.
+ */
 static enum hrtimer_restart zsv_sim_engine_timer(struct hrtimer *timer)
 {
 	struct zsv_sim_engine *e = container_of(timer, struct zsv_sim_engine,
 						timer);
+	struct zsv_job_exec *exec = e->exec;
 
-	queue_work(zsv_sim_wq, &e->work);
+	/*
+	 * The engine computed for as long as it was held: a timer that
+	 * fired late counts, as a device would have gone on with the kernel
+	 * until it was preempted.
+	 */
+	exec->done += max(e->compute_ns, ktime_get_ns() - e->started_ns);
+	e->compute_ns = 0;
+	if (exec->done >= exec->cmds[exec->cmd].arg) {
+		exec->cmd++;
+		exec->done = 0;
+	}
+	if (zsv_sim_compute(e)) {
+		hrtimer_forward_now(timer, ns_to_ktime(e->compute_ns));
+		return HRTIMER_RESTART;
+	}
+	if (zsv_sim_more(e, ktime_get_ns()))
+		queue_work(zsv_sim_wq, &e->work);
+	else
+		zsv_engine_done(e->pdev, e->index);
 	return HRTIMER_NORESTART;
 }
 
-/* Called under the core's scheduler lock: only start the work. */
+/*
+ * Called under the core's scheduler lock, in any context: only start the
+ * work. A COMPUTE starts its timer here, without a work item's delay.
+ */
 static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
 			struct zsv_job_exec *exec, u64 budget_ns)
 {
@@ -312,7 +366,11 @@ static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
 	e->exec = exec;
 	e->deadline_ns = ktime_get_ns() + budget_ns;
 	e->compute_ns = 0;
-	queue_work(zsv_sim_wq, &e->work);
+	if (zsv_sim_compute(e))
+		hrtimer_start(&e->timer, ns_to_ktime(e->compute_ns),
+			      HRTIMER_MODE_REL_HARD);
+	else
+		queue_work(zsv_sim_wq, &e->work);
 }
 
 /* Return: the new pdev's id, read before anyone can remove it, or -errno. */
@@ -335,7 +393,7 @@ static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
 
 		e->index = i;
 		INIT_WORK(&e->work, zsv_sim_engine_work);
-		hrtimer_init(&e->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		hrtimer_init(&e->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		e->timer.function = zsv_sim_engine_timer;
 	}
 	d.priv = sim;
