@@ -76,4 +76,9 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 }
 #endif
 
+/* The INTx flag of pci_alloc_irq_vectors(); needs linux/pci.h where used. */
+#ifndef ZSV_COMPAT_HAVE_PCI_IRQ_INTX
+#define PCI_IRQ_INTX PCI_IRQ_LEGACY
+#endif
+
 #endif /* _ZSV_COMPAT_H */

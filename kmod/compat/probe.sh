@@ -54,6 +54,11 @@ if has linux/mm.h 'static inline void vm_flags_set\('; then
 	echo -DZSV_COMPAT_HAVE_VM_FLAGS_SET
 fi
 
+# 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX (zsv_pci).
+if has linux/pci.h '#define PCI_IRQ_INTX'; then
+	echo -DZSV_COMPAT_HAVE_PCI_IRQ_INTX
+fi
+
 # The rest is for zsv_mdev (VFIO); kernels without VFIO headers skip it.
 # 6.2 added iommufd to VFIO: emulated-IOMMU devices fill in its four ops.
 if has linux/vfio.h 'int[[:space:]]+\(\*bind_iommufd\)'; then
