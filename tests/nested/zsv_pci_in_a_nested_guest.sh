@@ -9,7 +9,7 @@
 # inside: `zsvctl dev` shows one pdev of backend pci whose memory is the
 # slice's partition exactly, and job_test's FILL/COPY/CHECKSUM tests pass
 # on a slice carved in the guest from that pdev (zsv0; zsv_sim gives the
-# zsv1 job_test also wants). Prints each phase's time.
+# zsv1 job_test also wants); a BO past the partition fails EDQUOT. Prints each phase's time.
 #
 # Usage (from the repository root, on the host):
 #   tests/vm/run --mdev --mem 2G --timeout 1500 --sim 'mem=1G' -- \
@@ -64,6 +64,39 @@ for app in sh mount mkdir cat echo sed grep insmod sleep poweroff dmesg; do
 	ln -s busybox "$root/bin/$app"
 done
 cp "$mods/zsv.ko" "$mods/zsv_pci.ko" "$mods/zsv_sim.ko" "$zsvctl" "$job_test" "$root/zsv/"
+# bo_create PATH SIZE: make a BO of SIZE bytes on the slice node PATH and
+# print the errno's name, or "ok".
+cat >"$work/bo_create.c" <<'EOC'
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/zsv.h>
+
+int main(int argc, char **argv)
+{
+	struct zsv_bo_create c = { 0 };
+	int fd;
+
+	if (argc != 3)
+		return 2;
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	c.size = strtoull(argv[2], NULL, 0);
+	if (ioctl(fd, ZSV_IOCTL_BO_CREATE, &c))
+		puts(errno == EDQUOT ? "EDQUOT" : strerror(errno));
+	else
+		puts("ok");
+	return 0;
+}
+EOC
+cc -static -O2 -Wall -Werror -isystem "$top/uapi" -o "$root/zsv/bo_create" \
+	"$work/bo_create.c" || { echo "cannot build bo_create"; exit 1; }
 for bin in "$zsvctl" "$job_test"; do
 	ldd "$bin" | grep -oE '/[^ ]+' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
@@ -85,6 +118,15 @@ total=\$(echo "\$out" | sed -nE 's/.*"mem_total":([0-9]+).*/\1/p')
 [ "\$n" = 1 ] && echo "guest: ok one pci pdev" || echo "guest: FAIL \$n pci pdevs"
 [ "\$total" = $mem ] && echo "guest: ok memory \$total = partition" ||
 	echo "guest: FAIL memory \$total, partition $mem"
+/zsv/zsvctl slice create zsv0 name whole mem $mem >/dev/null ||
+	echo "guest: FAIL slice of the whole partition"
+r=\$(/zsv/bo_create /dev/zsv/whole $((mem + 4096)))
+[ "\$r" = EDQUOT ] && echo "guest: ok a BO past the partition: EDQUOT" ||
+	echo "guest: FAIL a BO past the partition: \$r"
+r=\$(/zsv/bo_create /dev/zsv/whole $mem)
+[ "\$r" = ok ] && echo "guest: ok a BO of the whole partition" ||
+	echo "guest: FAIL a BO of the whole partition: \$r"
+/zsv/zsvctl slice destroy whole
 # job_test wants a zsv1 beside zsv0 (the pci pdev): a sim one.
 insmod /zsv/zsv_sim.ko devices=1 mem=1G
 /zsv/job_test -f job 2>&1 | sed 's/^/guest: job_test: /'
