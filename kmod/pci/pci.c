@@ -30,22 +30,46 @@
  * one round on the ring, so up to ZSV_RING_ENTRIES / ZSV_PCI_ROUND_MAX
  * engines never overflow the ring; the pdev has that many engines at most.
  *
- * Engines and rounds. The core's run() (atomic, under its scheduler lock)
- * only records the job and queues the engine's work item. The work item
+ * Engines and rounds. The core's run() (atomic: under its scheduler lock,
+ * with interrupts off, maybe in hard IRQ) only records the job and queues
+ * the engine's work item. The work item
  * maps the pages, writes the round's entries and rings the doorbell. The
  * device completes entries in order and raises an interrupt; the hard
  * handler acknowledges it, and the threaded handler (process context)
  * walks RING_DONE, ends each finished round (unmaps, advances the job) and
  * either starts the engine's next round or, when the job is finished,
  * failed, cancelled or out of budget, calls zsv_engine_done().
+ *
+ * When the device goes away. A round on the ring ends when the device says
+ * so, or when the driver gives up on it: its job then fails and the engine
+ * goes back to the core. The driver gives up on every round on the ring
+ *
+ *  - when the device has vanished (a surprise removal: its registers read
+ *    all ones): -ENODEV, and nothing more is submitted;
+ *  - when the ring was reset beneath the driver (by the host, or by anyone
+ *    with access to BAR0): RING_DONE or RING_TAIL no longer match what was
+ *    given, which the IRQ thread sees at the next interrupt and a watchdog
+ *    within a second while rounds are outstanding. Its rounds fail with
+ *    -EIO, the driver resets the ring to a known state and goes on
+ *    (debugfs zsv_pci/<device>/reset_device makes such a reset, for tests);
+ *  - in remove(): rounds still on the ring after a grace period (or at once
+ *    if the device has vanished) fail with -ENODEV after the device has
+ *    been reset and its interrupt disabled, so that no completion races.
+ *
+ * Then zsv_pdev_unregister() revokes the pdev's slices (their contexts get
+ * -ENODEV, their mappings show a dummy page) and returns once the core has
+ * every engine back.
  */
 #include <linux/bits.h>
 #include <linux/crc32.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -71,6 +95,8 @@
 #define ZSV_PCI_ROUND_MAX	8
 #define ZSV_PCI_ENGINES_MAX	(ZSV_RING_ENTRIES / ZSV_PCI_ROUND_MAX)
 #define ZSV_PCI_NO_ENGINE	0xff
+/* How long remove() lets rounds on the ring end before giving up on them. */
+#define ZSV_PCI_DRAIN_MS	500
 
 /* A ring entry as the device reads it: little endian. */
 struct zsv_pci_entry {
@@ -133,20 +159,28 @@ struct zsv_pci_engine {
  * @regs: BAR0 (registers and ring), devres-mapped
  * @win: the staging windows at the start of BAR2, devres-mapped
  * @zpdev: its pdev; NULL until registered
- * @ring_lock: serializes the ring: @tail, @done, @owner, @last and the
- *	writes of entries and of RING_TAIL. Taken in process context only
- *	(the engines' work items and the threaded IRQ handler), never nested
- *	with the core's locks: zsv_engine_done() is called after dropping it.
+ * @irq: its interrupt
+ * @ring_lock: serializes the ring: @tail, @done, @owner, @last, @gone,
+ *	@lost and the writes of entries and of RING_TAIL. Taken in process
+ *	context only (the engines' work items, the threaded IRQ handler, the
+ *	watchdog and remove()), never nested with the core's locks:
+ *	zsv_engine_done() is called after dropping it.
  * @tail: entries given (RING_TAIL as last written)
  * @done: entries seen complete
  * @owner: for each slot given and not seen complete, its engine
  * @last: for each such slot, whether it ends its engine's round
+ * @gone: remove() has begun: nothing more is submitted
+ * @lost: the device has vanished: nothing more is submitted
+ * @watchdog: while rounds are on the ring, checks every second that the
+ *	device has not been reset or taken away beneath the driver
+ * @debugfs: its directory in debugfs, removed first by remove()
  * @nr_engines: entries in @engine
  * @engine: the engines
  *
  * Allocated with devm_kzalloc(): it lives from probe until the driver is
  * unbound, after remove() has unregistered the pdev (the core hands every
- * engine back first) and cancelled the work items, and before devres
+ * engine back first) and cancelled the work items and the watchdog, and
+ * before devres
  * frees the IRQ and then the vectors (registered in that order).
  */
 struct zsv_pci {
@@ -154,11 +188,16 @@ struct zsv_pci {
 	void __iomem *regs;
 	void __iomem *win;
 	struct zsv_pdev *zpdev;
+	int irq;
 	spinlock_t ring_lock; /* see above */
 	u32 tail;
 	u32 done;
 	u8 owner[ZSV_RING_ENTRIES];
 	bool last[ZSV_RING_ENTRIES];
+	bool gone;
+	bool lost;
+	struct delayed_work watchdog;
+	struct dentry *debugfs;
 	unsigned int nr_engines;
 	struct zsv_pci_engine engine[] __counted_by(nr_engines);
 };
@@ -311,13 +350,18 @@ static void zsv_pci_build(struct zsv_pci_engine *e)
 /*
  * Write the round's entries and ring the doorbell. The engine is the IRQ
  * thread's as soon as the lock is dropped: touch nothing of it after.
+ * Return: 0, or -ENODEV (nothing written) once the device is going away.
  */
-static void zsv_pci_submit(struct zsv_pci_engine *e)
+static int zsv_pci_submit(struct zsv_pci_engine *e)
 {
 	struct zsv_pci *zp = e->zp;
 	unsigned int i;
 
 	spin_lock(&zp->ring_lock);
+	if (zp->gone || zp->lost) {
+		spin_unlock(&zp->ring_lock);
+		return -ENODEV;
+	}
 	for (i = 0; i < e->nr_ent; i++) {
 		u32 slot = (zp->tail + i) % ZSV_RING_ENTRIES;
 
@@ -329,7 +373,9 @@ static void zsv_pci_submit(struct zsv_pci_engine *e)
 	zp->tail += e->nr_ent;
 	/* writel() orders the entries' writes before the doorbell. */
 	writel(zp->tail, zp->regs + ZSV_REG_RING_TAIL);
+	queue_delayed_work(system_wq, &zp->watchdog, HZ);
 	spin_unlock(&zp->ring_lock);
+	return 0;
 }
 
 /*
@@ -340,6 +386,8 @@ static void zsv_pci_next(struct zsv_pci_engine *e)
 {
 	struct zsv_job_exec *exec = e->exec;
 
+	if (!exec->error && (READ_ONCE(e->zp->gone) || READ_ONCE(e->zp->lost)))
+		exec->error = -ENODEV;
 	if (exec->cmd >= exec->ncmds || exec->error ||
 	    READ_ONCE(exec->cancel) ||
 	    (e->rounds && ktime_get_ns() >= e->deadline_ns)) {
@@ -354,7 +402,11 @@ static void zsv_pci_next(struct zsv_pci_engine *e)
 		return;
 	}
 	e->rounds++;
-	zsv_pci_submit(e);
+	exec->error = zsv_pci_submit(e);
+	if (exec->error) {
+		zsv_pci_unmap(e);
+		zsv_engine_done(e->zp->zpdev, e->index);
+	}
 }
 
 /* Store a CHECKSUM's result, a little-endian u32, in its destination. */
@@ -415,7 +467,7 @@ static void zsv_pci_engine_work(struct work_struct *work)
 	zsv_pci_next(container_of(work, struct zsv_pci_engine, work));
 }
 
-/* Called under the core's scheduler lock with BHs off: only queue. */
+/* Called under the core's scheduler lock, maybe in hard IRQ: only queue. */
 static void zsv_pci_run(struct zsv_pdev *pdev, unsigned int engine,
 			struct zsv_job_exec *exec, u64 budget_ns)
 {
@@ -445,6 +497,65 @@ static irqreturn_t zsv_pci_irq(int irq, void *data)
 }
 
 /*
+ * Under the ring lock: give up on every round on the ring, with @err, and
+ * mark the engines whose rounds end in @ended.
+ */
+static void zsv_pci_take_all_locked(struct zsv_pci *zp, unsigned long *ended,
+				    int err)
+{
+	lockdep_assert_held(&zp->ring_lock);
+	for (; zp->done != zp->tail; zp->done++) {
+		u32 slot = zp->done % ZSV_RING_ENTRIES;
+		struct zsv_pci_engine *e = &zp->engine[zp->owner[slot]];
+
+		if (!e->round_err)
+			e->round_err = err;
+		if (zp->last[slot])
+			__set_bit(e->index, ended);
+		zp->owner[slot] = ZSV_PCI_NO_ENGINE;
+	}
+}
+
+/*
+ * Under the ring lock: the ring's registers do not match what was given.
+ * Either the device has vanished (it reads all ones) or its ring was reset
+ * beneath the driver: give up on the rounds on the ring, and in the second
+ * case reset the ring again, so that it starts from zero, as the driver.
+ */
+static void zsv_pci_lost_locked(struct zsv_pci *zp, unsigned long *ended,
+				u32 reg)
+{
+	struct device *dev = &zp->pci->dev;
+
+	lockdep_assert_held(&zp->ring_lock);
+	if (readl(zp->regs + ZSV_REG_ID) == ~0U) {
+		if (!zp->lost)
+			dev_warn(dev, "the device has gone away: %u ring entries fail\n",
+				 zp->tail - zp->done);
+		zp->lost = true;
+		zsv_pci_take_all_locked(zp, ended, -ENODEV);
+		return;
+	}
+	dev_warn_ratelimited(dev, "the ring was reset beneath the driver (register %u, entries %u-%u given): they fail\n",
+			     reg, zp->done, zp->tail);
+	zsv_pci_take_all_locked(zp, ended, -EIO);
+	writel(ZSV_CONTROL_RESET, zp->regs + ZSV_REG_CONTROL);
+	zp->tail = 0;
+	zp->done = 0;
+}
+
+/* End the rounds of the engines in @ended and move those engines on. */
+static void zsv_pci_end(struct zsv_pci *zp, unsigned long *ended)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, ended, ZSV_PCI_ENGINES_MAX) {
+		zsv_pci_round_end(&zp->engine[i]);
+		zsv_pci_next(&zp->engine[i]);
+	}
+}
+
+/*
  * IRQ thread: collect the entries completed since the last run, then end
  * the rounds they finish and move those engines on, outside the lock.
  */
@@ -452,16 +563,15 @@ static irqreturn_t zsv_pci_irq_thread(int irq, void *data)
 {
 	struct zsv_pci *zp = data;
 	DECLARE_BITMAP(ended, ZSV_PCI_ENGINES_MAX);
-	unsigned int i;
 	u32 done;
 
 	bitmap_zero(ended, ZSV_PCI_ENGINES_MAX);
 	spin_lock(&zp->ring_lock);
 	done = readl(zp->regs + ZSV_REG_RING_DONE);
-	/* Never past what was given, whatever the register says. */
+	/* Never past what was given: a device that says so was reset. */
 	if (done - zp->done > zp->tail - zp->done)
-		done = zp->tail;
-	for (; zp->done != done; zp->done++) {
+		zsv_pci_lost_locked(zp, ended, done);
+	for (; zp->done != done && zp->done != zp->tail; zp->done++) {
 		u32 slot = zp->done % ZSV_RING_ENTRIES;
 		struct zsv_pci_engine *e = &zp->engine[zp->owner[slot]];
 		u32 status = readl(zsv_pci_slot(zp, zp->done) +
@@ -475,12 +585,56 @@ static irqreturn_t zsv_pci_irq_thread(int irq, void *data)
 	}
 	spin_unlock(&zp->ring_lock);
 
-	for_each_set_bit(i, ended, ZSV_PCI_ENGINES_MAX) {
-		zsv_pci_round_end(&zp->engine[i]);
-		zsv_pci_next(&zp->engine[i]);
-	}
+	zsv_pci_end(zp, ended);
 	return IRQ_HANDLED;
 }
+
+/*
+ * While rounds are on the ring: a device reset or taken away beneath the
+ * driver raises no interrupt for them, so look at RING_TAIL (as written
+ * under the ring lock, unless the ring was reset or the device is gone).
+ */
+static void zsv_pci_watchdog(struct work_struct *work)
+{
+	struct zsv_pci *zp = container_of(to_delayed_work(work),
+					  struct zsv_pci, watchdog);
+	DECLARE_BITMAP(ended, ZSV_PCI_ENGINES_MAX);
+	bool more;
+	u32 tail;
+
+	bitmap_zero(ended, ZSV_PCI_ENGINES_MAX);
+	spin_lock(&zp->ring_lock);
+	if (zp->done != zp->tail) {
+		tail = readl(zp->regs + ZSV_REG_RING_TAIL);
+		if (tail != zp->tail)
+			zsv_pci_lost_locked(zp, ended, tail);
+	}
+	more = zp->done != zp->tail;
+	spin_unlock(&zp->ring_lock);
+
+	zsv_pci_end(zp, ended);
+	if (more)
+		queue_delayed_work(system_wq, &zp->watchdog, HZ);
+}
+
+/* debugfs "zsv_pci", with a directory per device. */
+static struct dentry *zsv_pci_debugfs;
+
+/*
+ * reset_device: writing 1 resets the device beneath the driver, which is
+ * not told, as when the host resets it: a test of the recovery above.
+ */
+static int zsv_pci_debugfs_reset(void *data, u64 val)
+{
+	struct zsv_pci *zp = data;
+
+	if (val != 1)
+		return -EINVAL;
+	writel(ZSV_CONTROL_RESET, zp->regs + ZSV_REG_CONTROL);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(zsv_pci_reset_fops, NULL, zsv_pci_debugfs_reset,
+			 "%llu\n");
 
 static void zsv_pci_free_vectors(void *data)
 {
@@ -559,6 +713,7 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	zp->pci = pci;
 	zp->regs = regs;
 	spin_lock_init(&zp->ring_lock);
+	INIT_DELAYED_WORK(&zp->watchdog, zsv_pci_watchdog);
 	memset(zp->owner, ZSV_PCI_NO_ENGINE, sizeof(zp->owner));
 	for (i = 0; i < n; i++) {
 		zp->engine[i].zp = zp;
@@ -600,6 +755,7 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 					ZSV_PCI_NAME, zp);
 	if (err)
 		return dev_err_probe(dev, err, "cannot request IRQ %d\n", irq);
+	zp->irq = irq;
 	writel(0, regs + ZSV_REG_IRQ_MASK);
 
 	desc.mem_bytes = mem;
@@ -612,6 +768,10 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 		goto err_mask;
 	}
 	pci_set_drvdata(pci, zp);
+	/* debugfs is best effort: its functions take its errors as input. */
+	zp->debugfs = debugfs_create_dir(pci_name(pci), zsv_pci_debugfs);
+	debugfs_create_file_unsafe("reset_device", 0200, zp->debugfs, zp,
+				   &zsv_pci_reset_fops);
 	dev_info(dev, "%s: %llu bytes, %u of %u engines, %s\n",
 		 zsv_pdev_name(zp->zpdev), mem, n, engines,
 		 pci->msi_enabled ? "MSI" : "INTx");
@@ -625,19 +785,62 @@ err_mask:
 }
 
 /*
- * Unregistering returns once the core has revoked the pdev's slices and
- * every engine is back, which needs the IRQ: devres frees it after this.
+ * Whether rounds are still on the ring, or the device is gone; under the
+ * ring lock, so that an IRQ thread ending them is seen.
+ */
+static bool zsv_pci_draining(struct zsv_pci *zp)
+{
+	bool busy;
+
+	spin_lock(&zp->ring_lock);
+	busy = zp->done != zp->tail && !zp->lost &&
+	       readl(zp->regs + ZSV_REG_ID) != ~0U;
+	spin_unlock(&zp->ring_lock);
+	return busy;
+}
+
+/*
+ * The device is going away, maybe already gone (a surprise removal), with
+ * jobs running. Submit nothing more; let the rounds on the ring end for a
+ * while; then stop the device and its interrupt, and give up on what is
+ * left, so that the core gets every engine back and unregistering returns.
+ * Devres frees the IRQ and the vectors after this.
  */
 static void zsv_pci_remove(struct pci_dev *pci)
 {
 	struct zsv_pci *zp = pci_get_drvdata(pci);
+	DECLARE_BITMAP(ended, ZSV_PCI_ENGINES_MAX);
+	unsigned long timeout;
 	unsigned int i;
 
+	/* Waits for writers of reset_device. */
+	debugfs_remove_recursive(zp->debugfs);
+	spin_lock(&zp->ring_lock);
+	zp->gone = true;
+	spin_unlock(&zp->ring_lock);
+	timeout = jiffies + msecs_to_jiffies(ZSV_PCI_DRAIN_MS);
+	while (zsv_pci_draining(zp) && time_before(jiffies, timeout))
+		usleep_range(1000, 2000);
+
+	writel(ZSV_IRQ_DONE | ZSV_IRQ_ERROR, zp->regs + ZSV_REG_IRQ_MASK);
+	writel(ZSV_CONTROL_RESET, zp->regs + ZSV_REG_CONTROL);
+	disable_irq(zp->irq);
+	cancel_delayed_work_sync(&zp->watchdog);
+	bitmap_zero(ended, ZSV_PCI_ENGINES_MAX);
+	spin_lock(&zp->ring_lock);
+	if (zp->done != zp->tail)
+		dev_warn(&pci->dev, "%u ring entries did not end: they fail\n",
+			 zp->tail - zp->done);
+	zsv_pci_take_all_locked(zp, ended, -ENODEV);
+	spin_unlock(&zp->ring_lock);
+	zsv_pci_end(zp, ended);
+
+	/* New jobs fail at once from the work items: nothing is submitted. */
 	zsv_pdev_unregister(zp->zpdev);
 	for (i = 0; i < zp->nr_engines; i++)
 		cancel_work_sync(&zp->engine[i].work);
-	writel(ZSV_IRQ_DONE | ZSV_IRQ_ERROR, zp->regs + ZSV_REG_IRQ_MASK);
-	writel(ZSV_CONTROL_RESET, zp->regs + ZSV_REG_CONTROL);
+	cancel_delayed_work_sync(&zp->watchdog);
+	enable_irq(zp->irq);
 }
 
 static const struct pci_device_id zsv_pci_ids[] = {
@@ -666,9 +869,12 @@ static int __init zsv_pci_init(void)
 	err = zsv_backend_register(&zsv_pci_backend);
 	if (err)
 		return err;
+	zsv_pci_debugfs = debugfs_create_dir(ZSV_PCI_NAME, NULL);
 	err = pci_register_driver(&zsv_pci_driver);
-	if (err)
+	if (err) {
+		debugfs_remove_recursive(zsv_pci_debugfs);
 		zsv_backend_unregister(&zsv_pci_backend);
+	}
 	return err;
 }
 
@@ -676,6 +882,7 @@ static int __init zsv_pci_init(void)
 static void __exit zsv_pci_exit(void)
 {
 	pci_unregister_driver(&zsv_pci_driver);
+	debugfs_remove_recursive(zsv_pci_debugfs);
 	zsv_backend_unregister(&zsv_pci_backend);
 }
 
