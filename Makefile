@@ -97,6 +97,7 @@ $(LSRC_STAMP):
 tests: userspace $(LSRC_STAMP)
 	$(MAKE) -C tests/selftests KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/mdev KSFT_DIR=$(LSRC)/tools/testing/selftests
+	$(MAKE) -C tests/nested
 	$(MAKE) -C tests/unit KSFT_DIR=$(LSRC)/tools/testing/selftests
 	$(MAKE) -C tests/fuzz all libfuzzer
 	$(MAKE) -C tests/stress
@@ -130,6 +131,13 @@ check-fresh:
 check: deps
 	@$(MAKE) --no-print-directory modules-all userspace tests
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check
+
+# The nested test alone: a guest runs zsv_pci on an mdev (make check runs
+# it too, on the newest kernel).
+.PHONY: check-nested
+check-nested: deps
+	@$(MAKE) --no-print-directory modules-all userspace tests
+	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check --nested
 
 # zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead,
 # latency, vfio, churn --mdev and place, one after the other).
@@ -181,6 +189,7 @@ clean:
 	$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C tests/selftests clean
 	-$(MAKE) -C tests/mdev clean
+	-$(MAKE) -C tests/nested clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/fuzz clean
 	-$(MAKE) -C tests/stress clean

@@ -28,6 +28,8 @@ demo_packages=(
 	qemu-system-x86 busybox-static
 	# userspace
 	libnl-3-dev libnl-genl-3-dev libcap-dev libjson-c-dev
+	# zsv-guest of the nested test is static, with zlib's CRC
+	zlib1g-dev
 	# the demo's load generator (tests/slice-load)
 	python3
 	# a slice for a VM, and one for a container (tests/containers/lib.bash
