@@ -616,13 +616,50 @@ static int pdev_index(const char *name)
 	return -1;
 }
 
-/* After a dev-del of @old succeeded: make a new pdev in its place. */
+/*
+ * dev-del attempts hold this for reading, so that they still race with
+ * each other (EBUSY while another removes the pdev); a successful one
+ * then holds it for writing while it makes the replacement and renames
+ * the table's entry. The new pdev gets the lowest free id, often the
+ * removed one's name: without this, another thread could still hold that
+ * name from the table, dev-del the new pdev before it is in the table
+ * (and before the dev-new reply is made, which then fails ENODEV), and
+ * the table would lose track of a pdev.
+ */
+static pthread_rwlock_t pdev_del_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/*
+ * dev-del of @dev, a pdev of this run (held for reading), without acting
+ * on a name that no longer is the table's: ENODEV then, as the kernel
+ * would answer for a pdev that is gone.
+ */
+static int pdev_del(struct thr *t, const char *dev)
+{
+	int err;
+
+	pthread_rwlock_rdlock(&pdev_del_lock);
+	pthread_mutex_lock(&table_lock);
+	err = pdev_index(dev) < 0 ? ENODEV : 0;
+	pthread_mutex_unlock(&table_lock);
+	if (!err)
+		err = ctl_dev_del(t, dev);
+	pthread_rwlock_unlock(&pdev_del_lock);
+	return err;
+}
+
+/*
+ * After a dev-del of @old succeeded: make a new pdev in its place. Another
+ * thread may have replaced it first (when both removed pdevs of the same
+ * name, the second one the first's replacement): then @old is another
+ * pdev's name already, or not in the table, which is still right.
+ */
 static void pdev_replace(struct thr *t, const char *old)
 {
 	char name[ZSV_NAME_MAX + 1];
-	int err = ctl_dev_new(t, opt.pdev_mem, 2 + rnd(t) % 3, name);
-	int i;
+	int err, i;
 
+	pthread_rwlock_wrlock(&pdev_del_lock);
+	err = ctl_dev_new(t, opt.pdev_mem, 2 + rnd(t) % 3, name);
 	expect(t, K_DEV_NEW, err, 0);
 	pthread_mutex_lock(&table_lock);
 	i = pdev_index(old);
@@ -630,6 +667,7 @@ static void pdev_replace(struct thr *t, const char *old)
 		snprintf(pdev[i].name, sizeof(pdev[i].name), "%s",
 			 err ? "" : name);
 	pthread_mutex_unlock(&table_lock);
+	pthread_rwlock_unlock(&pdev_del_lock);
 	if (opt.verbose)
 		printf("# pdev %s replaced by %s\n", old, err ? "none" : name);
 }
@@ -643,7 +681,7 @@ void op_dev_del(struct thr *t)
 	pick_pdev(t, dev, false);
 	if (!dev[0])
 		return;
-	err = ctl_dev_del(t, dev);
+	err = pdev_del(t, dev);
 	/* EBUSY: it has slices, or is being removed; ENODEV: it is gone. */
 	expect(t, K_DEV_DEL, err, EBUSY, ENODEV, 0);
 	if (!err)
@@ -701,7 +739,7 @@ void op_drain(struct thr *t)
 			if (!err)
 				slot_set(recs[k].name, false);
 		}
-		err = ctl_dev_del(t, dev);
+		err = pdev_del(t, dev);
 		/*
 		 * EBUSY: a slice came meanwhile; ENODEV: a dev-del attempt
 		 * of another thread found the pdev empty first and replaces
