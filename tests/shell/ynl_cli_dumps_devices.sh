@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The kernel's own YNL CLI, knowing only our spec, dumps and gets devices.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "the YNL CLI runs on the stock kernels"
 ynl=$ZSV_TOP/build/linux-source-6.12/tools/net/ynl
 [[ -e $ynl/cli.py ]] || die "YNL CLI not extracted (make check extracts it)"
 # No schema: tests/spec-check validates the spec against genetlink.yaml on

@@ -3,6 +3,7 @@
 # `zsv-bench churn` runs a small churn, prints its table and the same run
 # as JSON, proves its peak slice count and leaves no slice behind.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "zsv-bench churn runs on the stock kernels (slice churn runs here in the stress and slice_test)"
 bench=$ZSV_TOP/userspace/bench/zsv-bench
 prefix=zsv-bench-smoke
 [[ -x $bench ]] || die "$bench is not built"

@@ -4,6 +4,7 @@
 # sim pdevs), prints its table and the same run as JSON, puts the probe
 # where the policy says, and leaves no pdev or slice behind.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "zsv-bench place runs on the stock kernels (placement runs here in place_test)"
 bench=$ZSV_TOP/userspace/bench/zsv-bench
 prefix=zsv-bench-place
 [[ -x $bench ]] || die "$bench is not built"

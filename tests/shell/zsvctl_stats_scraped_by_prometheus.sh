@@ -6,6 +6,7 @@
 # scrapes it, and "promtool query instant" returns each slice's memory
 # used, with the value the kernel reports.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "Prometheus runs on the stock kernels (zsvctl stats under load runs here)"
 command -v prometheus-node-exporter >/dev/null || skip "prometheus-node-exporter is not installed"
 command -v prometheus >/dev/null || skip "prometheus is not installed"
 tmp=$(mktemp -d)

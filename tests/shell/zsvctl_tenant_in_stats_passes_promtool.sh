@@ -6,6 +6,7 @@
 # slices and compute in base units, busy seconds, quota hits, the _info
 # series.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "promtool runs on the stock kernels (zsvctl stats under load runs here)"
 tmp=$(mktemp -d)
 cleanup() {
 	[[ -n ${load:-} ]] && kill "$load" 2>/dev/null && wait "$load" 2>/dev/null

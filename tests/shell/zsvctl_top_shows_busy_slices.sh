@@ -8,6 +8,7 @@
 # auto-wrap on, the same stty settings).  Then batch mode, -j and the
 # errors.
 . "$(dirname "$0")/../lib.sh"
+[[ -n ${ZSV_DEBUG_TIER:-} ]] && skip "zsvctl top runs on the stock kernels (its dumps run here in the other zsvctl tests)"
 bench=$ZSV_TOP/userspace/bench/zsv-bench
 zsvctl=$(command -v zsvctl)
 prefix=top-busy
