@@ -4,7 +4,8 @@
 #
 #   make               build zsv.ko and zsv_sim.ko for one kernel, libzsv and zsvctl
 #   make demo          boot the test VM and show zsv carving its sim devices
-#   make bench         boot the test VM and run zsv-bench (BENCH_ARGS=...)
+#   make bench         boot the test VM and run zsv-bench (BENCH_ARGS=...;
+#                      BASE=REV: REV's modules and these, side by side)
 #   make check         build for every supported kernel and run all tests
 #   make check-debug   the VM suites on a debug kernel (KASAN, lockdep, ...)
 #   make check-fresh   make demo in a fresh Debian 12 root, as a newcomer
@@ -41,7 +42,7 @@ all: deps
 	@$(MAKE) --no-print-directory modules userspace tests
 
 help:
-	@sed -n '3,21p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -140,14 +141,17 @@ check-nested: deps
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/check --nested
 
 # zsv-bench in the VM; BENCH_ARGS go to it (default: churn, share, overhead,
-# latency, vfio, churn --mdev and place, one after the other).
+# latency, vfio, churn --mdev and place, one after the other). BASE=REV:
+# the headline figures of commit REV's modules and this tree's, measured
+# in turn in one VM, side by side (tests/bench --base).
 .PHONY: bench
 bench: deps
 	@mkdir -p $(BUILD)
 	@release=$$($(PICK_KERNEL)) && \
 	{ $(MAKE) --no-print-directory build-modules userspace KVER=$$release \
 		>$(BUILD)/bench-build.log 2>&1 || { cat $(BUILD)/bench-build.log; exit 1; }; } && \
-	$(TOP)/tests/bench --kernel $$release $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
+	$(TOP)/tests/bench $(if $(BASE),--base '$(BASE)') --kernel $$release \
+		$(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 lint: $(LSRC_STAMP)
 	@KERNELS="$(KERNELS)" LSRC="$(LSRC)" $(TOP)/tests/lint

@@ -38,5 +38,16 @@ echo "$out"
 # The last FILL (round 59, counting the untimed ones) is what the buffer holds.
 [[ $(json "hex(j['summary']['fill_checked_pattern'])" <<<"$out") == 0xa500003b ]] ||
 	die "fill pattern"
+# zsv-bench compare (make bench BASE=) reads the report: the same run on
+# both sides, so every ratio is 1.
+report=$(mktemp)
+echo "$out" >"$report"
+cmp=$("$bench" compare -b "$report" -n "$report") || die "compare failed: $cmp"
+rm -f "$report"
+echo "$cmp"
+for fig in 'info median' 'compute-1ns median' 'compute-1ns median vs info' 'fill-4k median vs info'; do
+	grep -Eq "^latency: $fig +[0-9.]+(us|x) +[0-9.]+(us|x) +1\.00x\$" <<<"$cmp" ||
+		die "compare: no row for $fig"
+done
 [[ $(zsvctl -j dev | json 'len(j)') == "$devs" ]] || die "pdevs left behind"
 [[ $(zsvctl -j dev show zsv0 | json "j['slice_count']") == 0 ]] || die "slice left on zsv0"

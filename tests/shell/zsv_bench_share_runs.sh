@@ -73,6 +73,16 @@ bad=$(json "[name for name, ok in [
 		== [[50.0] + [6.25] * 8, [10.0, 40.0, 50.0]]),
 ] if not ok]" <<<"$out")
 [[ $bad == '[]' ]] || die "share -j t1v8,tcap: $bad: $out"
+# zsv-bench compare (make bench BASE=) reads the report: the capped case
+# has its overshoot, the other none.
+report=$(mktemp)
+echo "$out" >"$report"
+cmp=$("$bench" compare -b "$report" -n "$report") || die "compare failed: $cmp"
+rm -f "$report"
+echo "$cmp"
+grep -Eq '^share tcap: over the cap in a period \(pp\) +[0-9.]+ +[0-9.]+ ' <<<"$cmp" &&
+	grep -Eq '^share t1v8: worst error \(pp\) +[0-9.]+ +[0-9.]+ ' <<<"$cmp" &&
+	! grep -q '^share t1v8: over the cap' <<<"$cmp" || die "compare: share rows"
 [[ $(zsvctl -j tenant show | json "[t['name'] for t in j if t['name'].startswith('$prefix')]") == '[]' ]] ||
 	die "tenants left behind: $(zsvctl -j tenant show)"
 

@@ -53,6 +53,8 @@ void churn_usage(FILE *f);
 int share_main(struct bench *b, int argc, char **argv);
 void share_usage(FILE *f);
 int overhead_main(struct bench *b, int argc, char **argv);
+int compare_main(struct bench *b, int argc, char **argv);
+void compare_usage(FILE *f);
 void overhead_usage(FILE *f);
 int latency_main(struct bench *b, int argc, char **argv);
 void latency_usage(FILE *f);

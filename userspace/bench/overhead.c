@@ -57,6 +57,7 @@ struct overhead {
 	uint64_t job_min_ns;
 	uint64_t job_max_ns;
 	uint32_t inflight;
+	uint64_t timeslice_ns; /* --timeslice, or 0; then what the pdev had */
 
 	struct testbed tb;
 	/* One per count, then the baseline again. */
@@ -87,6 +88,8 @@ void overhead_usage(FILE *f)
 	      ")\n"
 	      "      --job-max DUR       longest job (default " OVERHEAD_DEFAULT_JOB_MAX
 	      ")\n"
+	      "  -T, --timeslice DUR     the pdev's timeslice for the run (default:\n"
+	      "                          what it has; a new pdev, the kernel's)\n"
 	      "      --inflight N        jobs kept in flight per slice\n"
 	      "                          (default twice the engines)\n"
 	      "      --prefix NAME       names of our slices: NAME-I\n"
@@ -105,6 +108,7 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 		{ "counts", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 't' },
 		{ "warmup", required_argument, NULL, 'w' },
+		{ "timeslice", required_argument, NULL, 'T' },
 		{ "job-min", required_argument, NULL, OPT_JOB_MIN },
 		{ "job-max", required_argument, NULL, OPT_JOB_MAX },
 		{ "inflight", required_argument, NULL, OPT_INFLIGHT },
@@ -122,7 +126,7 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 	zsv_parse_duration(OVERHEAD_DEFAULT_JOB_MIN, &o->job_min_ns);
 	zsv_parse_duration(OVERHEAD_DEFAULT_JOB_MAX, &o->job_max_ns);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:e:c:t:w:" BENCH_OPTS_COMMON,
+	while ((opt = getopt_long(argc, argv, "d:e:c:t:w:T:" BENCH_OPTS_COMMON,
 				  long_opts, NULL)) != -1) {
 		ret = 0;
 		switch (opt) {
@@ -144,6 +148,11 @@ static int parse_args(struct overhead *o, int argc, char **argv)
 		case 'w':
 			ret = bench_opt_duration(overhead_usage, "--warmup",
 						 optarg, &o->warmup_ns, true);
+			break;
+		case 'T':
+			ret = bench_opt_duration(overhead_usage, "--timeslice",
+						 optarg, &o->timeslice_ns,
+						 false);
 			break;
 		case OPT_JOB_MIN:
 			ret = bench_opt_duration(overhead_usage, "--job-min",
@@ -338,7 +347,8 @@ static int build_report(struct overhead *o, struct report *r)
 	    report_put_u64(params, "warmup_ns", o->warmup_ns) ||
 	    report_put_u64(params, "job_min_ns", o->job_min_ns) ||
 	    report_put_u64(params, "job_max_ns", o->job_max_ns) ||
-	    report_put_u64(params, "inflight_per_slice", inflight))
+	    report_put_u64(params, "inflight_per_slice", inflight) ||
+	    report_put_u64(params, "timeslice_ns", o->timeslice_ns))
 		return -ENOMEM;
 	for (i = 0; i < o->npoints; i++) {
 		const struct overhead_point *pt = &o->points[i];
@@ -374,9 +384,10 @@ static int build_report(struct overhead *o, struct report *r)
 	}
 	if (report_title(r,
 			 "zsv-bench overhead on %s (%" PRIu32
-			 " engines): %.1f s saturated per count, %" PRIu32
+			 " engines, timeslice %.0f us): %.1f s saturated per count, %" PRIu32
 			 " jobs of %.1f-%.1f ms in flight per slice",
-			 o->tb.dev, o->tb.engines, o->duration_ns / 1e9,
+			 o->tb.dev, o->tb.engines, o->timeslice_ns / 1e3,
+			 o->duration_ns / 1e9,
 			 inflight, o->job_min_ns / 1e6, o->job_max_ns / 1e6))
 		return -ENOMEM;
 	if (report_put_double(summary, "baseline_drift", drift))
@@ -397,6 +408,35 @@ static int build_report(struct overhead *o, struct report *r)
 		"the jobs retired over the same; bench cpu: this process, of one CPU;\n"
 		"system cpu: all CPUs busy (/proc/stat)",
 		drift);
+}
+
+/*
+ * --timeslice, which tb_close() puts back on a pdev of --dev; then the
+ * timeslice the run has, for the report.
+ */
+static int set_timeslice(struct overhead *o)
+{
+	struct zsv_dev_params p = {
+		.mask = ZSV_ATTR_BIT(ZSV_A_DEV_TIMESLICE_NS),
+		.timeslice_ns = o->timeslice_ns,
+	};
+	struct zsv_dev_info *info;
+	int err, ret;
+
+	if (o->timeslice_ns) {
+		err = zsv_dev_set(o->b->zh, o->tb.dev, &p);
+		if (err)
+			return bench_fail(o->b, err,
+					  "cannot set %s's timeslice to %" PRIu64
+					  " ns",
+					  o->tb.dev, o->timeslice_ns);
+	}
+	ret = tb_dev_get(&o->tb, &info);
+	if (ret)
+		return ret;
+	o->timeslice_ns = info->timeslice_ns;
+	zsv_dev_info_free(info);
+	return BENCH_EXIT_OK;
 }
 
 int overhead_main(struct bench *b, int argc, char **argv)
@@ -420,6 +460,8 @@ int overhead_main(struct bench *b, int argc, char **argv)
 		return ret;
 	/* The baseline's policy: the default one, whatever the pdev had. */
 	ret = tb_set_policy(&o.tb, ZSV_POLICY_WEIGHTED);
+	if (!ret)
+		ret = set_timeslice(&o);
 	for (i = 0; !ret && i < o.ncounts && !bench_stop; i++)
 		ret = measure_point(&o, o.counts[i]);
 	if (!ret && !bench_stop)

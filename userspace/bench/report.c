@@ -17,7 +17,7 @@
 /* Widest table and longest column key a subcommand may use. */
 #define REPORT_COLS_MAX 16
 #define REPORT_KEY_MAX 64
-#define REPORT_CELL_MAX 32
+#define REPORT_CELL_MAX 48
 
 struct report {
 	json_object *root;

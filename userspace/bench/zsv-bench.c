@@ -5,7 +5,8 @@
  *   zsv-bench [-j|-p] SUBCOMMAND [OPTIONS]
  *
  * Each subcommand is one entry of the table below and lives in its own
- * file (churn.c, share.c, overhead.c, latency.c, vfio.c, place.c); they
+ * file (churn.c, share.c, overhead.c, latency.c, vfio.c, place.c,
+ * compare.c); they
  * share the report layer (report.c), so every one prints a table for
  * people and the same numbers as JSON with -j.
  */
@@ -40,6 +41,8 @@ static const struct bench_cmd cmds[] = {
 	  "an mdev's ring vs its /dev/zsv node; mdev and netlink shares" },
 	{ "place", place_main, place_usage,
 	  "slice-new without a device among 1, 64, 1024 pdevs" },
+	{ "compare", compare_main, compare_usage,
+	  "headline figures of -j reports of two builds, side by side" },
 	{ .name = NULL },
 };
 
