@@ -141,9 +141,27 @@ void zsv_ctx_put(struct zsv_ctx *ctx)
 	kref_put(&ctx->ref, zsv_ctx_release);
 }
 
+/*
+ * A job that finishes in interrupt context on the CPU that is submitting
+ * it, while SUBMIT dispatches it (a short COMPUTE ends from an irq_work as
+ * soon as the scheduler lets interrupts in again), is retired by SUBMIT
+ * itself, so that no work item has to be scheduled between SUBMIT and the
+ * WAIT that follows. zsv_retire_here is set on this CPU, preemption off,
+ * across the dispatch; zsv_jobs_retire_later() run by an interrupt on it
+ * meanwhile leaves its jobs pending, sets zsv_retire_left and queues no
+ * work; SUBMIT retires what is pending once preemption is back on.
+ * Both are only ever written on their own CPU.
+ */
+static DEFINE_PER_CPU(bool, zsv_retire_here);
+static DEFINE_PER_CPU(bool, zsv_retire_left);
+
+static void zsv_jobs_retire_pending(void);
+
 /* Queue a prepared job; on failure the caller unpins and frees it. */
-static int zsv_job_queue(struct zsv_ctx *ctx, struct zsv_job *job, u64 *seqno)
+static int zsv_job_queue(struct zsv_ctx *ctx, struct zsv_job *job, u64 *seqno,
+			 bool retire_here)
 {
+	bool left = false;
 	int err;
 
 	job->ctx = ctx;
@@ -151,9 +169,20 @@ static int zsv_job_queue(struct zsv_ctx *ctx, struct zsv_job *job, u64 *seqno)
 	INIT_LIST_HEAD(&job->queue_link);
 	INIT_LIST_HEAD(&job->ctx_link);
 	kref_get(&ctx->ref);
+	if (retire_here) {
+		preempt_disable();
+		this_cpu_write(zsv_retire_here, true);
+	}
 	err = zsv_sched_submit(job, seqno);
+	if (retire_here) {
+		this_cpu_write(zsv_retire_here, false);
+		left = this_cpu_xchg(zsv_retire_left, false);
+		preempt_enable();
+	}
 	if (err)
 		zsv_ctx_put(ctx);
+	if (left)
+		zsv_jobs_retire_pending();
 	return err;
 }
 
@@ -183,8 +212,9 @@ int zsv_job_submit(struct zsv_ctx *ctx, const struct zsv_job_cmd *cmds,
 	job->exec.ncmds = count;
 	for (i = 0; i < count && !err; i++)
 		err = zsv_job_cmd_prepare(ctx, &cmds[i], &job->cmds[i]);
+	/* In-kernel clients may submit under their own locks: no retiring. */
 	if (!err)
-		err = zsv_job_queue(ctx, job, seqno);
+		err = zsv_job_queue(ctx, job, seqno, false);
 	if (err) {
 		zsv_job_unpin(job);
 		kfree(job);
@@ -231,7 +261,7 @@ long zsv_ioctl_submit(struct zsv_ctx *ctx, void __user *uarg,
 			goto err_free;
 	}
 
-	err = zsv_job_queue(ctx, job, &seqno);
+	err = zsv_job_queue(ctx, job, &seqno, true);
 	if (err)
 		goto err_free;
 	/* The job may have retired and been freed already. */
@@ -327,12 +357,14 @@ static DECLARE_WORK(zsv_retire_work, zsv_retire_fn);
  * For callers that hold zsv_lock or run in interrupt context (any
  * context will do). The jobs' waiters are woken at once: a waiter retires
  * what is pending itself (zsv_ioctl_wait()), which spares a round trip
- * the work item's scheduling.
+ * the work item's scheduling. No work item is queued when this interrupts
+ * a SUBMIT's dispatch on this CPU: that SUBMIT retires them.
  */
 void zsv_jobs_retire_later(struct list_head *jobs)
 {
 	struct zsv_job *job;
 	unsigned long flags;
+	bool here;
 
 	if (list_empty(jobs))
 		return;
@@ -344,8 +376,13 @@ void zsv_jobs_retire_later(struct list_head *jobs)
 	list_for_each_entry(job, jobs, queue_link)
 		wake_up_all(&job->ctx->wq);
 	list_splice_tail_init(jobs, &zsv_retire_jobs);
+	/* Interrupts are off: this CPU's SUBMIT cannot close its window. */
+	here = this_cpu_read(zsv_retire_here);
+	if (here)
+		this_cpu_write(zsv_retire_left, true);
 	spin_unlock_irqrestore(&zsv_retire_lock, flags);
-	queue_work(system_highpri_wq, &zsv_retire_work);
+	if (!here)
+		queue_work(system_highpri_wq, &zsv_retire_work);
 }
 
 /**

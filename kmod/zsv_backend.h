@@ -45,7 +45,9 @@ struct zsv_pdev_desc;
  * jobs are retired (BOs unpinned, waiters woken) outside interrupt
  * context: inline when it is called from process context, where it may
  * then sleep (so the caller must not be atomic there), from a work item
- * otherwise.
+ * otherwise, unless it interrupted a SUBMIT dispatching on the same CPU,
+ * which then retires them on its way out (a short job submitted that way
+ * is retired before SUBMIT returns, without a work item in between).
  *
  * The core calls @dev_new and @dev_del without zsv_lock and holding a
  * reference on the backend's module.
