@@ -41,3 +41,16 @@ cdi_check() {
 		die "build/cdi-check is missing: run tests/cdi/build (make tests does)"
 	"$ZSV_TOP/build/cdi-check" "$@"
 }
+
+# zsv-bench compare of the -j report $1 against itself, as make bench
+# BASE= reads reports: prints its table, or its error and returns 1.
+bench_compare_self() {
+	local report out status
+	report=$(mktemp)
+	printf '%s\n' "$1" >"$report"
+	out=$("$ZSV_TOP/userspace/bench/zsv-bench" compare -b "$report" -n "$report" 2>&1)
+	status=$?
+	rm -f "$report"
+	printf '%s\n' "$out"
+	return $status
+}

@@ -40,10 +40,7 @@ echo "$out"
 	die "fill pattern"
 # zsv-bench compare (make bench BASE=) reads the report: the same run on
 # both sides, so every ratio is 1.
-report=$(mktemp)
-echo "$out" >"$report"
-cmp=$("$bench" compare -b "$report" -n "$report") || die "compare failed: $cmp"
-rm -f "$report"
+cmp=$(bench_compare_self "$out") || die "compare failed: $cmp"
 echo "$cmp"
 for fig in 'info median' 'compute-1ns median' 'compute-1ns median vs info' 'fill-4k median vs info'; do
 	grep -Eq "^latency: $fig +[0-9.]+(us|x) +[0-9.]+(us|x) +1\.00x\$" <<<"$cmp" ||

@@ -45,10 +45,7 @@ bad=$(json "[name for name, ok in [
 [[ $bad == '[]' ]] || die "overhead -j: $bad"
 # zsv-bench compare (make bench BASE=) reads the report: rows of one count
 # averaged and named after the timeslice; the same run on both sides.
-report=$(mktemp)
-echo "$out" >"$report"
-cmp=$("$bench" compare -b "$report" -n "$report") || die "compare failed: $cmp"
-rm -f "$report"
+cmp=$(bench_compare_self "$out") || die "compare failed: $cmp"
 echo "$cmp"
 grep -Eq '^overhead 500 us: useful, 1 slice +[0-9.]+% +[0-9.]+% +1\.00x$' <<<"$cmp" &&
 	grep -Eq '^overhead 500 us: jobs/s, 2 slices +[0-9.]+ +[0-9.]+ +1\.00x$' <<<"$cmp" ||

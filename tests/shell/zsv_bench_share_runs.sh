@@ -75,10 +75,7 @@ bad=$(json "[name for name, ok in [
 [[ $bad == '[]' ]] || die "share -j t1v8,tcap: $bad: $out"
 # zsv-bench compare (make bench BASE=) reads the report: the capped case
 # has its overshoot, the other none.
-report=$(mktemp)
-echo "$out" >"$report"
-cmp=$("$bench" compare -b "$report" -n "$report") || die "compare failed: $cmp"
-rm -f "$report"
+cmp=$(bench_compare_self "$out") || die "compare failed: $cmp"
 echo "$cmp"
 grep -Eq '^share tcap: over the cap in a period \(pp\) +[0-9.]+ +[0-9.]+ ' <<<"$cmp" &&
 	grep -Eq '^share t1v8: worst error \(pp\) +[0-9.]+ +[0-9.]+ ' <<<"$cmp" &&

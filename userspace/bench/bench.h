@@ -259,6 +259,9 @@ int report_title(struct report *r, const char *fmt, ...)
 int report_line(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* @d as a column of @fmt shows it ("24.9%", "812.3us", ...). */
+void report_format_num(char *buf, size_t len, enum report_fmt fmt, double d);
+
 /* Print @r as @b asks; 0 or a negated errno. */
 int report_print(const struct report *r, const struct bench *b, FILE *f);
 

@@ -374,28 +374,6 @@ static double mean(const double *v, size_t n)
 	return n ? sum / n : 0;
 }
 
-/* One value as the table shows it: "95.8%", "21.2us", "10.50x", ... */
-static void fmt_value(char *buf, size_t len, enum report_fmt fmt, double v)
-{
-	switch (fmt) {
-	case REPORT_PCT:
-		snprintf(buf, len, "%.1f%%", v);
-		break;
-	case REPORT_NS:
-		snprintf(buf, len, "%.1fus", v / 1e3);
-		break;
-	case REPORT_RATIO:
-		snprintf(buf, len, "%.2fx", v);
-		break;
-	case REPORT_PP:
-		snprintf(buf, len, "%.2f", v);
-		break;
-	default:
-		snprintf(buf, len, "%.1f", v);
-		break;
-	}
-}
-
 /* The values of one side, "95.8% 95.7%", or "-" when it has none. */
 static void fmt_values(char *buf, size_t len, const struct figure *f,
 		       enum side s)
@@ -410,7 +388,7 @@ static void fmt_values(char *buf, size_t len, const struct figure *f,
 	for (i = 0; i < f->n[s] && used + 1 < len; i++) {
 		char one[32];
 
-		fmt_value(one, sizeof(one), f->fmt, f->val[s][i]);
+		report_format_num(one, sizeof(one), f->fmt, f->val[s][i]);
 		used += snprintf(buf + used, len - used, "%s%s", i ? " " : "",
 				 one);
 	}

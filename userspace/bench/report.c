@@ -217,28 +217,17 @@ static json_object *row_lookup(json_object *row, const char *key)
 	return o;
 }
 
-static void format_cell(char *buf, size_t len, json_object *val,
-			enum report_fmt fmt)
+void report_format_num(char *buf, size_t len, enum report_fmt fmt, double d)
 {
-	uint64_t v;
-	double d;
+	uint64_t v = d > 0 ? (uint64_t)d : 0;
 
-	if (!val || json_object_is_type(val, json_type_null)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	v = json_object_get_uint64(val);
-	d = json_object_get_double(val);
 	switch (fmt) {
 	case REPORT_NS:
 		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "us", v / 1000,
 			 v % 1000 / 100);
 		break;
 	case REPORT_MS:
-		snprintf(buf, len, "%.1fms", v / 1e6);
-		break;
-	case REPORT_STR:
-		snprintf(buf, len, "%s", json_object_get_string(val));
+		snprintf(buf, len, "%.1fms", d / 1e6);
 		break;
 	case REPORT_PCT:
 		snprintf(buf, len, "%.1f%%", d);
@@ -253,10 +242,25 @@ static void format_cell(char *buf, size_t len, json_object *val,
 		snprintf(buf, len, "%.1f", d);
 		break;
 	case REPORT_UINT:
+	case REPORT_STR:
 	default:
 		snprintf(buf, len, "%" PRIu64, v);
 		break;
 	}
+}
+
+static void format_cell(char *buf, size_t len, json_object *val,
+			enum report_fmt fmt)
+{
+	if (!val || json_object_is_type(val, json_type_null))
+		snprintf(buf, len, "-");
+	else if (fmt == REPORT_STR)
+		snprintf(buf, len, "%s", json_object_get_string(val));
+	else if (fmt == REPORT_UINT)
+		/* As an integer: past 2^53 a double would round it. */
+		snprintf(buf, len, "%" PRIu64, json_object_get_uint64(val));
+	else
+		report_format_num(buf, len, fmt, json_object_get_double(val));
 }
 
 /* One cell of column @c; a word in the last column is not padded. */
