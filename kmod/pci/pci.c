@@ -641,6 +641,53 @@ static void zsv_pci_free_vectors(void *data)
 	pci_free_irq_vectors(data);
 }
 
+/*
+ * fail_probe: writing N makes the next probe fail at its Nth step, as if
+ * that step had failed (-ENOMEM; -ENODEV for the device's identity), so
+ * that tests can walk every way out of probe: the stock kernels that run
+ * the nested guest have no fault injection of their own. Taken (set back
+ * to 0) by the next probe, whether or not it gets that far.
+ */
+static atomic_t zsv_pci_fail_probe = ATOMIC_INIT(0);
+
+static int zsv_pci_debugfs_fail_probe_get(void *data, u64 *val)
+{
+	*val = atomic_read(&zsv_pci_fail_probe);
+	return 0;
+}
+
+static int zsv_pci_debugfs_fail_probe_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(&zsv_pci_fail_probe, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(zsv_pci_fail_probe_fops,
+			 zsv_pci_debugfs_fail_probe_get,
+			 zsv_pci_debugfs_fail_probe_set, "%llu\n");
+
+/**
+ * struct zsv_pci_steps - probe's steps, for fail_probe
+ * @dev: the device being probed
+ * @fail_at: the step to fail, 0 for none
+ * @step: the steps started so far
+ */
+struct zsv_pci_steps {
+	struct device *dev;
+	int fail_at;
+	int step;
+};
+
+/* Return @err if the step about to run is the one to fail, else 0. */
+static int zsv_pci_step(struct zsv_pci_steps *st, int err)
+{
+	if (++st->step != st->fail_at)
+		return 0;
+	dev_err(st->dev, "probe step %d fails: fail_probe\n", st->step);
+	return err;
+}
+
 /* Identity, version and limits; the device is reset and quiet after. */
 static int zsv_pci_check(struct pci_dev *pci, void __iomem *regs,
 			 u64 *mem_bytes, u32 *engines)
@@ -691,22 +738,29 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	u32 engines;
 	u64 mem;
 	int err, irq;
+	struct zsv_pci_steps st = {
+		.dev = dev,
+		.fail_at = atomic_xchg(&zsv_pci_fail_probe, 0),
+	};
 
-	err = pcim_enable_device(pci);
+	err = zsv_pci_step(&st, -ENOMEM) ?: pcim_enable_device(pci);
 	if (err)
 		return dev_err_probe(dev, err, "cannot enable the device\n");
-	err = pcim_iomap_regions(pci, BIT(0), ZSV_PCI_NAME);
+	err = zsv_pci_step(&st, -ENOMEM) ?:
+	      pcim_iomap_regions(pci, BIT(0), ZSV_PCI_NAME);
 	if (err)
 		return dev_err_probe(dev, err, "cannot map BAR0\n");
 	regs = pcim_iomap_table(pci)[0];
-	err = zsv_pci_check(pci, regs, &mem, &engines);
+	err = zsv_pci_step(&st, -ENODEV) ?:
+	      zsv_pci_check(pci, regs, &mem, &engines);
 	if (err)
 		return err;
 
 	/* Each engine needs its window in the partition and room in the ring. */
 	n = min_t(u64, min_t(u32, engines, ZSV_PCI_ENGINES_MAX),
 		  mem / ZSV_PCI_WINDOW);
-	zp = devm_kzalloc(dev, struct_size(zp, engine, n), GFP_KERNEL);
+	zp = zsv_pci_step(&st, -ENOMEM) ? NULL :
+	     devm_kzalloc(dev, struct_size(zp, engine, n), GFP_KERNEL);
 	if (!zp)
 		return -ENOMEM;
 	zp->nr_engines = n;
@@ -722,14 +776,17 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 		INIT_WORK(&zp->engine[i].work, zsv_pci_engine_work);
 	}
 
-	err = pci_request_region(pci, 2, ZSV_PCI_NAME);
+	err = zsv_pci_step(&st, -ENOMEM) ?:
+	      pci_request_region(pci, 2, ZSV_PCI_NAME);
 	if (err)
 		return dev_err_probe(dev, err, "cannot claim BAR2\n");
-	zp->win = pcim_iomap(pci, 2, n * ZSV_PCI_WINDOW);
+	zp->win = zsv_pci_step(&st, -ENOMEM) ? NULL :
+		  pcim_iomap(pci, 2, n * ZSV_PCI_WINDOW);
 	if (!zp->win)
 		return dev_err_probe(dev, -ENOMEM, "cannot map BAR2\n");
 
-	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	err = zsv_pci_step(&st, -ENOMEM) ?:
+	      dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (err)
 		return dev_err_probe(dev, err, "no 64-bit DMA\n");
 	pci_set_master(pci);
@@ -738,7 +795,8 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	writel(ZSV_CONTROL_RESET, regs + ZSV_REG_CONTROL);
 	writel(ZSV_IRQ_DONE | ZSV_IRQ_ERROR, regs + ZSV_REG_IRQ_MASK);
 
-	err = pci_alloc_irq_vectors(pci, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
+	err = zsv_pci_step(&st, -ENOMEM) ?:
+	      pci_alloc_irq_vectors(pci, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
 	if (err < 0)
 		return dev_err_probe(dev, err, "no MSI or INTx interrupt\n");
 	/* Devres frees the vectors after the IRQ, which is requested later. */
@@ -748,9 +806,9 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	irq = pci_irq_vector(pci, 0);
 	if (irq < 0)
 		return irq;
-	err = devm_request_threaded_irq(dev, irq, zsv_pci_irq,
-					zsv_pci_irq_thread,
-					IRQF_ONESHOT |
+	err = zsv_pci_step(&st, -ENOMEM) ?:
+	      devm_request_threaded_irq(dev, irq, zsv_pci_irq,
+					zsv_pci_irq_thread, IRQF_ONESHOT |
 					(pci->msi_enabled ? 0 : IRQF_SHARED),
 					ZSV_PCI_NAME, zp);
 	if (err)
@@ -762,7 +820,8 @@ static int zsv_pci_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	desc.engines = n;
 	desc.parent = dev;
 	desc.priv = zp;
-	zp->zpdev = zsv_pdev_register(&zsv_pci_backend, &desc);
+	zp->zpdev = zsv_pci_step(&st, -ENOMEM) ? ERR_PTR(-ENOMEM) :
+		    zsv_pdev_register(&zsv_pci_backend, &desc);
 	if (IS_ERR(zp->zpdev)) {
 		err = PTR_ERR(zp->zpdev);
 		goto err_mask;
@@ -870,6 +929,8 @@ static int __init zsv_pci_init(void)
 	if (err)
 		return err;
 	zsv_pci_debugfs = debugfs_create_dir(ZSV_PCI_NAME, NULL);
+	debugfs_create_file_unsafe("fail_probe", 0600, zsv_pci_debugfs, NULL,
+				   &zsv_pci_fail_probe_fops);
 	err = pci_register_driver(&zsv_pci_driver);
 	if (err) {
 		debugfs_remove_recursive(zsv_pci_debugfs);

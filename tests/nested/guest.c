@@ -14,9 +14,16 @@
  *                                 SECONDS (and succeed if one fails); print
  *                                 its errno, what a mapping of a BO reads
  *                                 then and what INFO answers
+ *   zsv-guest probe-faults DEVICE unbind the PCI device (0000:00:02.0) from
+ *                                 zsv_pci and bind it again with each of
+ *                                 probe's steps failing in turn (debugfs
+ *                                 zsv_pci/fail_probe) until a bind works;
+ *                                 print "ok" and the step count, or what a
+ *                                 failed probe left behind
  *
  * Exit status: 0 when the command did what it says, 1 otherwise.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -283,6 +290,133 @@ static int cmd_load(int fd, const char *arg)
 	return err ? 0 : 1;
 }
 
+/* Write @s to @path; return 0 or the errno of the write. */
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, s, strlen(s)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Whether @path can be read and holds @needle. */
+static int file_has(const char *path, const char *needle)
+{
+	static char buf[1 << 16];
+	ssize_t n = 0, r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	while (n < (ssize_t)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = 0;
+	return strstr(buf, needle) != NULL;
+}
+
+/* The pdevs of backend pci in sysfs. */
+static int pci_pdevs(void)
+{
+	DIR *d = opendir("/sys/class/zsv");
+	struct dirent *e;
+	char path[300];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/class/zsv/%s/backend",
+			 e->d_name);
+		n += file_has(path, "pci\n");
+	}
+	closedir(d);
+	return n;
+}
+
+/* Whether the kernel logged @needle since the last call; @kmsg nonblocking. */
+static int kmsg_has(int kmsg, const char *needle)
+{
+	char rec[2048];
+	ssize_t r;
+	int found = 0;
+
+	/* EPIPE: records were overwritten before they were read. */
+	while ((r = read(kmsg, rec, sizeof(rec) - 1)) > 0 ||
+	       (r < 0 && errno == EPIPE)) {
+		if (r <= 0)
+			continue;
+		rec[r] = 0;
+		found |= strstr(rec, needle) != NULL;
+	}
+	return found;
+}
+
+static int cmd_probe_faults(const char *device)
+{
+	const char *drv = "/sys/bus/pci/drivers/zsv_pci";
+	char path[256], want[64], left[1024] = "";
+	int kmsg, step, err = 0;
+	size_t l;
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg < 0 || lseek(kmsg, 0, SEEK_END) < 0) {
+		printf("cannot read /dev/kmsg: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/unbind", drv);
+	err = write_file(path, device);
+	if (err) {
+		printf("cannot unbind %s: %s\n", device, strerror(err));
+		return 1;
+	}
+	for (step = 1; step <= 40; step++) {
+		snprintf(want, sizeof(want), "%d", step);
+		err = write_file("/sys/kernel/debug/zsv_pci/fail_probe", want);
+		if (err) {
+			printf("cannot write fail_probe: %s\n", strerror(err));
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/bind", drv);
+		if (!write_file(path, device))
+			break;
+		l = strlen(left);
+		snprintf(want, sizeof(want), "probe step %d fails", step);
+		if (!kmsg_has(kmsg, want))
+			snprintf(left + l, sizeof(left) - l, " %d:no-message", step);
+		l = strlen(left);
+		if (pci_pdevs())
+			snprintf(left + l, sizeof(left) - l, " %d:pdev", step);
+		l = strlen(left);
+		if (file_has("/proc/interrupts", "zsv_pci"))
+			snprintf(left + l, sizeof(left) - l, " %d:irq", step);
+		l = strlen(left);
+		if (file_has("/proc/iomem", "zsv_pci"))
+			snprintf(left + l, sizeof(left) - l, " %d:iomem", step);
+		l = strlen(left);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable",
+			 device);
+		if (!file_has(path, "0\n"))
+			snprintf(left + l, sizeof(left) - l, " %d:enabled", step);
+	}
+	close(kmsg);
+	if (step > 40) {
+		printf("no bind worked in 40 tries:%s\n", left);
+		return 1;
+	}
+	if (left[0]) {
+		printf("failed probes left behind:%s\n", left);
+		return 1;
+	}
+	printf("ok %d steps\n", step - 1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -290,9 +424,12 @@ int main(int argc, char **argv)
 	/* Lines reach a redirected output even if the process is killed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3) {
-		fprintf(stderr, "usage: zsv-guest bo|data|share|load SLICE [ARG]\n");
+		fprintf(stderr, "usage: zsv-guest bo|data|share|load SLICE [ARG]\n"
+			"       zsv-guest probe-faults DEVICE\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "probe-faults") && argc == 3)
+		return cmd_probe_faults(argv[2]);
 	fd = slice_open(argv[2]);
 	if (fd < 0)
 		return 1;
