@@ -887,7 +887,11 @@ static void zsv_pci_remove(struct pci_dev *pci)
 	cancel_delayed_work_sync(&zp->watchdog);
 	bitmap_zero(ended, ZSV_PCI_ENGINES_MAX);
 	spin_lock(&zp->ring_lock);
-	if (zp->done != zp->tail)
+	/* Unplugged before the IRQ thread or the watchdog saw it vanish. */
+	if (!zp->lost && readl(zp->regs + ZSV_REG_ID) == ~0U)
+		dev_warn(&pci->dev, "the device has gone away: %u ring entries fail\n",
+			 zp->tail - zp->done);
+	else if (zp->done != zp->tail)
 		dev_warn(&pci->dev, "%u ring entries did not end: they fail\n",
 			 zp->tail - zp->done);
 	zsv_pci_take_all_locked(zp, ended, -ENODEV);

@@ -303,12 +303,13 @@ static int write_file(const char *path, const char *s)
 	return err;
 }
 
-/* Whether @path can be read and holds @needle. */
-static int file_has(const char *path, const char *needle)
+/* How many times @path holds @needle (0 if it cannot be read). */
+static int file_count(const char *path, const char *needle)
 {
 	static char buf[1 << 16];
 	ssize_t n = 0, r;
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY), count = 0;
+	const char *p = buf;
 
 	if (fd < 0)
 		return 0;
@@ -317,7 +318,11 @@ static int file_has(const char *path, const char *needle)
 		n += r;
 	close(fd);
 	buf[n] = 0;
-	return strstr(buf, needle) != NULL;
+	while ((p = strstr(p, needle))) {
+		count++;
+		p += strlen(needle);
+	}
+	return count;
 }
 
 /* The pdevs of backend pci in sysfs. */
@@ -333,7 +338,7 @@ static int pci_pdevs(void)
 	while ((e = readdir(d))) {
 		snprintf(path, sizeof(path), "/sys/class/zsv/%s/backend",
 			 e->d_name);
-		n += file_has(path, "pci\n");
+		n += file_count(path, "pci\n");
 	}
 	closedir(d);
 	return n;
@@ -357,10 +362,29 @@ static int kmsg_has(int kmsg, const char *needle)
 	return found;
 }
 
+/*
+ * What a failed probe must leave as it was before: the pdevs of backend
+ * pci, the IRQs and I/O memory named zsv_pci (other devices of zsv_pci
+ * keep theirs).
+ */
+struct probe_traces {
+	int pdevs;
+	int irqs;
+	int iomem;
+};
+
+static void probe_traces(struct probe_traces *t)
+{
+	t->pdevs = pci_pdevs();
+	t->irqs = file_count("/proc/interrupts", "zsv_pci");
+	t->iomem = file_count("/proc/iomem", "zsv_pci");
+}
+
 static int cmd_probe_faults(const char *device)
 {
 	const char *drv = "/sys/bus/pci/drivers/zsv_pci";
 	char path[256], want[64], left[1024] = "";
+	struct probe_traces before, now;
 	int kmsg, step, err = 0;
 	size_t l;
 
@@ -375,6 +399,7 @@ static int cmd_probe_faults(const char *device)
 		printf("cannot unbind %s: %s\n", device, strerror(err));
 		return 1;
 	}
+	probe_traces(&before);
 	for (step = 1; step <= 40; step++) {
 		snprintf(want, sizeof(want), "%d", step);
 		err = write_file("/sys/kernel/debug/zsv_pci/fail_probe", want);
@@ -389,19 +414,20 @@ static int cmd_probe_faults(const char *device)
 		snprintf(want, sizeof(want), "probe step %d fails", step);
 		if (!kmsg_has(kmsg, want))
 			snprintf(left + l, sizeof(left) - l, " %d:no-message", step);
+		probe_traces(&now);
 		l = strlen(left);
-		if (pci_pdevs())
+		if (now.pdevs != before.pdevs)
 			snprintf(left + l, sizeof(left) - l, " %d:pdev", step);
 		l = strlen(left);
-		if (file_has("/proc/interrupts", "zsv_pci"))
+		if (now.irqs != before.irqs)
 			snprintf(left + l, sizeof(left) - l, " %d:irq", step);
 		l = strlen(left);
-		if (file_has("/proc/iomem", "zsv_pci"))
+		if (now.iomem != before.iomem)
 			snprintf(left + l, sizeof(left) - l, " %d:iomem", step);
 		l = strlen(left);
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/enable",
 			 device);
-		if (!file_has(path, "0\n"))
+		if (file_count(path, "0\n") != 1)
 			snprintf(left + l, sizeof(left) - l, " %d:enabled", step);
 	}
 	close(kmsg);
