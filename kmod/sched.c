@@ -196,17 +196,28 @@ static void zsv_se_dequeue(struct zsv_sched *s, struct zsv_sched_entity *se)
 /*
  * Put @se in the tree if it has work and may run. Neither it nor its
  * tenant keeps credit for the time it was idle: each starts no lower
- * than the smallest virtual runtime of the tree it joins.
+ * than the smallest virtual runtime of the tree it joins. An entity with
+ * jobs on engines was not idle, only out of queued jobs because engines
+ * took them all (on a backend that queues, they hold two jobs each): it
+ * and its tenant may stay behind by what those jobs were charged in
+ * advance.
  */
 static void zsv_se_wake(struct zsv_sched *s, struct zsv_sched_entity *se)
 {
 	struct zsv_sched_tenant *st = se->st;
+	u64 lag = 0, tlag = 0;
 
 	if (se->on_rq || se->throttled || se->dead || !se->nr_queued)
 		return;
-	se->vruntime = max(se->vruntime, st->min_vruntime);
+	if (se->nr_running) {
+		lag = zsv_sched_vtime(se->reserved_ns, se->weight);
+		tlag = zsv_sched_vtime(se->reserved_ns, st->weight);
+	}
+	se->vruntime = max(se->vruntime,
+			   st->min_vruntime - min(lag, st->min_vruntime));
 	if (!st->on_rq)
-		st->vruntime = max(st->vruntime, s->min_vruntime);
+		st->vruntime = max(st->vruntime,
+				   s->min_vruntime - min(tlag, s->min_vruntime));
 	zsv_se_enqueue(s, se);
 }
 
@@ -251,7 +262,7 @@ static void zsv_sched_arm(struct zsv_sched *s)
 static void zsv_sched_charge(struct zsv_sched *s, struct zsv_engine *eng,
 			     u64 now)
 {
-	struct zsv_sched_entity *se = eng->job->se;
+	struct zsv_sched_entity *se = eng->cur.job->se;
 	u64 used = now - eng->charged_ns;
 
 	eng->charged_ns = now;
@@ -260,9 +271,13 @@ static void zsv_sched_charge(struct zsv_sched *s, struct zsv_engine *eng,
 	s->busy_ns += used;
 }
 
-/* An idle engine, preferring one that last ran @slice_id. */
-static struct zsv_engine *zsv_sched_idle_engine(struct zsv_sched *s,
-						u32 slice_id, u32 *index)
+/*
+ * An engine for a job of @slice_id, preferring one that last ran that
+ * slice: an idle one, or else (when @queue) a busy one with nothing queued.
+ */
+static struct zsv_engine *zsv_sched_free_engine(struct zsv_sched *s,
+						u32 slice_id, bool queue,
+						u32 *index)
 {
 	struct zsv_engine *idle = NULL;
 	u32 i;
@@ -270,7 +285,7 @@ static struct zsv_engine *zsv_sched_idle_engine(struct zsv_sched *s,
 	for (i = 0; i < s->nr_engines; i++) {
 		struct zsv_engine *eng = &s->engine[i];
 
-		if (eng->job)
+		if (queue ? eng->next.job : eng->cur.job)
 			continue;
 		if (eng->last_slice == slice_id + 1) {
 			*index = i;
@@ -284,21 +299,28 @@ static struct zsv_engine *zsv_sched_idle_engine(struct zsv_sched *s,
 	return idle;
 }
 
-/* Give every idle engine a job, as long as some slice may run one. */
+/*
+ * Give every idle engine a job, and on a backend that queues, every busy
+ * engine a job to run next, as long as some slice may run one.
+ */
 static void zsv_sched_dispatch(struct zsv_sched *s)
 {
 	struct zsv_pdev *pdev = zsv_sched_pdev(s);
+	const struct zsv_backend_ops *ops = pdev->backend->ops;
 	u64 now = 0;
 
 	lockdep_assert_held(&s->lock);
-	while (!s->stopped && s->busy_engines < s->nr_engines) {
+	while (!s->stopped && (s->busy_engines < s->nr_engines ||
+			       (ops->queue && s->queued_engines < s->nr_engines))) {
 		struct rb_node *leftmost = rb_first_cached(&s->runnable);
+		struct zsv_engine_slot *slot;
 		struct zsv_sched_tenant *st;
 		struct zsv_sched_entity *se;
 		struct zsv_engine *eng;
 		struct zsv_job *job;
 		u64 budget, limit;
 		u32 id, index;
+		bool queue;
 
 		if (!leftmost)
 			break;
@@ -321,7 +343,9 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 		}
 
 		id = zsv_se_slice(se)->id;
-		eng = zsv_sched_idle_engine(s, id, &index);
+		queue = s->busy_engines == s->nr_engines;
+		eng = zsv_sched_free_engine(s, id, queue, &index);
+		slot = queue ? &eng->next : &eng->cur;
 		job = list_first_entry(&se->queue, struct zsv_job, queue_link);
 		list_del_init(&job->queue_link);
 		se->nr_queued--;
@@ -333,10 +357,8 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 			se->ctx_switches++;
 			eng->last_slice = id + 1;
 		}
-		eng->job = job;
-		eng->dispatched_ns = now;
-		eng->charged_ns = now;
-		eng->budget_ns = budget;
+		slot->job = job;
+		slot->budget_ns = budget;
 
 		/*
 		 * The quantum is charged in advance at both levels, to the
@@ -344,39 +366,52 @@ static void zsv_sched_dispatch(struct zsv_sched *s)
 		 * corrected when the engine comes back.
 		 */
 		zsv_se_dequeue(s, se);
-		eng->vcharge = 0;
-		eng->tvcharge = 0;
-		eng->st = st;
+		slot->vcharge = 0;
+		slot->tvcharge = 0;
+		slot->st = st;
 		if (s->policy != ZSV_POLICY_BEST_EFFORT) {
 			s->min_vruntime = max(s->min_vruntime, st->vruntime);
 			st->min_vruntime = max(st->min_vruntime, se->vruntime);
-			eng->vcharge = zsv_sched_vtime(budget, se->weight);
-			se->vruntime += eng->vcharge;
-			eng->tvcharge = zsv_sched_vtime(budget, st->weight);
-			zsv_st_adjust(s, st, eng->tvcharge, 0);
+			slot->vcharge = zsv_sched_vtime(budget, se->weight);
+			se->vruntime += slot->vcharge;
+			slot->tvcharge = zsv_sched_vtime(budget, st->weight);
+			zsv_st_adjust(s, st, slot->tvcharge, 0);
 		}
 		if (se->nr_queued)
 			zsv_se_enqueue(s, se);
 
-		s->busy_engines++;
-		pdev->backend->ops->run(pdev, index, &job->exec, budget);
+		if (queue) {
+			s->queued_engines++;
+			ops->queue(pdev, index, &job->exec, budget);
+		} else {
+			eng->dispatched_ns = now;
+			eng->charged_ns = now;
+			s->busy_engines++;
+			ops->run(pdev, index, &job->exec, budget);
+		}
 	}
 }
 
 /**
- * zsv_engine_done() - a backend gives an engine back
+ * zsv_engine_done_at() - a backend's engine ended its job
  * @pdev: the pdev
  * @engine: the engine, which zsv_backend_ops.run() gave a job
+ * @end_ns: when the job ended (ktime_get_ns()); a time before the job's
+ *	last charge, or in the future, counts as that charge or now
  *
- * Charges the job's engine time to its slice, finishes the job if it is
- * done (or requeues it at the head of its slice's queue if not), and
- * gives the engine its next job at once, through the backend's run().
+ * Charges the job's engine time up to @end_ns to its slice, finishes the
+ * job if it is done (or requeues it at the head of its slice's queue if
+ * not), and gives the engine its next job at once: the one queued behind
+ * it, which the backend started at @end_ns and which is charged from
+ * then, or a new one through the backend's run(); and, on a backend that
+ * queues, the job to queue behind that one.
  * Any context: hard IRQ (a device's completion interrupt, an hrtimer),
  * softirq, or process context. A finished job is retired (its BOs
  * unpinned, its waiters woken) right here in process context, which may
  * then sleep, and from a work item otherwise.
  */
-void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
+void zsv_engine_done_at(struct zsv_pdev *pdev, unsigned int engine,
+			u64 end_ns)
 {
 	unsigned long flags;
 	struct zsv_sched *s = &pdev->sched;
@@ -390,34 +425,41 @@ void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 		return;
 	spin_lock_irqsave(&s->lock, flags);
 	eng = &s->engine[engine];
-	job = eng->job;
+	job = eng->cur.job;
 	if (WARN_ON_ONCE(!job)) {
 		spin_unlock_irqrestore(&s->lock, flags);
 		return;
 	}
 	se = job->se;
-	now = ktime_get_ns();
+	now = clamp(end_ns, eng->charged_ns, ktime_get_ns());
 	zsv_sched_charge(s, eng, now);
-	se->reserved_ns -= eng->budget_ns;
+	se->reserved_ns -= eng->cur.budget_ns;
 	se->nr_running--;
-	if (eng->vcharge) {
+	if (eng->cur.vcharge) {
 		u64 used = now - eng->dispatched_ns;
 		bool queued = se->on_rq;
 
 		zsv_se_dequeue(s, se);
 		se->vruntime += zsv_sched_vtime(used, se->weight) -
-				eng->vcharge;
+				eng->cur.vcharge;
 		if (queued)
 			zsv_se_enqueue(s, se);
 		/* Unless the slice changed tenant since, or the tenant went. */
-		if (eng->st == se->st)
+		if (eng->cur.st == se->st)
 			zsv_st_adjust(s, se->st,
 				      zsv_sched_vtime(used, se->st->weight),
-				      eng->tvcharge);
+				      eng->cur.tvcharge);
 	}
-	eng->st = NULL;
-	eng->job = NULL;
-	s->busy_engines--;
+	eng->cur = eng->next;
+	eng->next = (struct zsv_engine_slot){};
+	if (eng->cur.job) {
+		/* The backend went straight on with the queued job. */
+		eng->dispatched_ns = now;
+		eng->charged_ns = now;
+		s->queued_engines--;
+	} else {
+		s->busy_engines--;
+	}
 
 	if (job->exec.cmd >= job->exec.ncmds || job->exec.error ||
 	    READ_ONCE(job->exec.cancel) || se->dead) {
@@ -444,6 +486,19 @@ void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
 		zsv_jobs_retire(&retire);
 	else
 		zsv_jobs_retire_later(&retire);
+}
+EXPORT_SYMBOL_GPL(zsv_engine_done_at);
+
+/**
+ * zsv_engine_done() - a backend gives an engine back
+ * @pdev: the pdev
+ * @engine: the engine, which zsv_backend_ops.run() gave a job
+ *
+ * zsv_engine_done_at() for a job that ended now.
+ */
+void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine)
+{
+	zsv_engine_done_at(pdev, engine, ktime_get_ns());
 }
 EXPORT_SYMBOL_GPL(zsv_engine_done);
 
@@ -682,7 +737,7 @@ static void zsv_sched_tick(struct work_struct *work)
 	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
 	for (i = 0; i < s->nr_engines; i++)
-		if (s->engine[i].job)
+		if (s->engine[i].cur.job)
 			zsv_sched_charge(s, &s->engine[i], now);
 	zsv_sched_shares(s, now - s->period_start_ns);
 	list_for_each_entry(se, &s->entities, link) {
@@ -872,9 +927,12 @@ void zsv_sched_tenant_put_locked(struct zsv_pdev *pdev,
 	spin_lock_irqsave(&s->lock, flags);
 	WARN_ON(st->on_rq);
 	list_del(&st->link);
-	for (i = 0; i < s->nr_engines; i++)
-		if (s->engine[i].st == st)
-			s->engine[i].st = NULL;
+	for (i = 0; i < s->nr_engines; i++) {
+		if (s->engine[i].cur.st == st)
+			s->engine[i].cur.st = NULL;
+		if (s->engine[i].next.st == st)
+			s->engine[i].next.st = NULL;
+	}
 	spin_unlock_irqrestore(&s->lock, flags);
 	kfree(st);
 }
@@ -1046,7 +1104,10 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 	list_splice_init(&se->queue, &cancelled);
 	se->nr_queued = 0;
 	for (i = 0; i < s->nr_engines; i++) {
-		job = s->engine[i].job;
+		job = s->engine[i].cur.job;
+		if (job && job->se == se)
+			WRITE_ONCE(job->exec.cancel, true);
+		job = s->engine[i].next.job;
 		if (job && job->se == se)
 			WRITE_ONCE(job->exec.cancel, true);
 	}
@@ -1073,7 +1134,7 @@ void zsv_sched_slice_stats(struct zsv_slice *slice,
 	for (i = 0; i < s->nr_engines; i++) {
 		struct zsv_engine *eng = &s->engine[i];
 
-		if (eng->job && eng->job->se == se)
+		if (eng->cur.job && eng->cur.job->se == se)
 			st->busy_ns += now - eng->charged_ns;
 	}
 	st->jobs_submitted = se->jobs_submitted;
@@ -1100,7 +1161,7 @@ void zsv_sched_pdev_stats(struct zsv_pdev *pdev, u64 *busy_ns,
 	now = ktime_get_ns();
 	*busy_ns = s->busy_ns;
 	for (i = 0; i < s->nr_engines; i++)
-		if (s->engine[i].job)
+		if (s->engine[i].cur.job)
 			*busy_ns += now - s->engine[i].charged_ns;
 	*jobs_completed = s->jobs_completed;
 	spin_unlock_irqrestore(&s->lock, flags);

@@ -72,25 +72,37 @@ struct poll_table_struct;
 extern struct mutex zsv_lock;
 
 /**
- * struct zsv_engine - the scheduler's view of one engine of a pdev
- * @job: the job it runs, or NULL when idle
- * @dispatched_ns: when @job was given to it
- * @charged_ns: up to when @job's time has been charged to its slice
+ * struct zsv_engine_slot - a job given to an engine, with its quantum
+ * @job: the job, or NULL
  * @budget_ns: how long @job may run this time
  * @vcharge: virtual time charged to the slice in advance, at dispatch
  * @tvcharge: virtual time charged to @st in advance, at dispatch
  * @st: the tenant @tvcharge was charged to; compared, never followed
  *	(cleared when that tenant is freed)
- * @last_slice: id + 1 of the slice it last ran, 0 for none
  */
-struct zsv_engine {
+struct zsv_engine_slot {
 	struct zsv_job *job;
-	u64 dispatched_ns;
-	u64 charged_ns;
 	u64 budget_ns;
 	u64 vcharge;
 	u64 tvcharge;
 	const struct zsv_sched_tenant *st;
+};
+
+/**
+ * struct zsv_engine - the scheduler's view of one engine of a pdev
+ * @cur: the job it runs; @cur.job is NULL when idle
+ * @next: the job queued behind @cur, which the engine starts as soon as
+ *	@cur's ends (backends with a queue() operation only); @next.job is
+ *	NULL when none, always when @cur.job is
+ * @dispatched_ns: when @cur's job started
+ * @charged_ns: up to when @cur's job's time has been charged to its slice
+ * @last_slice: id + 1 of the slice it last ran or queued, 0 for none
+ */
+struct zsv_engine {
+	struct zsv_engine_slot cur;
+	struct zsv_engine_slot next;
+	u64 dispatched_ns;
+	u64 charged_ns;
 	u32 last_slice;
 };
 
@@ -155,6 +167,7 @@ struct zsv_sched_tenant {
  * @period_ns: copied from the pdev
  * @nr_engines: of @engine
  * @busy_engines: engines running a job
+ * @queued_engines: engines with a job queued behind the one they run
  * @stopped: the pdev is going away; no job starts any more
  * @timer_armed: @period_timer will fire
  * @period_start_ns: when the current period began
@@ -183,6 +196,7 @@ struct zsv_sched {
 	u64 period_ns;
 	u32 nr_engines;
 	u32 busy_engines;
+	u32 queued_engines;
 	bool stopped;
 	bool timer_armed;
 	u64 period_start_ns;

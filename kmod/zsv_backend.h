@@ -36,11 +36,24 @@ struct zsv_pdev_desc;
  *	the device and ring its doorbell; the sim backend starts a timer or
  *	queues a work item). It must not call zsv_engine_done() itself. The
  *	engine is the core's from the call until zsv_engine_done(); the core
- *	never gives a busy engine a second job.
+ *	gives a busy engine a second job only through @queue.
+ * @queue: queue @exec on engine @engine of @pdev, which runs a job, to run
+ *	for at most @budget_ns as soon as that job ends, with no gap between
+ *	them (as a device's ring holds its next job), and report the switch
+ *	with zsv_engine_done_at(pdev, engine, when the first job ended). From
+ *	that call the queued job is the one the engine runs, and the core may
+ *	queue another behind it; at most one is queued per engine. If the
+ *	engine's job has ended but the backend has not reported it yet, it
+ *	starts @exec at once. Optional: without it, an engine gets its next
+ *	job only when it is handed back, which leaves it idle for as long as
+ *	the hand-back takes. Same context rules as @run.
  *
- * zsv_engine_done() gives an engine back. It may be called from any
+ * zsv_engine_done() gives an engine back, or with zsv_engine_done_at(),
+ * says when its job ended (the job is charged up to then, and the queued
+ * job from then). They may be called from any
  * context: hard IRQ (a completion interrupt, an hrtimer), softirq or
- * process context, without the backend holding any lock that run() takes.
+ * process context, without the backend holding any lock that run() or
+ * queue() takes.
  * It dispatches the engine's next job at once, through @run; finished
  * jobs are retired (BOs unpinned, waiters woken) outside interrupt
  * context: inline when it is called from process context, where it may
@@ -57,6 +70,8 @@ struct zsv_backend_ops {
 	int (*dev_del)(struct zsv_pdev *pdev);
 	void (*run)(struct zsv_pdev *pdev, unsigned int engine,
 		    struct zsv_job_exec *exec, u64 budget_ns);
+	void (*queue)(struct zsv_pdev *pdev, unsigned int engine,
+		      struct zsv_job_exec *exec, u64 budget_ns);
 };
 
 /**
@@ -152,6 +167,8 @@ void *zsv_pdev_priv(const struct zsv_pdev *pdev);
 u32 zsv_pdev_id(const struct zsv_pdev *pdev);
 const char *zsv_pdev_name(const struct zsv_pdev *pdev);
 void zsv_engine_done(struct zsv_pdev *pdev, unsigned int engine);
+void zsv_engine_done_at(struct zsv_pdev *pdev, unsigned int engine,
+			u64 end_ns);
 struct page *zsv_bo_page(struct zsv_bo *bo, pgoff_t index);
 struct page *zsv_bo_peek_page(struct zsv_bo *bo, pgoff_t index);
 

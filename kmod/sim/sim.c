@@ -30,6 +30,12 @@
  * done, as the engine was held), and hands the engine back with
  * zsv_engine_done(): from the timer (hard IRQ) when the job ends on a
  * COMPUTE, from the work item otherwise.
+ *
+ * Each engine also holds the job the core queues behind the one it runs,
+ * as a device's ring would, and starts it where the first one ended: a
+ * job whose last COMPUTE ends with its timer goes on at the time that
+ * COMPUTE was done, however late the timer fired, and the core charges
+ * the two jobs on either side of that time (zsv_engine_done_at()).
  */
 #include <linux/crc32.h>
 #include <linux/ctype.h>
@@ -75,6 +81,12 @@ MODULE_PARM_DESC(engines, "Engines of each sim pdev (1-64, default 4)");
  * @work: runs the job
  * @timer: ends a COMPUTE stretch
  * @soon: ends a COMPUTE stretch shorter than ZSV_SIM_SHORT_NS
+ * @lock: covers @next, @next_budget_ns and @idle, which queue() sets
+ *	while the job before runs
+ * @next: the job queued behind @exec, or NULL
+ * @next_budget_ns: @next's budget
+ * @idle: @exec has ended and no job was queued: queue() starts its job
+ *	at once
  *
  * The fields belong to whichever of run(), the work item and the timer
  * runs the job at the time: exactly one does, since each hands over to
@@ -93,6 +105,10 @@ struct zsv_sim_engine {
 	struct work_struct work;
 	struct hrtimer timer;
 	struct irq_work soon;
+	spinlock_t lock; /* @next, @next_budget_ns, @idle */
+	struct zsv_job_exec *next;
+	u64 next_budget_ns;
+	bool idle;
 };
 
 /*
@@ -128,11 +144,16 @@ static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc);
 static int zsv_sim_dev_del(struct zsv_pdev *pdev);
 static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
 			struct zsv_job_exec *exec, u64 budget_ns);
+static void zsv_sim_queue(struct zsv_pdev *pdev, unsigned int engine,
+			  struct zsv_job_exec *exec, u64 budget_ns);
+static void zsv_sim_start(struct zsv_sim_engine *e, struct zsv_job_exec *exec,
+			  u64 budget_ns, u64 start_ns);
 
 static const struct zsv_backend_ops zsv_sim_ops = {
 	.dev_new = zsv_sim_dev_new,
 	.dev_del = zsv_sim_dev_del,
 	.run = zsv_sim_run,
+	.queue = zsv_sim_queue,
 };
 
 static struct zsv_backend zsv_sim_backend = {
@@ -283,14 +304,41 @@ static bool zsv_sim_compute(struct zsv_sim_engine *e)
 	return true;
 }
 
-/* Start what stands for @e's COMPUTE stretch of e->compute_ns. */
+/*
+ * Start what stands for @e's COMPUTE stretch of e->compute_ns from
+ * e->started_ns (which may be a little in the past).
+ */
 static void zsv_sim_compute_start(struct zsv_sim_engine *e)
 {
 	if (e->compute_ns < ZSV_SIM_SHORT_NS)
 		irq_work_queue(&e->soon);
 	else
-		hrtimer_start(&e->timer, ns_to_ktime(e->compute_ns),
-			      HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&e->timer,
+			      ns_to_ktime(e->started_ns + e->compute_ns),
+			      HRTIMER_MODE_ABS_HARD);
+}
+
+/*
+ * @e's job ended at @end_ns: go on with the job queued behind it, from
+ * then, or note that the engine is idle; then tell the core, which may
+ * queue another job meanwhile (zsv_sim_queue() keeps it for later, as
+ * @e->idle is false while a job runs).
+ */
+static void zsv_sim_switch(struct zsv_sim_engine *e, u64 end_ns)
+{
+	struct zsv_job_exec *next;
+	unsigned long flags;
+	u64 budget;
+
+	spin_lock_irqsave(&e->lock, flags);
+	next = e->next;
+	budget = e->next_budget_ns;
+	e->next = NULL;
+	e->idle = !next;
+	spin_unlock_irqrestore(&e->lock, flags);
+	zsv_engine_done_at(e->pdev, e->index, end_ns);
+	if (next)
+		zsv_sim_start(e, next, budget, end_ns);
 }
 
 static void zsv_sim_engine_work(struct work_struct *work)
@@ -338,7 +386,7 @@ static void zsv_sim_engine_work(struct work_struct *work)
 		cond_resched();
 	}
 	/* The engine may get its next job, and this work item be requeued. */
-	zsv_engine_done(e->pdev, e->index);
+	zsv_sim_switch(e, ktime_get_ns());
 }
 
 /*
@@ -349,24 +397,32 @@ static void zsv_sim_engine_work(struct work_struct *work)
 static bool zsv_sim_compute_end(struct zsv_sim_engine *e)
 {
 	struct zsv_job_exec *exec = e->exec;
+	u64 need = exec->cmds[exec->cmd].arg - exec->done;
+	u64 now = ktime_get_ns(), end = now;
 
 	/*
 	 * The engine computed for as long as it was held: a timer that
 	 * fired late counts, as a device would have gone on with the kernel
 	 * until it was preempted.
 	 */
-	exec->done += max(e->compute_ns, ktime_get_ns() - e->started_ns);
+	exec->done += max(e->compute_ns, now - e->started_ns);
 	e->compute_ns = 0;
 	if (exec->done >= exec->cmds[exec->cmd].arg) {
 		exec->cmd++;
 		exec->done = 0;
+		/*
+		 * A job whose last command this was ended when the COMPUTE
+		 * was done; the engine went on with the next job from then.
+		 */
+		if (exec->cmd >= exec->ncmds)
+			end = e->started_ns + need;
 	}
 	if (zsv_sim_compute(e))
 		return true;
 	if (zsv_sim_more(e, ktime_get_ns()))
 		queue_work(zsv_sim_wq, &e->work);
 	else
-		zsv_engine_done(e->pdev, e->index);
+		zsv_sim_switch(e, end);
 	return false;
 }
 
@@ -394,6 +450,27 @@ static void zsv_sim_engine_soon(struct irq_work *work)
 		zsv_sim_compute_start(e);
 }
 
+/* Run @exec on @e from @start_ns (now, or when the job before ended). */
+static void zsv_sim_start(struct zsv_sim_engine *e, struct zsv_job_exec *exec,
+			  u64 budget_ns, u64 start_ns)
+{
+	const struct zsv_cmd *cmd = NULL;
+
+	e->exec = exec;
+	e->deadline_ns = start_ns + budget_ns;
+	e->compute_ns = 0;
+	if (exec->cmd < exec->ncmds && !exec->error && !READ_ONCE(exec->cancel))
+		cmd = &exec->cmds[exec->cmd];
+	/* Even if @start_ns is a quantum ago: the timer then fires at once. */
+	if (cmd && cmd->op == ZSV_OP_COMPUTE) {
+		e->compute_ns = min(cmd->arg - exec->done, budget_ns);
+		e->started_ns = start_ns;
+		zsv_sim_compute_start(e);
+	} else {
+		queue_work(zsv_sim_wq, &e->work);
+	}
+}
+
 /*
  * Called under the core's scheduler lock, in any context: only start the
  * work. A COMPUTE starts its timer here, without a work item's delay.
@@ -405,13 +482,34 @@ static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
 	struct zsv_sim_engine *e = &sim->engine[engine];
 
 	e->pdev = pdev;
-	e->exec = exec;
-	e->deadline_ns = ktime_get_ns() + budget_ns;
-	e->compute_ns = 0;
-	if (zsv_sim_compute(e))
-		zsv_sim_compute_start(e);
-	else
-		queue_work(zsv_sim_wq, &e->work);
+	spin_lock(&e->lock);
+	e->idle = false;
+	spin_unlock(&e->lock);
+	zsv_sim_start(e, exec, budget_ns, ktime_get_ns());
+}
+
+/*
+ * As run(), for the job to run after the engine's current one: kept until
+ * that one ends, or started at once if it has.
+ */
+static void zsv_sim_queue(struct zsv_pdev *pdev, unsigned int engine,
+			  struct zsv_job_exec *exec, u64 budget_ns)
+{
+	struct zsv_sim_dev *sim = zsv_pdev_priv(pdev);
+	struct zsv_sim_engine *e = &sim->engine[engine];
+	bool idle;
+
+	spin_lock(&e->lock);
+	idle = e->idle;
+	if (idle) {
+		e->idle = false;
+	} else {
+		e->next = exec;
+		e->next_budget_ns = budget_ns;
+	}
+	spin_unlock(&e->lock);
+	if (idle)
+		zsv_sim_start(e, exec, budget_ns, ktime_get_ns());
 }
 
 /* Return: the new pdev's id, read before anyone can remove it, or -errno. */
@@ -434,6 +532,7 @@ static int zsv_sim_dev_new(const struct zsv_pdev_desc *desc)
 
 		e->index = i;
 		INIT_WORK(&e->work, zsv_sim_engine_work);
+		spin_lock_init(&e->lock);
 		hrtimer_init(&e->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		e->timer.function = zsv_sim_engine_timer;
 		e->soon = IRQ_WORK_INIT_HARD(zsv_sim_engine_soon);
