@@ -24,8 +24,8 @@ out=$("$bench" overhead --prefix $prefix --counts 3 --duration 500ms --warmup 20
 echo "$out"
 grep -Eq '^slices +in flight +util +useful +jobs/s +util vs 1 +jobs/s vs 1 +bench cpu +system cpu +setup$' \
 	<<<"$out" || die "no table header"
-grep -Eq '^ +3 +24 +[0-9.]+% ' <<<"$out" || die "no row for 3 slices"
-[[ $(grep -Ec '^ +1 +8 +[0-9.]+% ' <<<"$out") == 2 ]] || die "the baseline did not run twice"
+grep -Eq '^ +3 +36 +[0-9.]+% ' <<<"$out" || die "no row for 3 slices"
+[[ $(grep -Ec '^ +1 +12 +[0-9.]+% ' <<<"$out") == 2 ]] || die "the baseline did not run twice"
 
 out=$("$bench" -j overhead --prefix $prefix -c 2 -t 500ms -w 200ms --inflight 3 --timeslice 500us) ||
 	die "overhead -j failed: $out"

@@ -7,9 +7,10 @@
  * rearms the poll), and as many jobs are submitted as retired.
  *
  * Jobs retire in order, so a finished job behind a longer one still
- * counts as in flight: keep more jobs in flight than the pdev has
- * engines (the callers' default is twice as many), or a single slice
- * leaves engines idle.  The cost to the (virtual) CPU is two ioctls per
+ * counts as in flight: keep more jobs in flight than the pdev's engines
+ * hold (on a backend that queues, a running and a queued job each; the
+ * callers' default is three times the engines), or a single slice leaves
+ * engines idle.  The cost to the (virtual) CPU is two ioctls per
  * retired job and an epoll_wait per batch, whatever the slice count.
  */
 #include <errno.h>

@@ -91,7 +91,7 @@ void overhead_usage(FILE *f)
 	      "  -T, --timeslice DUR     the pdev's timeslice for the run (default:\n"
 	      "                          what it has; a new pdev, the kernel's)\n"
 	      "      --inflight N        jobs kept in flight per slice\n"
-	      "                          (default twice the engines)\n"
+	      "                          (default three times the engines)\n"
 	      "      --prefix NAME       names of our slices: NAME-I\n"
 	      "                          (default " OVERHEAD_DEFAULT_PREFIX
 	      ")\n"
@@ -245,7 +245,7 @@ static void cpu_mark(struct cpu_mark *m)
 static int measure_point(struct overhead *o, uint32_t count)
 {
 	struct overhead_point *pt = &o->points[o->npoints];
-	uint32_t inflight = o->inflight ? o->inflight : 2 * o->tb.engines;
+	uint32_t inflight = o->inflight ? o->inflight : 3 * o->tb.engines;
 	struct zsv_dev_info *before = NULL, *after = NULL;
 	struct cpu_mark c0, c1;
 	struct load load;
@@ -330,7 +330,7 @@ static int build_report(struct overhead *o, struct report *r)
 	const struct overhead_point *first = &o->points[0];
 	const struct overhead_point *again = &o->points[o->npoints - 1];
 	json_object *params = report_params(r), *summary = report_summary(r);
-	uint32_t inflight = o->inflight ? o->inflight : 2 * o->tb.engines;
+	uint32_t inflight = o->inflight ? o->inflight : 3 * o->tb.engines;
 	double worst_util = 1e9, worst_tput = 1e9, base_util, base_tput;
 	double drift;
 	size_t i;

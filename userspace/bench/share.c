@@ -215,7 +215,7 @@ void share_usage(FILE *f)
 	      "      --job-max DUR       longest job (default " SHARE_DEFAULT_JOB_MAX
 	      ")\n"
 	      "      --inflight N        jobs kept in flight per busy slice\n"
-	      "                          (default twice the engines)\n"
+	      "                          (default three times the engines)\n"
 	      "      --tolerance PP      how close a share must come to count as\n"
 	      "                          settled, percentage points (default 2)\n"
 	      "      --prefix NAME       names of our slices: NAME-I\n"
@@ -497,7 +497,7 @@ static int sample_until(struct share *sh, struct share_run *run,
 static int run_case(struct share *sh, struct share_run *run)
 {
 	const struct share_case *sc = run->sc;
-	uint32_t inflight = sh->inflight ? sh->inflight : 2 * sh->tb.engines;
+	uint32_t inflight = sh->inflight ? sh->inflight : 3 * sh->tb.engines;
 	uint64_t start, end;
 	size_t i;
 	int ret;
@@ -1065,7 +1065,7 @@ static int report_head(struct share *sh)
 	    report_put_u64(params, "job_min_ns", sh->job_min_ns) ||
 	    report_put_u64(params, "job_max_ns", sh->job_max_ns) ||
 	    report_put_u64(params, "inflight",
-			   sh->inflight ? sh->inflight : 2 * sh->tb.engines) ||
+			   sh->inflight ? sh->inflight : 3 * sh->tb.engines) ||
 	    report_put_double(params, "tolerance_pp", sh->tolerance_pp))
 		return -ENOMEM;
 	return report_title(
