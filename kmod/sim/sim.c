@@ -490,7 +490,11 @@ static void zsv_sim_run(struct zsv_pdev *pdev, unsigned int engine,
 
 /*
  * As run(), for the job to run after the engine's current one: kept until
- * that one ends, or started at once if it has.
+ * that one ends, or started at once if it has. In that last case the core
+ * charges it from when the job before ended, a little before it started;
+ * and should it end before the core has heard of the job before, the two
+ * hand-backs are taken in the other order, so that each job is finished
+ * right but the time between the two ends goes to the first.
  */
 static void zsv_sim_queue(struct zsv_pdev *pdev, unsigned int engine,
 			  struct zsv_job_exec *exec, u64 budget_ns)
