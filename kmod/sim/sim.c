@@ -287,20 +287,20 @@ static bool zsv_sim_more(struct zsv_sim_engine *e, u64 now)
 }
 
 /*
- * If @e's job goes on with a COMPUTE now, set the stretch its timer
- * stands for and return true: the caller starts the timer.
+ * If @e's job goes on with a COMPUTE from @from (now, or when the job
+ * before ended), set the stretch its timer stands for and return true:
+ * the caller starts the timer.
  */
-static bool zsv_sim_compute(struct zsv_sim_engine *e)
+static bool zsv_sim_compute(struct zsv_sim_engine *e, u64 from)
 {
 	struct zsv_job_exec *exec = e->exec;
-	u64 now = ktime_get_ns();
 
-	if (!zsv_sim_more(e, now) ||
+	if (!zsv_sim_more(e, from) ||
 	    exec->cmds[exec->cmd].op != ZSV_OP_COMPUTE)
 		return false;
 	e->compute_ns = min(exec->cmds[exec->cmd].arg - exec->done,
-			    e->deadline_ns - now);
-	e->started_ns = now;
+			    e->deadline_ns - from);
+	e->started_ns = from;
 	return true;
 }
 
@@ -357,7 +357,7 @@ static void zsv_sim_engine_work(struct work_struct *work)
 			break;
 		switch (cmd->op) {
 		case ZSV_OP_COMPUTE:
-			if (!zsv_sim_compute(e))
+			if (!zsv_sim_compute(e, ktime_get_ns()))
 				continue;
 			zsv_sim_compute_start(e);
 			return;
@@ -417,7 +417,7 @@ static bool zsv_sim_compute_end(struct zsv_sim_engine *e)
 		if (exec->cmd >= exec->ncmds)
 			end = e->started_ns + need;
 	}
-	if (zsv_sim_compute(e))
+	if (zsv_sim_compute(e, ktime_get_ns()))
 		return true;
 	if (zsv_sim_more(e, ktime_get_ns()))
 		queue_work(zsv_sim_wq, &e->work);
@@ -454,21 +454,14 @@ static void zsv_sim_engine_soon(struct irq_work *work)
 static void zsv_sim_start(struct zsv_sim_engine *e, struct zsv_job_exec *exec,
 			  u64 budget_ns, u64 start_ns)
 {
-	const struct zsv_cmd *cmd = NULL;
-
 	e->exec = exec;
 	e->deadline_ns = start_ns + budget_ns;
 	e->compute_ns = 0;
-	if (exec->cmd < exec->ncmds && !exec->error && !READ_ONCE(exec->cancel))
-		cmd = &exec->cmds[exec->cmd];
 	/* Even if @start_ns is a quantum ago: the timer then fires at once. */
-	if (cmd && cmd->op == ZSV_OP_COMPUTE) {
-		e->compute_ns = min(cmd->arg - exec->done, budget_ns);
-		e->started_ns = start_ns;
+	if (zsv_sim_compute(e, start_ns))
 		zsv_sim_compute_start(e);
-	} else {
+	else
 		queue_work(zsv_sim_wq, &e->work);
-	}
 }
 
 /*
