@@ -48,7 +48,10 @@
  * period. A dispatch never gives a slice more than its allowance left in
  * the period (less what its other running jobs may still use), so a cap
  * is exceeded at most by the backend's overrun of a budget: one command
- * chunk for the sim backend, or a late timer. What a slice uses past its
+ * chunk for the sim backend, whose engines stop a job at its deadline
+ * and say when, however late they hand back. A period boundary charges a
+ * running job up to its deadline at most; the rest, if the backend
+ * overran, is charged when it hands back. What a slice uses past its
  * allowance is carried into the next period as debt (up to a whole
  * allowance), so over several periods the cap holds however late the
  * backend is. A slice out of allowance is throttled (off the tree) until
@@ -259,6 +262,18 @@ static void zsv_sched_arm(struct zsv_sched *s)
 }
 
 /* Charge @eng's job for its time up to @now. */
+/*
+ * Up to when @eng's running job may be charged at @now, before its backend
+ * hands the engine back: not past its budget. A backend that stopped the
+ * job there and says so late says when (zsv_engine_done_at()); one that
+ * overran charges the rest when it hands back.
+ */
+static u64 zsv_engine_charge_to(const struct zsv_engine *eng, u64 now)
+{
+	return clamp(eng->dispatched_ns + eng->cur.budget_ns, eng->charged_ns,
+		     now);
+}
+
 static void zsv_sched_charge(struct zsv_sched *s, struct zsv_engine *eng,
 			     u64 now)
 {
@@ -736,9 +751,12 @@ static void zsv_sched_tick(struct work_struct *work)
 
 	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
-	for (i = 0; i < s->nr_engines; i++)
-		if (s->engine[i].cur.job)
-			zsv_sched_charge(s, &s->engine[i], now);
+	for (i = 0; i < s->nr_engines; i++) {
+		struct zsv_engine *eng = &s->engine[i];
+
+		if (eng->cur.job)
+			zsv_sched_charge(s, eng, zsv_engine_charge_to(eng, now));
+	}
 	zsv_sched_shares(s, now - s->period_start_ns);
 	list_for_each_entry(se, &s->entities, link) {
 		u64 limit = zsv_sched_limit(s, se);
@@ -1119,6 +1137,19 @@ void zsv_sched_slice_del_locked(struct zsv_slice *slice)
 		wake_up_all(&ctx->wq);
 }
 
+/*
+ * Busy time as a statistic, which only grows: @busy_ns, the time charged
+ * plus what the jobs on engines have used up to now (up to their
+ * deadlines), unless less than was shown before (*@shown), as it can be
+ * when a backend says late that a job ended earlier than that. The time
+ * charged catches up within a quantum. Under the scheduler lock.
+ */
+static u64 zsv_sched_busy_shown(u64 *shown, u64 busy_ns)
+{
+	*shown = max(*shown, busy_ns);
+	return *shown;
+}
+
 void zsv_sched_slice_stats(struct zsv_slice *slice,
 			   struct zsv_slice_stats *st)
 {
@@ -1135,8 +1166,11 @@ void zsv_sched_slice_stats(struct zsv_slice *slice,
 		struct zsv_engine *eng = &s->engine[i];
 
 		if (eng->cur.job && eng->cur.job->se == se)
-			st->busy_ns += now - eng->charged_ns;
+			st->busy_ns += zsv_engine_charge_to(eng, now) -
+				       eng->charged_ns;
 	}
+	/* A counter: see zsv_sched_busy_shown(). */
+	st->busy_ns = zsv_sched_busy_shown(&se->busy_shown_ns, st->busy_ns);
 	st->jobs_submitted = se->jobs_submitted;
 	st->jobs_completed = se->jobs_completed;
 	st->jobs_failed = se->jobs_failed;
@@ -1160,9 +1194,14 @@ void zsv_sched_pdev_stats(struct zsv_pdev *pdev, u64 *busy_ns,
 	spin_lock_irqsave(&s->lock, flags);
 	now = ktime_get_ns();
 	*busy_ns = s->busy_ns;
-	for (i = 0; i < s->nr_engines; i++)
-		if (s->engine[i].cur.job)
-			*busy_ns += now - s->engine[i].charged_ns;
+	for (i = 0; i < s->nr_engines; i++) {
+		const struct zsv_engine *eng = &s->engine[i];
+
+		if (eng->cur.job)
+			*busy_ns += zsv_engine_charge_to(eng, now) -
+				    eng->charged_ns;
+	}
+	*busy_ns = zsv_sched_busy_shown(&s->busy_shown_ns, *busy_ns);
 	*jobs_completed = s->jobs_completed;
 	spin_unlock_irqrestore(&s->lock, flags);
 }

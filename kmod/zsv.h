@@ -172,6 +172,7 @@ struct zsv_sched_tenant {
  * @timer_armed: @period_timer will fire
  * @period_start_ns: when the current period began
  * @busy_ns: engine time charged, all engines, since registration
+ * @busy_shown_ns: the most busy time zsv_sched_pdev_stats() reported
  * @jobs_completed: jobs retired by the pdev
  * @period_timer: ends each period while there is work; queues @tick
  * @tick: does the period's accounting, in process context
@@ -201,6 +202,7 @@ struct zsv_sched {
 	bool timer_armed;
 	u64 period_start_ns;
 	u64 busy_ns;
+	u64 busy_shown_ns;
 	u64 jobs_completed;
 	struct hrtimer period_timer;
 	struct work_struct tick;
@@ -232,6 +234,7 @@ struct zsv_sched {
  * @reserved_ns: budgets of the slice's jobs on engines, not yet charged
  * @throttled_since_ns: when @throttled was set
  * @busy_ns: engine time charged, in all
+ * @busy_shown_ns: the most busy time zsv_sched_slice_stats() reported
  * @jobs_submitted: statistics, see ZSV_A_SLICE_*
  * @jobs_completed: see @jobs_submitted
  * @jobs_failed: see @jobs_submitted
@@ -264,6 +267,7 @@ struct zsv_sched_entity {
 	u64 reserved_ns;
 	u64 throttled_since_ns;
 	u64 busy_ns;
+	u64 busy_shown_ns;
 	u64 jobs_submitted;
 	u64 jobs_completed;
 	u64 jobs_failed;

@@ -24,18 +24,20 @@
  * started right from run() and from the timer itself, as a device's
  * interrupt would. FILL, COPY and CHECKSUM do real memory work on the
  * BOs' pages from a work item (they may allocate pages), a page at a
- * time, checking the budget between pages. An engine stops when its
- * budget (the quantum the scheduler gave) is spent, at the next page or
- * at the end of the timer (a late timer's extra time counts as COMPUTE
- * done, as the engine was held), and hands the engine back with
- * zsv_engine_done(): from the timer (hard IRQ) when the job ends on a
- * COMPUTE, from the work item otherwise.
+ * time, checking the budget between pages. Time on an engine is the
+ * device's own, as with a firmware scheduler: a COMPUTE stretch ends when
+ * its time is done, however late its timer fires, and the next one goes
+ * on from then; an engine stops a job at its deadline (the quantum the
+ * scheduler gave as budget is spent), at the deadline itself or, for
+ * memory work, at the next page. A timer or a work item that runs late
+ * leaves the engine idle meanwhile, so it adds nothing to the time the
+ * job is charged. The engine is handed back with zsv_engine_done_at() and
+ * the time the job ended: from the timer (hard IRQ) when the job ends on
+ * a COMPUTE, from the work item otherwise.
  *
  * Each engine also holds the job the core queues behind the one it runs,
- * as a device's ring would, and starts it where the first one ended: a
- * job whose last COMPUTE ends with its timer goes on at the time that
- * COMPUTE was done, however late the timer fired, and the core charges
- * the two jobs on either side of that time (zsv_engine_done_at()).
+ * as a device's ring would, and starts it where the first one ended, and
+ * the core charges the two jobs on either side of that time.
  */
 #include <linux/crc32.h>
 #include <linux/ctype.h>
@@ -69,6 +71,11 @@ MODULE_PARM_DESC(mem, "Memory of each sim pdev, e.g. 512M, 16G (default 16G)");
 static unsigned int engines = 4;
 module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Engines of each sim pdev (1-64, default 4)");
+
+/* Read at each timer start; a test's stand-in for a slow host. */
+static unsigned int late_us;
+module_param(late_us, uint, 0644);
+MODULE_PARM_DESC(late_us, "Fire every COMPUTE timer this many us late, as a slow host would (tests; default 0)");
 
 /**
  * struct zsv_sim_engine - one engine of a sim pdev
@@ -304,6 +311,13 @@ static bool zsv_sim_compute(struct zsv_sim_engine *e, u64 from)
 	return true;
 }
 
+/* When @e's timer fires for its stretch: at its end, or late_us after. */
+static ktime_t zsv_sim_expiry(const struct zsv_sim_engine *e)
+{
+	return ns_to_ktime(e->started_ns + e->compute_ns +
+			   READ_ONCE(late_us) * NSEC_PER_USEC);
+}
+
 /*
  * Start what stands for @e's COMPUTE stretch of e->compute_ns from
  * e->started_ns (which may be a little in the past).
@@ -313,8 +327,7 @@ static void zsv_sim_compute_start(struct zsv_sim_engine *e)
 	if (e->compute_ns < ZSV_SIM_SHORT_NS)
 		irq_work_queue(&e->soon);
 	else
-		hrtimer_start(&e->timer,
-			      ns_to_ktime(e->started_ns + e->compute_ns),
+		hrtimer_start(&e->timer, zsv_sim_expiry(e),
 			      HRTIMER_MODE_ABS_HARD);
 }
 
@@ -385,8 +398,11 @@ static void zsv_sim_engine_work(struct work_struct *work)
 		}
 		cond_resched();
 	}
-	/* The engine may get its next job, and this work item be requeued. */
-	zsv_sim_switch(e, ktime_get_ns());
+	/*
+	 * The engine stops a job at its deadline, should the work item have
+	 * run late. It may get its next job, and this work item be requeued.
+	 */
+	zsv_sim_switch(e, min(ktime_get_ns(), e->deadline_ns));
 }
 
 /*
@@ -397,29 +413,22 @@ static void zsv_sim_engine_work(struct work_struct *work)
 static bool zsv_sim_compute_end(struct zsv_sim_engine *e)
 {
 	struct zsv_job_exec *exec = e->exec;
-	u64 need = exec->cmds[exec->cmd].arg - exec->done;
-	u64 now = ktime_get_ns(), end = now;
-
 	/*
-	 * The engine computed for as long as it was held: a timer that
-	 * fired late counts, as a device would have gone on with the kernel
-	 * until it was preempted.
+	 * The stretch ended when its time was done, however late the timer
+	 * fired: at the end of the command, or at the deadline, where the
+	 * engine stopped the job itself. The engine was idle since.
 	 */
-	exec->done += max(e->compute_ns, now - e->started_ns);
+	u64 end = e->started_ns + e->compute_ns;
+
+	exec->done += e->compute_ns;
 	e->compute_ns = 0;
 	if (exec->done >= exec->cmds[exec->cmd].arg) {
 		exec->cmd++;
 		exec->done = 0;
-		/*
-		 * A job whose last command this was ended when the COMPUTE
-		 * was done; the engine went on with the next job from then.
-		 */
-		if (exec->cmd >= exec->ncmds)
-			end = e->started_ns + need;
 	}
-	if (zsv_sim_compute(e, ktime_get_ns()))
+	if (zsv_sim_compute(e, end))
 		return true;
-	if (zsv_sim_more(e, ktime_get_ns()))
+	if (zsv_sim_more(e, end))
 		queue_work(zsv_sim_wq, &e->work);
 	else
 		zsv_sim_switch(e, end);
@@ -437,7 +446,8 @@ static enum hrtimer_restart zsv_sim_engine_timer(struct hrtimer *timer)
 		irq_work_queue(&e->soon);
 		return HRTIMER_NORESTART;
 	}
-	hrtimer_forward_now(timer, ns_to_ktime(e->compute_ns));
+	/* From when the last stretch ended, which may be past. */
+	hrtimer_set_expires(timer, zsv_sim_expiry(e));
 	return HRTIMER_RESTART;
 }
 

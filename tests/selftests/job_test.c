@@ -1769,6 +1769,75 @@ TEST_F(job, a_cap_limits_a_slice_alone_on_the_pdev)
 	close(l[0].fd);
 }
 
+/* Sets zsv_sim's late_us (every COMPUTE timer fires that late). */
+static int sim_late_us(unsigned int us)
+{
+	FILE *f = fopen("/sys/module/zsv_sim/parameters/late_us", "w");
+	int err;
+
+	if (!f)
+		return errno;
+	err = fprintf(f, "%u\n", us) < 0;
+	return fclose(f) || err ? EIO : 0;
+}
+
+/*
+ * The sim's engines stop a job at its deadline, and a timer that fires
+ * late leaves the engine idle meanwhile, not charged: with every timer
+ * 2 ms late, a slice capped at 25 % gets no more than that in any period
+ * (charging the late time, as for an engine the host must preempt, gives
+ * it up to 2 ms past its allowance on each engine: 27 %), and its busy
+ * time is the COMPUTE its retired jobs did. Its busy time, read all along,
+ * never goes down, though a job shown running up to its deadline may be
+ * charged less when its late timer says it ended earlier.
+ */
+TEST_F(job, late_timers_leave_engines_idle_not_charged)
+{
+	struct loader l = { .inflight = 8, .ns = 5 * MS };
+	uint64_t jobs0, busy0, jobs, busy, last, dlv, most = 0;
+	uint64_t reads = 0, drops = 0;
+	pthread_t t;
+	int64_t t0;
+
+	l.fd = new_slice(&self->nl, "t-late", SCHED_DEV, 16 * MiB, 0, 25);
+	ASSERT_LE(0, l.fd);
+	ASSERT_EQ(0, sim_late_us(2000));
+	ASSERT_EQ(0, pthread_create(&t, NULL, load, &l));
+	/* Two periods, the first one's debt (if any) paid. */
+	sleep_ms(300);
+	jobs0 = slice_stat(&self->nl, "t-late", ZSV_A_SLICE_JOBS_COMPLETED);
+	busy0 = slice_stat(&self->nl, "t-late", ZSV_A_SLICE_BUSY_NS);
+	for (t0 = now_ns(), last = busy0; now_ns() - t0 < 2 * (int64_t)SEC;
+	     last = busy, reads++) {
+		busy = slice_stat(&self->nl, "t-late", ZSV_A_SLICE_BUSY_NS);
+		if (busy < last)
+			drops++;
+		dlv = slice_stat(&self->nl, "t-late",
+				 ZSV_A_SLICE_SHARE_DELIVERED_PPM);
+		most = dlv > most ? dlv : most;
+	}
+	jobs = slice_stat(&self->nl, "t-late", ZSV_A_SLICE_JOBS_COMPLETED) -
+	       jobs0;
+	busy = slice_stat(&self->nl, "t-late", ZSV_A_SLICE_BUSY_NS) - busy0;
+	l.stop = true;
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, sim_late_us(0));
+	EXPECT_EQ(0, l.err);
+	TH_LOG("%llu jobs of 5 ms retired, busy %llu ms (%.3f); most in a period %.2f %%; busy read %llu times",
+	       (unsigned long long)jobs, (unsigned long long)busy / MS,
+	       (double)busy / (double)(jobs * l.ns), most / 1e4,
+	       (unsigned long long)reads);
+	ASSERT_LT(20ULL, jobs);
+	/* A share is rounded down to a millionth. */
+	EXPECT_GE(250000ULL, most);
+	/* Up to the 8 jobs in flight at either end, partly done. */
+	EXPECT_GE(1.1, (double)busy / (double)((jobs + 8) * l.ns));
+	EXPECT_LE(0.9, (double)busy / (double)((jobs - 8) * l.ns));
+	EXPECT_EQ(0ULL, drops) TH_LOG("busy-ns went down %llu times",
+				      (unsigned long long)drops);
+	close(l.fd);
+}
+
 /* Fixed: a busy slice gets no more than its weight's share, others idle. */
 TEST_F(job, fixed_policy_gives_no_more_than_the_weights_share)
 {
