@@ -25,7 +25,7 @@ devs=$(zsvctl -j dev | json 'len(j)')
 out=$("$bench" share --prefix $prefix --cases w2 --duration 500ms --interval 500ms) ||
 	die "share failed: $out"
 echo "$out"
-grep -Eq '^case +policy +busy/all +windows +err max +err mean +busy err +cap over +k-prom +k-dlv +util +settle$' \
+grep -Eq '^case +policy +busy/all +windows +err max +err mean +busy err +cap over +\+-read +k-over +k-prom +k-dlv +util +settle$' \
 	<<<"$out" || die "no table header"
 grep -Eq '^w2 +weighted +2/2 +[0-9]+ ' <<<"$out" || die "no w2 row"
 grep -Eq '^  w2 +75\.0/[0-9.]+ 25\.0/[0-9.]+$' <<<"$out" || die "no per-slice line"

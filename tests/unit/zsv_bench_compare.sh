@@ -52,8 +52,10 @@ share() {
 	cat <<EOF
 { "bench": "share", "params": {},
   "results": [
-    { "case": "w2", "max_err_pp": 0.5, "cap_over_pp": null },
-    { "case": "cap", "max_err_pp": 0.25, "cap_over_pp": $1 } ],
+    { "case": "w2", "max_err_pp": 0.5, "cap_over_pp": null,
+      "kernel_cap_over_pp": null },
+    { "case": "cap", "max_err_pp": 0.25, "cap_over_pp": $1,
+      "kernel_cap_over_pp": $2 } ],
   "summary": {} }
 EOF
 }
@@ -64,8 +66,8 @@ overhead 2000000 96 96 94 >"$tmp/n-ovh-1"
 overhead 2000000 95 95 93 >"$tmp/n-ovh-2"
 latency 20000 1000000 50 >"$tmp/b-lat"
 latency 20000 200000 10 >"$tmp/n-lat"
-share 2 >"$tmp/b-share"
-share 1 >"$tmp/n-share"
+share 2 1.5 >"$tmp/b-share"
+share 1 0.5 >"$tmp/n-share"
 
 out=$("$bench" compare --labels old,HEAD -b "$tmp/b-ovh-1" -b "$tmp/b-ovh-500" \
 	-b "$tmp/b-ovh-2" -b "$tmp/b-lat" -b "$tmp/b-share" \
@@ -87,8 +89,9 @@ grep -Eq '^latency: compute-1ns median vs info +50\.00x +10\.00x +0\.20x$' <<<"$
 	! grep -q 'info median vs info' <<<"$out"
 ok $? "latency: medians and their ratio to INFO's" "$out"
 grep -Eq '^share cap: over the cap in a period \(pp\) +2\.00 +1\.00 +0\.50x$' <<<"$out" &&
-	! grep -q 'share w2: over the cap' <<<"$out"
-ok $? "share: the cap's overshoot, none for an uncapped case" "$out"
+	grep -Eq "^share cap: over, kernel's periods \(pp\) +1\.50 +0\.50 +0\.33x$" <<<"$out" &&
+	! grep -q 'share w2: over' <<<"$out"
+ok $? "share: the cap's overshoot, the bench's and the kernel's, none for an uncapped case" "$out"
 
 out=$("$bench" -j compare -b "$tmp/b-lat" -n "$tmp/n-lat" 2>&1)
 python3 - "$out" <<'EOF'

@@ -479,12 +479,15 @@ void share_promised_tenants(enum zsv_policy policy, size_t n,
 /**
  * struct busy_sample - one slice dump of a pdev
  * @t_ns: when (CLOCK_MONOTONIC, the middle of the dump)
+ * @span_ns: how long the dump took: each slice was read within @t_ns
+ *	plus or minus half of it
  * @busy_ns: each asked-for slice's busy_ns, in the order of the ids
  * @promised_ppm, @delivered_ppm: the kernel's share figures of the last
  *	period, 0 where it did not report them
  */
 struct busy_sample {
 	uint64_t t_ns;
+	uint64_t span_ns;
 	uint64_t *busy_ns;
 	uint32_t *promised_ppm;
 	uint32_t *delivered_ppm;

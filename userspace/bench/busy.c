@@ -92,6 +92,7 @@ int busy_sample_take(struct bench *b, const char *dev, const uint32_t *ids,
 		*kernel_shares = true;
 	/* The slices were read somewhere in between. */
 	smp->t_ns = t0 + (t1 - t0) / 2;
+	smp->span_ns = t1 - t0;
 	return BENCH_EXIT_OK;
 }
 

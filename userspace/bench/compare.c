@@ -312,6 +312,10 @@ static int take_share(struct compare *c, enum side s, json_object *rows)
 			err = figure_add(c, s, REPORT_PP, over,
 					 "share %s: over the cap in a period (pp)",
 					 name);
+		if (!err && get_num(row, "kernel_cap_over_pp", &over))
+			err = figure_add(c, s, REPORT_PP, over,
+					 "share %s: over, kernel's periods (pp)",
+					 name);
 		if (err)
 			return err;
 	}

@@ -231,7 +231,11 @@ void share_usage(FILE *f)
 	      "Columns: err max/mean: |delivered - promised| over the busy slices'\n"
 	      "windows, in points of the pdev's engine time; busy err: the same for\n"
 	      "the split of the time that was used; cap over: most a capped slice\n"
-	      "got past its cap in one period; k-prom, k-dlv: the kernel's own\n"
+	      "got past its cap between two samples a period apart (not aligned\n"
+	      "with the kernel's periods: such a window can hold the end of one\n"
+	      "period's allowance and the start of the next); +-read: how much of\n"
+	      "that the two slice dumps' time can account for; k-over: the same in\n"
+	      "the kernel's own periods; k-prom, k-dlv: the kernel's own\n"
 	      "promised share and mean delivered share against the bench's; util:\n"
 	      "engine time used; settle: time from the change until the shares,\n"
 	      "over windows of 5 periods, held within the tolerance for 1 s.\n",
@@ -577,6 +581,7 @@ struct case_result {
 	double util_sum;
 	bool capped;
 	double cap_over_pp;
+	double cap_over_read_pp;
 	double kernel_cap_over_pp;
 	double kernel_promised_err_pp;
 	double kernel_delivered_err_pp;
@@ -736,8 +741,21 @@ static void analyse_caps(const struct share *sh, const struct share_run *run,
 				(run->samples[k].delivered_ppm[i] / 1e6 - cap) *
 				100;
 
-			if (over > cr->cap_over_pp)
+			if (over > cr->cap_over_pp) {
+				const struct busy_sample *a =
+					&run->samples[k - 1];
+				const struct busy_sample *b = &run->samples[k];
+
 				cr->cap_over_pp = over;
+				/*
+				 * What the reads' timing allows: the window
+				 * may be longer or shorter by half of each
+				 * dump, all of it on every engine.
+				 */
+				cr->cap_over_read_pp =
+					(double)(a->span_ns + b->span_ns) / 2 /
+					(double)(b->t_ns - a->t_ns) * 100;
+			}
 			if (kover > cr->kernel_cap_over_pp)
 				cr->kernel_cap_over_pp = kover;
 		}
@@ -824,6 +842,8 @@ static const struct report_col share_cols[] = {
 	{ "err mean", "mean_err_pp", REPORT_PP },
 	{ "busy err", "max_busy_err_pp", REPORT_PP },
 	{ "cap over", "cap_over_pp", REPORT_PP },
+	{ "+-read", "cap_over_read_pp", REPORT_PP },
+	{ "k-over", "kernel_cap_over_pp", REPORT_PP },
 	{ "k-prom", "kernel_promised_err_pp", REPORT_PP },
 	{ "k-dlv", "kernel_delivered_err_pp", REPORT_PP },
 	{ "util", "util_pct", REPORT_PCT },
@@ -980,6 +1000,8 @@ static int report_case(struct share *sh, const struct share_run *run,
 	    report_put_double(row, "mean_err_pp", cr->mean_err_pp) ||
 	    report_put_double(row, "max_busy_err_pp", cr->max_busy_err_pp) ||
 	    put_pp_or_null(row, "cap_over_pp", cr->capped, cr->cap_over_pp) ||
+	    put_pp_or_null(row, "cap_over_read_pp", cr->capped,
+			   cr->cap_over_read_pp) ||
 	    put_pp_or_null(row, "kernel_cap_over_pp",
 			   cr->capped && sh->kernel_shares,
 			   cr->kernel_cap_over_pp) ||
