@@ -50,7 +50,12 @@ struct zsv_pdev_desc;
  *
  * zsv_engine_done() gives an engine back, or with zsv_engine_done_at(),
  * says when its job ended (the job is charged up to then, and the queued
- * job from then). They may be called from any
+ * job from then). Until then the core counts a running job's time, at
+ * period boundaries and in statistics, up to its budget at most: a
+ * backend whose engine stops a job when its budget is spent (the sim's
+ * do, as a firmware scheduler would) says when, however late it learns
+ * of it; one that overran is charged the rest as it hands the engine
+ * back. They may be called from any
  * context: hard IRQ (a completion interrupt, an hrtimer), softirq or
  * process context, without the backend holding any lock that run() or
  * queue() takes.
