@@ -1620,6 +1620,13 @@ TEST_F(job, slice_stats_count_jobs_time_memory_and_quota_hits)
 
 #define SCHED_DEV "zsv1"
 #define SCHED_ENGINES 4
+/*
+ * Jobs in flight for a slice that is to keep engines busy: on the sim an
+ * engine holds a running and a queued job, and the loader's WAIT and
+ * SUBMIT take a while to refill (long on the debug kernel): with twice
+ * the engines, a slice of weight 300 against one of 100 got 2.1 to 1 there.
+ */
+#define SCHED_INFLIGHT (3 * SCHED_ENGINES)
 
 /* Keeps INFLIGHT COMPUTEs of NS in flight on FD until told to stop. */
 struct loader {
@@ -1738,7 +1745,8 @@ TEST_F(job, weighted_busy_slices_share_by_weight)
 
 	ASSERT_EQ(0, dev_set_u32(&self->nl, SCHED_DEV, ZSV_A_DEV_POLICY,
 				 ZSV_POLICY_WEIGHTED));
-	sched_slices(_metadata, &self->nl, names, weights, caps, l, 2, 8);
+	sched_slices(_metadata, &self->nl, names, weights, caps, l, 2,
+		     SCHED_INFLIGHT);
 	measure(_metadata, &self->nl, names, l, 2, 300, 3000, busy);
 	ASSERT_LT(0ULL, busy[1]);
 	ratio = (double)busy[0] / busy[1];
@@ -1873,7 +1881,8 @@ TEST_F(job, best_effort_ignores_weights)
 
 	ASSERT_EQ(0, dev_set_u32(&self->nl, SCHED_DEV, ZSV_A_DEV_POLICY,
 				 ZSV_POLICY_BEST_EFFORT));
-	sched_slices(_metadata, &self->nl, names, weights, caps, l, 2, 8);
+	sched_slices(_metadata, &self->nl, names, weights, caps, l, 2,
+		     SCHED_INFLIGHT);
 	measure(_metadata, &self->nl, names, l, 2, 300, 3000, busy);
 	ASSERT_LT(0ULL, busy[1]);
 	ratio = (double)busy[0] / busy[1];
@@ -1893,7 +1902,7 @@ static int tenant_slice(struct zsv_nl *nl, const char *name, const char *tenant,
 	if (tenant[0])
 		nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
 	l->fd = slice_new_open(nl, msg, name);
-	l->inflight = 8;
+	l->inflight = SCHED_INFLIGHT;
 	l->ns = 5 * MS;
 	l->stop = false;
 	return l->fd;
