@@ -1627,6 +1627,12 @@ TEST_F(job, slice_stats_count_jobs_time_memory_and_quota_hits)
  * the engines, a slice of weight 300 against one of 100 got 2.1 to 1 there.
  */
 #define SCHED_INFLIGHT (3 * SCHED_ENGINES)
+/*
+ * Long enough that a loader starved of CPU (the debug kernel beside
+ * another VM) still keeps them queued: shares are judged on a pdev its
+ * slices saturate, and a quantum (2 ms) preempts them anyway.
+ */
+#define SCHED_JOB_NS (20 * MS)
 
 /* Keeps INFLIGHT COMPUTEs of NS in flight on FD until told to stop. */
 struct loader {
@@ -1730,7 +1736,7 @@ static void sched_slices(struct __test_metadata *_metadata, struct zsv_nl *nl,
 				    weights[i], caps[i]);
 		ASSERT_LE(0, l[i].fd);
 		l[i].inflight = inflight;
-		l[i].ns = 5 * MS;
+		l[i].ns = SCHED_JOB_NS;
 	}
 }
 
@@ -1903,7 +1909,7 @@ static int tenant_slice(struct zsv_nl *nl, const char *name, const char *tenant,
 		nla_put_string(msg, ZSV_A_SLICE_TENANT, tenant);
 	l->fd = slice_new_open(nl, msg, name);
 	l->inflight = SCHED_INFLIGHT;
-	l->ns = 5 * MS;
+	l->ns = SCHED_JOB_NS;
 	l->stop = false;
 	return l->fd;
 }
