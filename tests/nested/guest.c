@@ -10,6 +10,9 @@
  *                                 "ok" and the data rate, or what was wrong
  *   zsv-guest share SLICE SECONDS keep every engine busy with COMPUTE jobs;
  *                                 print the share of engines x time they got
+ *   zsv-guest rate SLICE SECONDS  the same with COMPUTE jobs of 1 us: print
+ *                                 "ok", the jobs retired per second and, for
+ *                                 scale, the INFO ioctls made per second
  *   zsv-guest load SLICE SECONDS  run jobs until one fails, for at most
  *                                 SECONDS (and succeed if one fails); print
  *                                 its errno, what a mapping of a BO reads
@@ -192,26 +195,31 @@ static int cmd_data(int fd, const char *arg)
 	return 0;
 }
 
-static int cmd_share(int fd, const char *arg)
+/*
+ * Keep twice the engines in flight with COMPUTE jobs of @job_ns for
+ * @arg seconds, so that none ever waits for work; the jobs retired in
+ * the window (the ones still running are not counted), its length and
+ * the engine count. 0, or 1 with what went wrong printed.
+ */
+static int stream(int fd, uint64_t job_ns, const char *arg, uint64_t *done,
+		  double *secs, unsigned int *engines)
 {
-	const uint64_t job_ns = 10000000;
 	struct zsv_job_cmd cmd = { .op = ZSV_OP_COMPUTE, .arg = job_ns };
-	uint64_t next = 1, done = 0, end, t0, seq, inflight;
+	uint64_t next = 1, end, t0, seq, inflight;
 	struct zsv_info info;
-	double secs;
 	int err;
 
 	if (ioctl(fd, ZSV_IOCTL_INFO, &info)) {
 		printf("INFO: %s\n", errname(errno));
 		return 1;
 	}
-	/* Twice the engines in flight, so that none ever waits for work. */
 	inflight = 2 * info.engines;
 	for (seq = 0; seq < inflight; seq++)
 		if (!submit(fd, &cmd, 1)) {
 			printf("SUBMIT: %s\n", errname(errno));
 			return 1;
 		}
+	*done = 0;
 	t0 = now_ns();
 	end = t0 + (uint64_t)(strtod(arg, NULL) * 1e9);
 	while (now_ns() < end) {
@@ -220,19 +228,60 @@ static int cmd_share(int fd, const char *arg)
 			printf("job %" PRIu64 ": %s\n", next, errname(err));
 			return 1;
 		}
-		done++;
+		(*done)++;
 		next++;
 		if (!submit(fd, &cmd, 1)) {
 			printf("SUBMIT: %s\n", errname(errno));
 			return 1;
 		}
 	}
-	secs = (now_ns() - t0) / 1e9;
-	/* Jobs retired in the window; the ones still running are not counted. */
-	printf("share %.2f %% of %u engines over %.2f s (%" PRIu64 " jobs of %" PRIu64 " us)\n",
-	       100.0 * done * job_ns / (secs * 1e9 * info.engines),
-	       info.engines, secs, done, job_ns / 1000);
+	*secs = (now_ns() - t0) / 1e9;
+	*engines = info.engines;
 	wait_for(fd, next + inflight - 1, NULL);
+	return 0;
+}
+
+static int cmd_share(int fd, const char *arg)
+{
+	const uint64_t job_ns = 10000000;
+	unsigned int engines;
+	uint64_t done;
+	double secs;
+
+	if (stream(fd, job_ns, arg, &done, &secs, &engines))
+		return 1;
+	printf("share %.2f %% of %u engines over %.2f s (%" PRIu64 " jobs of %" PRIu64 " us)\n",
+	       100.0 * done * job_ns / (secs * 1e9 * engines),
+	       engines, secs, done, job_ns / 1000);
+	return 0;
+}
+
+/*
+ * Job throughput: jobs so short (1 us) that their path is all they cost;
+ * and, for scale, INFO ioctls for half a second (a system call that
+ * touches no device: what this CPU does without the device's path).
+ */
+static int cmd_rate(int fd, const char *arg)
+{
+	uint64_t done, infos = 0, t0, end;
+	struct zsv_info info;
+	unsigned int engines;
+	double secs;
+
+	if (stream(fd, 1000, arg, &done, &secs, &engines))
+		return 1;
+	t0 = now_ns();
+	end = t0 + 500000000;
+	do {
+		if (ioctl(fd, ZSV_IOCTL_INFO, &info)) {
+			printf("INFO: %s\n", errname(errno));
+			return 1;
+		}
+		infos++;
+	} while (now_ns() < end);
+	printf("ok %.0f jobs/s (%" PRIu64 " COMPUTE jobs of 1 us in %.2f s, %u in flight); %.0f INFO/s\n",
+	       done / secs, done, secs, 2 * engines,
+	       infos / ((now_ns() - t0) / 1e9));
 	return 0;
 }
 
@@ -450,7 +499,7 @@ int main(int argc, char **argv)
 	/* Lines reach a redirected output even if the process is killed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3) {
-		fprintf(stderr, "usage: zsv-guest bo|data|share|load SLICE [ARG]\n"
+		fprintf(stderr, "usage: zsv-guest bo|data|share|rate|load SLICE [ARG]\n"
 			"       zsv-guest probe-faults DEVICE\n");
 		return 2;
 	}
@@ -465,6 +514,8 @@ int main(int argc, char **argv)
 		return cmd_data(fd, argv[3]);
 	if (!strcmp(argv[1], "share") && argc == 4)
 		return cmd_share(fd, argv[3]);
+	if (!strcmp(argv[1], "rate") && argc == 4)
+		return cmd_rate(fd, argv[3]);
 	if (!strcmp(argv[1], "load") && argc == 4)
 		return cmd_load(fd, argv[3]);
 	fprintf(stderr, "zsv-guest: bad arguments\n");
